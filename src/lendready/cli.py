@@ -1,0 +1,145 @@
+"""The ``lendready`` command: assess and lint from a terminal, or open the app.
+
+The JSON path imports nothing from Qt or reportlab (a test checks
+``sys.modules``) and reads validated resources from the cache, so assessing a
+case from a script costs little more than starting Python.
+
+Exit status: 0 done, 1 usage error, 2 the case file was refused (the message is
+on stderr and nothing is printed on stdout), 3 the installed resources are
+broken (reinstall), 4 lint found problems.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from lendready import __version__
+
+EXIT_OK = 0
+EXIT_USAGE = 1
+EXIT_REFUSED = 2
+EXIT_RESOURCES = 3
+EXIT_LINT = 4
+
+COMMANDS = ("assess", "lint", "gui")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on a usage error; 2 means "refused" here, so use 1."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="lendready",
+        description="Lending-readiness advisor for mutuals. With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"lendready {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p_assess = sub.add_parser("assess", help="assess a case file and print the result")
+    p_assess.add_argument("case", help="path to a .lendready case file")
+    p_assess.add_argument("--format", choices=("json", "text"), default="text", help="output format (default text)")
+    p_assess.add_argument(
+        "--audience", choices=("lender", "founder", "trainer"), default=None,
+        help="wording of the explanations (default: the case's prepared_by)",
+    )
+    p_assess.add_argument("--trace", action="store_true", help="JSON only: add how each finding was reached")
+
+    p_lint = sub.add_parser("lint", help="check questionnaire, rules, parameters, samples and rule tests")
+    p_lint.add_argument("dir", nargs="?", help="resources folder (default: the installed one)")
+
+    p_gui = sub.add_parser("gui", help="open the app (optionally with a case file)")
+    p_gui.add_argument("case", nargs="?")
+    return parser
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(f"lendready: {message}\n")
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    from lendready.domain.assessment import assess
+    from lendready.domain.case_file import CaseFileError, load_case
+    from lendready.domain.knowledge import ResourceError, load
+
+    try:
+        knowledge = load()
+    except (ResourceError, FileNotFoundError) as exc:
+        _err(f"the installed rules and questionnaire are not usable:\n{exc}")
+        return EXIT_RESOURCES
+    try:
+        case = load_case(args.case, knowledge.questionnaire)
+    except CaseFileError as exc:
+        _err(f"cannot assess {args.case}: {exc}")
+        return EXIT_REFUSED
+    for warning in case.warnings:
+        _err(f"warning: {warning}")
+    result = assess(case, knowledge, audience=args.audience)
+    if args.format == "json":
+        out = result.to_json(trace=args.trace)
+    else:
+        from lendready.text_report import render
+
+        out = render(result, knowledge)
+    sys.stdout.write(out)
+    return EXIT_OK
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from lendready.domain.lint import lint
+
+    if args.dir:
+        root = Path(args.dir)
+    else:
+        from lendready.resources import resources_dir
+
+        root = resources_dir()
+    if not root.is_dir():
+        _err(f"{root} is not a folder")
+        return EXIT_USAGE
+    report = lint(root)
+    for problem in report.problems:
+        print(problem)
+    if report.ok:
+        print(
+            f"lint: clean: {report.questions} questions, {report.rules} rules, {report.parameters} parameters, "
+            f"{report.samples} samples, {report.rule_cases} rule test cases"
+        )
+        return EXIT_OK
+    print(f"lint: {len(report.problems)} problem(s) in {root}", file=sys.stderr)
+    return EXIT_LINT
+
+
+def cmd_gui(case: str | None) -> int:
+    from lendready.app import run
+
+    return run(case)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # "lendready path/to/case.lendready" opens the case, as a file manager's "Open with" does.
+    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
+        if len(argv) == 1:
+            return cmd_gui(argv[0])
+    if not argv:
+        return cmd_gui(None)
+    args = build_parser().parse_args(argv)
+    if args.command == "assess":
+        return cmd_assess(args)
+    if args.command == "lint":
+        return cmd_lint(args)
+    if args.command == "gui":
+        return cmd_gui(args.case)
+    build_parser().print_help()
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

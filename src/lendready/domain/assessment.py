@@ -1,0 +1,257 @@
+"""``assess(case) -> Assessment``: the one place a verdict is reached.
+
+The flow crosses each step once: skip logic and constraints decide which
+answers count; the metrics are computed from those; every rule's levels are
+tried, most severe first; paired rules give way to the more severe one; areas
+are rated; the band follows. The GUI, the PDF and the command line only format
+what the Assessment holds, so they can never disagree.
+
+It is pure and deterministic: the same answers and resources give the same
+result, and each finding carries the answers it used (evidence) and the
+parameters it read (trace), so a credit committee can follow every step.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from lendready import __version__
+from lendready.domain import formatting
+from lendready.domain.case_file import Case
+from lendready.domain.conditions import METRIC_KEY
+from lendready.domain.knowledge import PLACEHOLDER, Knowledge, load
+from lendready.domain.metrics import Metrics, compute
+from lendready.domain.questionnaire import Invalid
+from lendready.domain.rules import AREA_RANK, AREAS, RATING_RANK, SEVERITY_RANK, Rule
+
+AUDIENCES = ("lender", "founder", "trainer")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    question: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    area: str
+    severity: str
+    rating: str | None
+    title: str
+    evidence: tuple[Evidence, ...]
+    why_it_matters: str
+    what_to_do: str
+    parameters: tuple[str, ...]
+    condition: str
+    myth: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "area": self.area,
+            "severity": self.severity,
+            "title": self.title,
+            "evidence": [{"question": e.question, "value": e.value} for e in self.evidence],
+            "why_it_matters": self.why_it_matters,
+            "what_to_do": self.what_to_do,
+        }
+
+
+@dataclass(frozen=True)
+class AreaResult:
+    id: str
+    rating: str
+    missing: tuple[str, ...]
+    """Key questions still unanswered (why an area is ``unknown``)."""
+
+
+@dataclass
+class Assessment:
+    organisation: str | None
+    band: str
+    areas: tuple[AreaResult, ...]
+    metrics: Metrics
+    findings: tuple[Finding, ...]
+    unanswered: tuple[str, ...]
+    invalid: tuple[Invalid, ...]
+    rules_version: str
+    audience: str
+    parameter_values: dict[str, float] = field(default_factory=dict)
+
+    def area(self, area_id: str) -> AreaResult:
+        return next(a for a in self.areas if a.id == area_id)
+
+    @property
+    def finding_ids(self) -> tuple[str, ...]:
+        return tuple(f.id for f in self.findings)
+
+    def to_dict(self, *, trace: bool = False) -> dict[str, Any]:
+        """The output contract, field for field (``trace`` adds how each finding was reached)."""
+        out: dict[str, Any] = {
+            "lendready_version": __version__,
+            "rules_version": self.rules_version,
+            "organisation": self.organisation,
+            "band": self.band,
+            "areas": [{"id": a.id, "rating": a.rating} for a in self.areas],
+            "metrics": self.metrics.published(),
+            "findings": [f.to_dict() for f in self.findings],
+            "unanswered": list(self.unanswered),
+            "invalid": [{"question": i.question, "value": i.value, "message": i.message} for i in self.invalid],
+        }
+        if trace:
+            out["trace"] = {
+                "findings": {
+                    f.id: {
+                        "condition": f.condition,
+                        "parameters": {p: self.parameter_values[p] for p in f.parameters},
+                    }
+                    for f in self.findings
+                },
+                "metrics_not_available": dict(sorted(self.metrics.reasons.items())),
+                "areas_missing": {a.id: list(a.missing) for a in self.areas if a.missing},
+            }
+        return out
+
+    def to_json(self, *, trace: bool = False) -> str:
+        return json.dumps(self.to_dict(trace=trace), ensure_ascii=False, indent=2) + "\n"
+
+
+class _Renderer:
+    """Fills ``{question.id}``, ``{metric.x}`` and ``{param.y}`` in rule texts with formatted values."""
+
+    def __init__(self, knowledge: Knowledge, values: Mapping[str, Any], metrics: Metrics) -> None:
+        self.k = knowledge
+        self.values = values
+        self.metrics = metrics
+
+    def _value(self, match: Any) -> str:
+        name = match.group(1)
+        k = self.k
+        if name.startswith("param."):
+            p = k.parameters[name[6:]]
+            return formatting.by_unit(p.value, p.unit)
+        if name.startswith("metric."):
+            mid = name[7:]
+            value = self.metrics.values.get(mid)
+            if value is None:
+                return "n/a"
+            info = k.metric_info.get(mid)
+            return formatting.by_unit(value, info.unit if info else "")
+        question = k.questionnaire.questions[name]
+        return formatting.answer(question.type, self.values.get(name), question.choice_label)
+
+    def __call__(self, text: str) -> str:
+        if "{" not in text:
+            return text
+        return PLACEHOLDER.sub(self._value, text)
+
+
+def _fire(rule: Rule, env: Mapping[str, Any]) -> int | None:
+    for i, level in enumerate(rule.levels):
+        if level.condition.evaluate(env) is True:
+            return i
+    return None
+
+
+def assess(
+    case: Case | Mapping[str, Any],
+    knowledge: Knowledge | None = None,
+    *,
+    audience: str | None = None,
+) -> Assessment:
+    """Assess a case (or a bare mapping of answers) against the loaded rules."""
+    k = knowledge or load()
+    if isinstance(case, Case):
+        answers: Mapping[str, Any] = case.answers
+        role = audience or case.prepared_by
+    else:
+        answers = case
+        role = audience or "lender"
+    if role not in AUDIENCES:
+        raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}")
+
+    validated = k.questionnaire.validate(answers)
+    values = validated.values
+    metrics = compute(values, k.param_values)
+
+    env: dict[str, Any] = dict(values)
+    for name, value in metrics.values.items():
+        env[METRIC_KEY + name] = value
+
+    fired: dict[str, tuple[Rule, int]] = {}
+    for rule in k.rules:
+        level = _fire(rule, env)
+        if level is not None:
+            fired[rule.id] = (rule, level)
+    suppressed = {other for rule, _ in fired.values() for other in rule.suppresses}
+
+    render = _Renderer(k, values, metrics)
+    findings: list[Finding] = []
+    for rid, (rule, index) in fired.items():
+        if rid in suppressed:
+            continue
+        level = rule.levels[index]
+        findings.append(
+            Finding(
+                id=rid,
+                area=rule.area,
+                severity=level.severity,
+                rating=level.rating,
+                title=render(level.title),
+                evidence=tuple(Evidence(q, values[q]) for q in rule.evidence if q in values),
+                why_it_matters=render(rule.why_it_matters.for_role(role)),
+                what_to_do=render(rule.what_to_do.for_role(role)),
+                parameters=rule.parameters,
+                condition=level.condition.source,
+                myth=rule.myth,
+            )
+        )
+    findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], AREA_RANK[f.area], f.id))
+
+    unanswered = set(validated.unanswered)
+    areas: list[AreaResult] = []
+    for area in k.areas:
+        mine = [f for f in findings if f.area == area.id]
+        missing = tuple(q for q in area.key_questions if q in unanswered)
+        if any(f.severity == "blocker" for f in mine):
+            rating = "red"
+        elif missing:
+            rating = "unknown"
+        else:
+            worst = max((RATING_RANK[f.rating] for f in mine if f.rating), default=0)
+            rating = ("green", "amber", "red")[worst]
+        areas.append(AreaResult(area.id, rating, missing))
+
+    ratings = [a.rating for a in areas]
+    if any(f.severity == "blocker" for f in findings):
+        band = "not_ready"
+    elif "unknown" in ratings:
+        band = "incomplete"
+    elif "red" in ratings:
+        band = "not_ready"
+    elif "amber" in ratings:
+        band = "nearly_ready"
+    else:
+        band = "ready"
+
+    name = values.get("org.name")
+    return Assessment(
+        organisation=name if isinstance(name, str) else None,
+        band=band,
+        areas=tuple(sorted(areas, key=lambda a: AREA_RANK[a.id])),
+        metrics=metrics,
+        findings=tuple(findings),
+        unanswered=tuple(validated.unanswered),
+        invalid=tuple(validated.invalid),
+        rules_version=k.rules_version,
+        audience=role,
+        parameter_values=k.param_values,
+    )
+
+
+__all__ = ["AREAS", "Assessment", "AreaResult", "Evidence", "Finding", "assess"]

@@ -1,0 +1,448 @@
+"""Loads the reviewed data once, checks it, and compiles it for the engine.
+
+Loading has two halves. *Validation* parses the TOML and checks every field
+with the pydantic schemas in :mod:`resource_schema`; its output is plain,
+already-checked data, cached on disk under the hash of the resource files (and
+of this version of lendready), because parsing TOML and building pydantic
+validators costs more than the whole command-line assessment. *Building* turns
+that data into the engine's dataclasses and compiles every condition with the
+safe condition language; it runs on every start, so a condition is never taken
+from the cache in compiled form, and every name it uses is checked against the
+questionnaire, the metrics and the parameters each time.
+
+Every problem is reported as ``file:id: field: problem`` and all of them are
+reported at once, so a reviewer fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lendready import __version__
+from lendready.domain.conditions import ConditionError, Symbols, compile_condition
+from lendready.domain.metrics import ALL_METRICS, OUTPUT_METRICS
+from lendready.domain.questionnaire import (
+    Choice,
+    Question,
+    Questionnaire,
+    RoleText,
+    Section,
+    TableSpec,
+)
+from lendready.domain.rules import AREAS, Area, Band, Level, MetricInfo, Parameter, Rule
+
+# Bump when the shape of validated data changes, so stale caches are ignored.
+CACHE_SCHEMA = 1
+PARAMETERS_FILE = "parameters.toml"
+QUESTIONNAIRE_INDEX = "questionnaire/questionnaire.toml"
+RULEBOOK_FILE = "rules/rulebook.toml"
+# Parameters the metric definitions themselves read.
+CODE_PARAMETERS = ("default_interest_rate", "stress.income_fall_small")
+
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+)\}")
+
+
+class ResourceError(Exception):
+    """The resources are not usable; ``problems`` lists each one as file:id: field: problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class Knowledge:
+    """Everything the engine needs, loaded once per process."""
+
+    root: Path
+    fingerprint: str
+    questionnaire: Questionnaire
+    parameters: dict[str, Parameter]
+    param_values: dict[str, float]
+    rules: tuple[Rule, ...]
+    areas: tuple[Area, ...]
+    bands: dict[str, Band]
+    metric_info: dict[str, MetricInfo]
+    rules_version: str
+    rules_by_id: dict[str, Rule] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rules_by_id = {r.id: r for r in self.rules}
+
+
+# ---------------------------------------------------------------------------
+# Files and fingerprint
+
+
+def resource_files(root: Path) -> list[Path]:
+    """The files the engine is built from (rule tests and samples are not)."""
+    found = [root / PARAMETERS_FILE]
+    found += sorted((root / "questionnaire").glob("*.toml"))
+    found += sorted((root / "rules").glob("*.toml"))
+    return [p for p in found if p.is_file()]
+
+
+def fingerprint(root: Path, paths: Iterable[Path]) -> str:
+    digest = hashlib.sha256(f"{__version__}:{CACHE_SCHEMA}".encode())
+    for p in paths:
+        digest.update(p.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(p.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _rel(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+# ---------------------------------------------------------------------------
+# Validation (pydantic)
+
+
+def _format_error(file: str, data: Any, err: dict[str, Any]) -> str:
+    """Name the file, the id of the item at fault, and the field, as a reviewer wants it."""
+    loc = list(err.get("loc", ()))
+    item_id = None
+    node = data
+    consumed = 0
+    for i, part in enumerate(loc):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            break
+        if isinstance(node, dict) and isinstance(node.get("id") or node.get("rule"), str):
+            item_id = node.get("id") or f"{node.get('rule')} ({node.get('name', '?')})"
+            consumed = i + 1
+    rest = [str(p) for p in loc[consumed:] if not str(p).startswith("function-after")]
+    field_name = ".".join(rest) if rest else "(item)"
+    where = f"{file}:{item_id}" if item_id else file
+    return f"{where}: {field_name}: {err.get('msg', 'invalid')}"
+
+
+def read_toml(path: Path, root: Path, problems: list[str]) -> dict[str, Any] | None:
+    import tomllib
+
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        problems.append(f"{_rel(root, path)}: (file): missing")
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        problems.append(f"{_rel(root, path)}: (file): cannot parse TOML: {exc}")
+    return None
+
+
+def validate_model(model: Any, data: Any, file: str, problems: list[str]) -> Any | None:
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_format_error(file, data, e) for e in exc.errors())
+    return None
+
+
+def validate_resources(root: Path) -> tuple[dict[str, Any], list[str]]:
+    """Parse and schema-check the engine's files; return plain data and problems."""
+    from lendready.domain import resource_schema as rs
+
+    problems: list[str] = []
+    out: dict[str, Any] = {"sections": [], "rule_files": []}
+
+    index_raw = read_toml(root / QUESTIONNAIRE_INDEX, root, problems)
+    index = validate_model(rs.QuestionnaireIndex, index_raw, QUESTIONNAIRE_INDEX, problems)
+    if index is not None:
+        out["questionnaire"] = index.model_dump(mode="json")
+        for sid in index.sections:
+            rel = f"questionnaire/{sid}.toml"
+            raw = read_toml(root / rel, root, problems)
+            section = validate_model(rs.SectionData, raw, rel, problems)
+            if section is not None:
+                if section.id != sid:
+                    problems.append(f"{rel}:{section.id}: id: must match the file name '{sid}'")
+                out["sections"].append({"file": rel, **section.model_dump(mode="json")})
+        listed = {f"questionnaire/{s}.toml" for s in index.sections} | {QUESTIONNAIRE_INDEX}
+        for extra in sorted((root / "questionnaire").glob("*.toml")):
+            if _rel(root, extra) not in listed:
+                problems.append(f"{_rel(root, extra)}: (file): not listed in {QUESTIONNAIRE_INDEX} sections")
+
+    raw = read_toml(root / PARAMETERS_FILE, root, problems)
+    params = validate_model(rs.ParametersFile, raw, PARAMETERS_FILE, problems)
+    if params is not None:
+        out["parameters"] = params.model_dump(mode="json")["parameters"]
+
+    raw = read_toml(root / RULEBOOK_FILE, root, problems)
+    book = validate_model(rs.RulebookData, raw, RULEBOOK_FILE, problems)
+    if book is not None:
+        out["rulebook"] = book.model_dump(mode="json")
+
+    for path in sorted((root / "rules").glob("*.toml")):
+        rel = _rel(root, path)
+        if rel == RULEBOOK_FILE:
+            continue
+        raw = read_toml(path, root, problems)
+        rule_file = validate_model(rs.RuleFile, raw, rel, problems)
+        if rule_file is not None:
+            rules = []
+            for rule in rule_file.rules:
+                dumped = rule.model_dump(mode="json", exclude={"when", "severity", "rating", "levels"})
+                dumped["levels"] = [lv.model_dump(mode="json") for lv in rule.normalised_levels()]
+                rules.append(dumped)
+            out["rule_files"].append({"file": rel, "area": rule_file.area, "rules": rules})
+    return out, problems
+
+
+def _cached_validation(root: Path) -> tuple[dict[str, Any], str]:
+    """Validated data, from the on-disk cache when the resources are unchanged."""
+    from lendready.resources import cache_dir
+
+    paths = resource_files(root)
+    key = fingerprint(root, paths)
+    directory = cache_dir()
+    cache_file = directory / f"resources-{key[:32]}.json" if directory else None
+    if cache_file is not None and cache_file.is_file():
+        try:
+            cached = json.loads(cache_file.read_text(encoding="utf-8"))
+            if isinstance(cached, dict) and cached.get("fingerprint") == key:
+                return cached["data"], key
+        except (OSError, ValueError, KeyError):
+            pass  # a damaged cache is simply rebuilt
+    data, problems = validate_resources(root)
+    if problems:
+        raise ResourceError(problems)
+    if cache_file is not None:
+        _write_cache(cache_file, {"fingerprint": key, "data": data})
+    return data, key
+
+
+def _write_cache(path: Path, payload: dict[str, Any]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # caching is an optimisation; a read-only profile must still work
+
+
+# ---------------------------------------------------------------------------
+# Building (compile conditions, check every name)
+
+
+def _compile(source: str, symbols: Symbols, where: str, problems: list[str]) -> Any:
+    try:
+        return compile_condition(source, symbols)
+    except ConditionError as exc:
+        problems.append(f"{where}: {exc}")
+        return None
+
+
+def _check_placeholders(text: str, symbols: Symbols, where: str, problems: list[str]) -> list[str]:
+    params: list[str] = []
+    for name in PLACEHOLDER.findall(text):
+        if name.startswith("param."):
+            if name[6:] not in symbols.parameters:
+                problems.append(f"{where}: placeholder {{{name}}} names an unknown parameter")
+            else:
+                params.append(name[6:])
+        elif name.startswith("metric."):
+            if name[7:] not in symbols.metrics and name[7:] != "lowest_cash_month":
+                problems.append(f"{where}: placeholder {{{name}}} names an unknown metric")
+        elif name not in symbols.questions:
+            problems.append(f"{where}: placeholder {{{name}}} is not a question id, metric.* or param.*")
+    return params
+
+
+def _role_text(value: Any) -> RoleText:
+    return RoleText.from_data(value)
+
+
+def build(root: Path, data: dict[str, Any], key: str) -> Knowledge:
+    problems: list[str] = []
+    qdata = data["questionnaire"]
+
+    # Parameters first: conditions resolve them.
+    parameters: dict[str, Parameter] = {}
+    import datetime as dt
+
+    for p in data.get("parameters", []):
+        if p["id"] in parameters:
+            problems.append(f"{PARAMETERS_FILE}:{p['id']}: id: defined twice")
+        parameters[p["id"]] = Parameter(
+            id=p["id"], value=p["value"], unit=p["unit"], label=p["label"], reference=p["reference"],
+            last_review=dt.date.fromisoformat(p["last_review"]),
+            valid_from=dt.date.fromisoformat(p["valid_from"]), source=p["source"],
+        )
+    for needed in CODE_PARAMETERS:
+        if needed not in parameters:
+            problems.append(f"{PARAMETERS_FILE}:{needed}: id: required by the metric definitions, missing")
+    param_values = {pid: p.value for pid, p in parameters.items()}
+
+    # Questionnaire: relevance and constraints may name only earlier questions.
+    seen_types: dict[str, str] = {}
+    seen_choices: dict[str, frozenset[str]] = {}
+    sections: list[Section] = []
+    for s in data["sections"]:
+        file = s["file"]
+        questions: list[Question] = []
+        for q in s["questions"]:
+            qid = q["id"]
+            where = f"{file}:{qid}"
+            if qid in seen_types:
+                problems.append(f"{where}: id: used by another question")
+                continue
+            earlier = Symbols(questions=dict(seen_types), choices=dict(seen_choices), parameters=param_values)
+            relevant = None
+            if q.get("relevant"):
+                relevant = _compile(q["relevant"], earlier, f"{where}: relevant", problems)
+            constraint = None
+            if q.get("constraint"):
+                with_value = Symbols(
+                    questions=dict(seen_types), choices=dict(seen_choices), parameters=param_values,
+                    allow_value=True, value_type=q["type"],
+                )
+                constraint = _compile(q["constraint"], with_value, f"{where}: constraint", problems)
+            table = q.get("table")
+            question = Question(
+                id=qid, type=q["type"], section=s["id"],
+                label=_role_text(q["label"]), help=_role_text(q["help"]),
+                choices=tuple(Choice(c["value"], c["label"], c.get("help", "")) for c in q.get("choices", [])),
+                unit=q.get("unit", ""), widget=q.get("widget", ""), max_length=q.get("max_length"),
+                relevant=relevant, constraint=constraint,
+                constraint_message=q.get("constraint_message") or "",
+                table=TableSpec(table["min_rows"], table["max_rows"]) if table else None,
+            )
+            questions.append(question)
+            seen_types[qid] = q["type"]
+            if question.type in ("choice", "yesno"):
+                seen_choices[qid] = frozenset(question.choice_values)
+        sections.append(Section(s["id"], s["title"], _role_text(s.get("intro", "")), tuple(questions)))
+    questionnaire = Questionnaire(qdata["version"], tuple(sections), qdata["messages"])
+
+    symbols = Symbols(
+        questions=seen_types, choices=seen_choices, metrics=ALL_METRICS, parameters=param_values
+    )
+
+    book = data["rulebook"]
+    areas = tuple(
+        Area(a["id"], a["title"], a["description"], tuple(a["key_questions"])) for a in book["areas"]
+    )
+    for a in areas:
+        for qid in a.key_questions:
+            if qid not in seen_types:
+                problems.append(f"{RULEBOOK_FILE}:{a.id}: key_questions: '{qid}' is not a question id")
+    bands = {b["id"]: Band(b["id"], b["label"], b["colour"], b["lender"], b["founder"]) for b in book["bands"]}
+    metric_info = {m["id"]: MetricInfo(m["id"], m["label"], m["unit"], m["definition"]) for m in book["metrics"]}
+    wanted_metrics = set(ALL_METRICS) | set(OUTPUT_METRICS)
+    for missing in sorted(wanted_metrics - set(metric_info)):
+        problems.append(f"{RULEBOOK_FILE}:{missing}: metrics: no label or definition for this metric")
+    for unknown in sorted(set(metric_info) - wanted_metrics):
+        problems.append(f"{RULEBOOK_FILE}:{unknown}: metrics: not a metric the engine computes")
+
+    rules: list[Rule] = []
+    rule_ids: set[str] = set()
+    for rf in data["rule_files"]:
+        file, area = rf["file"], rf["area"]
+        if area not in AREAS:
+            problems.append(f"{file}: area: '{area}' is not one of {', '.join(AREAS)}")
+            continue
+        for r in rf["rules"]:
+            rid = r["id"]
+            where = f"{file}:{rid}"
+            if rid in rule_ids:
+                problems.append(f"{where}: id: used by another rule")
+                continue
+            rule_ids.add(rid)
+            if rid.split(".", 1)[0] != area:
+                problems.append(f"{where}: id: must start with the file's area '{area}.'")
+            levels: list[Level] = []
+            trace: list[str] = []
+            cond_questions: list[str] = []
+            for i, lv in enumerate(r["levels"], start=1):
+                label = "when" if len(r["levels"]) == 1 else f"levels.{i}.when"
+                cond = _compile(lv["when"], symbols, f"{where}: {label}", problems)
+                title = lv.get("title") or r["title"]
+                trace += _check_placeholders(title, symbols, f"{where}: title", problems)
+                if cond is None:
+                    continue
+                trace += list(cond.parameters)
+                cond_questions += [q for q in cond.questions if q not in cond_questions]
+                levels.append(Level(cond, lv["severity"], lv.get("rating"), title))
+            severities = [lv["severity"] for lv in r["levels"]]
+            from lendready.domain.rules import SEVERITY_RANK
+
+            if [SEVERITY_RANK[s] for s in severities] != sorted(SEVERITY_RANK[s] for s in severities):
+                problems.append(f"{where}: levels: list the most severe level first")
+            for fname in ("why_it_matters", "what_to_do"):
+                value = r[fname]
+                texts = [value] if isinstance(value, str) else [t for t in value.values() if t]
+                for text in texts:
+                    trace += _check_placeholders(text, symbols, f"{where}: {fname}", problems)
+            evidence = r.get("evidence") or cond_questions
+            for qid in evidence:
+                if qid not in seen_types:
+                    problems.append(f"{where}: evidence: '{qid}' is not a question id")
+            rules.append(
+                Rule(
+                    id=rid, area=area, levels=tuple(levels), evidence=tuple(evidence),
+                    suppresses=tuple(r.get("suppresses", [])),
+                    why_it_matters=_role_text(r["why_it_matters"]), what_to_do=_role_text(r["what_to_do"]),
+                    myth=r.get("myth"), reference=r.get("reference"), file=file,
+                    parameters=tuple(dict.fromkeys(trace)),
+                )
+            )
+    for rule in rules:
+        for other in rule.suppresses:
+            if other not in rule_ids:
+                problems.append(f"{rule.file}:{rule.id}: suppresses: '{other}' is not a rule id")
+    if problems:
+        raise ResourceError(problems)
+    return Knowledge(
+        root=root, fingerprint=key, questionnaire=questionnaire, parameters=parameters,
+        param_values=param_values, rules=tuple(rules), areas=areas, bands=bands,
+        metric_info=metric_info, rules_version=book["version"],
+    )
+
+
+_LOADED: dict[Path, Knowledge] = {}
+
+
+def load(root: Path | None = None) -> Knowledge:
+    """The knowledge for ``root`` (default: the installed resources), loaded once per process."""
+    if root is None:
+        from lendready.resources import resources_dir
+
+        root = resources_dir()
+    root = Path(root)
+    known = _LOADED.get(root)
+    if known is not None:
+        return known
+    data, key = _cached_validation(root)
+    knowledge = build(root, data, key)
+    _LOADED[root] = knowledge
+    return knowledge
+
+
+def check(root: Path) -> list[str]:
+    """Every problem in the engine's resources, without the cache (for the linter)."""
+    data, problems = validate_resources(root)
+    if problems:
+        return problems
+    try:
+        build(root, data, "lint")
+    except ResourceError as exc:
+        return exc.problems
+    return []

@@ -1,0 +1,85 @@
+"""Rules, parameters, areas and bands as the engine holds them.
+
+Everything here is built from reviewed data (``resources/rules``,
+``resources/parameters.toml``) by :mod:`lendready.domain.knowledge`; nothing is
+hard-coded but the order of severities and areas that the output contract fixes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from lendready.domain.conditions import Condition
+from lendready.domain.questionnaire import RoleText
+
+SEVERITIES = ("blocker", "high", "medium", "low", "info")
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+AREAS = ("organisation", "governance", "asset_lock", "cashflow", "income", "security", "people")
+AREA_RANK = {a: i for i, a in enumerate(AREAS)}
+RATINGS = ("green", "amber", "red", "unknown")
+RATING_RANK = {"green": 0, "amber": 1, "red": 2}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A threshold a credit team owns: its value, where it comes from, when it was checked."""
+
+    id: str
+    value: float
+    unit: str
+    label: str
+    reference: str
+    last_review: dt.date
+    valid_from: dt.date
+    source: str
+
+
+@dataclass(frozen=True)
+class Level:
+    """One way a rule can fire; a rule's levels are tried most severe first."""
+
+    condition: Condition
+    severity: str
+    rating: str | None
+    title: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    area: str
+    levels: tuple[Level, ...]
+    evidence: tuple[str, ...]
+    suppresses: tuple[str, ...]
+    why_it_matters: RoleText
+    what_to_do: RoleText
+    myth: str | None
+    reference: str | None
+    file: str
+    parameters: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    title: str
+    description: str
+    key_questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Band:
+    id: str
+    label: str
+    colour: str
+    lender: str
+    founder: str
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    id: str
+    label: str
+    unit: str
+    definition: str
