@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from lendready import __version__
 from lendready.domain import formatting
@@ -30,14 +29,12 @@ from lendready.domain.rules import AREA_RANK, AREAS, RATING_RANK, SEVERITY_RANK,
 AUDIENCES = ("lender", "founder", "trainer")
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     question: str
     value: Any
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     id: str
     area: str
     severity: str
@@ -62,16 +59,14 @@ class Finding:
         }
 
 
-@dataclass(frozen=True)
-class AreaResult:
+class AreaResult(NamedTuple):
     id: str
     rating: str
     missing: tuple[str, ...]
     """Key questions still unanswered (why an area is ``unknown``)."""
 
 
-@dataclass
-class Assessment:
+class Assessment(NamedTuple):
     organisation: str | None
     band: str
     areas: tuple[AreaResult, ...]
@@ -81,7 +76,7 @@ class Assessment:
     invalid: tuple[Invalid, ...]
     rules_version: str
     audience: str
-    parameter_values: dict[str, float] = field(default_factory=dict)
+    parameter_values: dict[str, float]
 
     def area(self, area_id: str) -> AreaResult:
         return next(a for a in self.areas if a.id == area_id)

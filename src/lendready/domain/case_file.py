@@ -14,13 +14,9 @@ either the old file or the new one, never half of each.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
-import tempfile
-import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,30 +37,60 @@ class CaseFileError(Exception):
         super().__init__(message)
 
 
-@dataclass
 class Case:
-    """A case in memory: answers and notes, plus whatever a newer version wrote that we keep."""
+    """A case in memory: answers and notes, plus whatever a newer version wrote that we keep.
 
-    case_id: str
-    created: str
-    modified: str
-    prepared_by: str = "lender"
-    answers: dict[str, Any] = field(default_factory=dict)
-    notes: dict[str, str] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    loaded_version: int = FORMAT_VERSION
+    A plain class rather than a dataclass: the command line is measured against
+    bare interpreter start-up, and the dataclasses machinery costs more to
+    import than the whole assessment.
+    """
+
+    __slots__ = ("case_id", "created", "modified", "prepared_by", "answers", "notes", "extra", "warnings",
+                 "loaded_version")
+
+    def __init__(
+        self,
+        case_id: str,
+        created: str,
+        modified: str,
+        prepared_by: str = "lender",
+        answers: dict[str, Any] | None = None,
+        notes: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+        warnings: list[str] | None = None,
+        loaded_version: int = FORMAT_VERSION,
+    ) -> None:
+        self.case_id = case_id
+        self.created = created
+        self.modified = modified
+        self.prepared_by = prepared_by
+        self.answers: dict[str, Any] = answers if answers is not None else {}
+        self.notes: dict[str, str] = notes if notes is not None else {}
+        self.extra: dict[str, Any] = extra if extra is not None else {}
+        self.warnings: list[str] = warnings if warnings is not None else []
+        self.loaded_version = loaded_version
+
+    def __repr__(self) -> str:
+        return f"Case({self.case_id!r}, prepared_by={self.prepared_by!r}, {len(self.answers)} answers)"
 
 
 def now_utc() -> str:
+    import datetime as dt  # imported here: only saving and new cases need it
+
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _new_id() -> str:
+    import uuid  # imported here: only new cases need it, and the CLI's start-up is measured
+
+    return str(uuid.uuid4())
 
 
 def new_case(prepared_by: str = "lender") -> Case:
     if prepared_by not in ROLES:
         raise ValueError(f"prepared_by must be one of {', '.join(ROLES)}")
     stamp = now_utc()
-    return Case(case_id=str(uuid.uuid4()), created=stamp, modified=stamp, prepared_by=prepared_by)
+    return Case(case_id=_new_id(), created=stamp, modified=stamp, prepared_by=prepared_by)
 
 
 # Older format versions are upgraded in memory, one step at a time; the file
@@ -163,11 +189,11 @@ def parse_case(raw: bytes, questionnaire: Questionnaire) -> Case:
         if not isinstance(note, str):
             raise CaseFileError(f"the note on {qid} must be text", question=qid)
 
-    stamp = now_utc()
+    created = data.get("created") or now_utc()
     return Case(
-        case_id=data.get("case_id") or str(uuid.uuid4()),
-        created=data.get("created", stamp),
-        modified=data.get("modified", stamp),
+        case_id=data.get("case_id") or _new_id(),
+        created=created,
+        modified=data.get("modified") or created,
         prepared_by=prepared_by,
         answers=dict(answers),
         notes=dict(notes),
@@ -226,6 +252,8 @@ def dumps(case: Case, questionnaire: Questionnaire) -> str:
 
 def atomic_write(path: str | os.PathLike[str], content: bytes) -> None:
     """Write-temp, fsync, rename, fsync-folder: the file is always old or new, never torn."""
+    import tempfile  # imported here: only saving needs it, and the CLI's start-up is measured
+
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")

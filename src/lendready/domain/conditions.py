@@ -19,8 +19,7 @@ from __future__ import annotations
 import ast
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 Env = Mapping[str, Any]
 Evaluator = Callable[[Env], Any]
@@ -33,8 +32,7 @@ class ConditionError(ValueError):
     """A condition that cannot be accepted; the message says what is wrong."""
 
 
-@dataclass(frozen=True)
-class Symbols:
+class Symbols(NamedTuple):
     """What names a condition may use.
 
     ``questions`` maps question id to its type, ``choices`` maps a choice or
@@ -45,15 +43,14 @@ class Symbols:
     """
 
     questions: Mapping[str, str]
-    choices: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    choices: Mapping[str, frozenset[str]] = {}
     metrics: frozenset[str] = frozenset()
-    parameters: Mapping[str, float] = field(default_factory=dict)
+    parameters: Mapping[str, float] = {}
     allow_value: bool = False
     value_type: str | None = None
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(NamedTuple):
     """A compiled condition and the names it reads (for traces and evidence)."""
 
     source: str

@@ -5,7 +5,7 @@ with the pydantic schemas in :mod:`resource_schema`; its output is plain,
 already-checked data, cached on disk under the hash of the resource files (and
 of this version of lendready), because parsing TOML and building pydantic
 validators costs more than the whole command-line assessment. *Building* turns
-that data into the engine's dataclasses and compiles every condition with the
+that data into the engine's lean record types and compiles every condition with the
 safe condition language; it runs on every start, so a condition is never taken
 from the cache in compiled form, and every name it uses is checked against the
 questionnaire, the metrics and the parameters each time.
@@ -20,11 +20,9 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from lendready import __version__
 from lendready.domain.conditions import ConditionError, Symbols, compile_condition
@@ -58,8 +56,7 @@ class ResourceError(Exception):
         super().__init__("\n".join(problems))
 
 
-@dataclass
-class Knowledge:
+class Knowledge(NamedTuple):
     """Everything the engine needs, loaded once per process."""
 
     root: Path
@@ -72,10 +69,7 @@ class Knowledge:
     bands: dict[str, Band]
     metric_info: dict[str, MetricInfo]
     rules_version: str
-    rules_by_id: dict[str, Rule] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.rules_by_id = {r.id: r for r in self.rules}
+    rules_by_id: dict[str, Rule]
 
 
 # ---------------------------------------------------------------------------
@@ -228,6 +222,8 @@ def _cached_validation(root: Path) -> tuple[dict[str, Any], str]:
 
 
 def _write_cache(path: Path, payload: dict[str, Any]) -> None:
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
@@ -276,15 +272,12 @@ def build(root: Path, data: dict[str, Any], key: str) -> Knowledge:
 
     # Parameters first: conditions resolve them.
     parameters: dict[str, Parameter] = {}
-    import datetime as dt
-
     for p in data.get("parameters", []):
         if p["id"] in parameters:
             problems.append(f"{PARAMETERS_FILE}:{p['id']}: id: defined twice")
         parameters[p["id"]] = Parameter(
             id=p["id"], value=p["value"], unit=p["unit"], label=p["label"], reference=p["reference"],
-            last_review=dt.date.fromisoformat(p["last_review"]),
-            valid_from=dt.date.fromisoformat(p["valid_from"]), source=p["source"],
+            last_review=p["last_review"], valid_from=p["valid_from"], source=p["source"],
         )
     for needed in CODE_PARAMETERS:
         if needed not in parameters:
@@ -413,7 +406,7 @@ def build(root: Path, data: dict[str, Any], key: str) -> Knowledge:
     return Knowledge(
         root=root, fingerprint=key, questionnaire=questionnaire, parameters=parameters,
         param_values=param_values, rules=tuple(rules), areas=areas, bands=bands,
-        metric_info=metric_info, rules_version=book["version"],
+        metric_info=metric_info, rules_version=book["version"], rules_by_id={r.id: r for r in rules},
     )
 
 

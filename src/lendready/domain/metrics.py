@@ -10,7 +10,6 @@ negative is *not applicable* and carries the reason instead of an infinity.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -44,12 +43,14 @@ def round2(x: float) -> float:
     return float(Decimal(repr(x)).quantize(_CENT, ROUND_HALF_UP))
 
 
-@dataclass
 class Metrics:
     """Rounded figures (what rules test and output shows) and why any are missing."""
 
-    values: dict[str, Any] = field(default_factory=dict)
-    reasons: dict[str, str] = field(default_factory=dict)
+    __slots__ = ("values", "reasons")
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        self.reasons: dict[str, str] = {}
 
     def published(self) -> dict[str, Any]:
         return {k: self.values[k] for k in OUTPUT_METRICS if k in self.values}

@@ -18,8 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from lendready.domain.conditions import VALUE_KEY, Condition
 
@@ -76,8 +75,7 @@ def valid_date(text: str) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class RoleText:
+class RoleText(NamedTuple):
     """A text that may be worded differently for a lender, a founder and a trainer."""
 
     lender: str
@@ -97,21 +95,18 @@ class RoleText:
         return cls(lender, data.get("founder") or lender, data.get("trainer") or lender)
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     value: str
     label: str
     help: str = ""
 
 
-@dataclass(frozen=True)
-class TableSpec:
+class TableSpec(NamedTuple):
     min_rows: int
     max_rows: int
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(NamedTuple):
     id: str
     type: str
     section: str
@@ -139,16 +134,14 @@ class Question:
         return value
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     id: str
     title: str
     intro: RoleText
     questions: tuple[Question, ...]
 
 
-@dataclass(frozen=True)
-class Invalid:
+class Invalid(NamedTuple):
     """An answer kept in the file but not used, with the message the user sees."""
 
     question: str
@@ -156,15 +149,14 @@ class Invalid:
     message: str
 
 
-@dataclass
-class Validated:
+class Validated(NamedTuple):
     """The answers the assessment may use, and what was set aside and why."""
 
     values: dict[str, Any]
     invalid: list[Invalid]
     relevant: list[str]
     unanswered: list[str]
-    hidden: list[str] = field(default_factory=list)
+    hidden: list[str]
 
 
 def type_problem(question: Question, value: Any) -> str | None:

@@ -3,7 +3,7 @@
 A credit team edits these TOML files without reading Python, so every field is
 declared here with what it allows, and a mistake is reported as
 ``file:id: field: problem``. These models are used when the resources are
-(re)validated; the engine itself runs on the lean dataclasses built from the
+(re)validated; the engine itself runs on the lean record types built from the
 validated data, which keeps the command line quick to start.
 """
 

@@ -7,8 +7,7 @@ hard-coded but the order of severities and areas that the output contract fixes.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lendready.domain.conditions import Condition
 from lendready.domain.questionnaire import RoleText
@@ -21,8 +20,7 @@ RATINGS = ("green", "amber", "red", "unknown")
 RATING_RANK = {"green": 0, "amber": 1, "red": 2}
 
 
-@dataclass(frozen=True)
-class Parameter:
+class Parameter(NamedTuple):
     """A threshold a credit team owns: its value, where it comes from, when it was checked."""
 
     id: str
@@ -30,13 +28,13 @@ class Parameter:
     unit: str
     label: str
     reference: str
-    last_review: dt.date
-    valid_from: dt.date
+    last_review: str
+    """ISO date (validated as a date by the schema)."""
+    valid_from: str
     source: str
 
 
-@dataclass(frozen=True)
-class Level:
+class Level(NamedTuple):
     """One way a rule can fire; a rule's levels are tried most severe first."""
 
     condition: Condition
@@ -45,8 +43,7 @@ class Level:
     title: str
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     area: str
     levels: tuple[Level, ...]
@@ -60,16 +57,14 @@ class Rule:
     parameters: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Area:
+class Area(NamedTuple):
     id: str
     title: str
     description: str
     key_questions: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Band:
+class Band(NamedTuple):
     id: str
     label: str
     colour: str
@@ -77,8 +72,7 @@ class Band:
     founder: str
 
 
-@dataclass(frozen=True)
-class MetricInfo:
+class MetricInfo(NamedTuple):
     id: str
     label: str
     unit: str

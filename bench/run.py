@@ -1,0 +1,28 @@
+"""Runs every benchmark of the project and prints one table: figure, value, goal, ratio.
+
+Each benchmark measures its own bare baseline in the same run, so the ratios
+hold on any machine. Run: .venv/bin/python bench/run.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import assess  # noqa: E402
+
+
+def main() -> None:
+    table = [("figure", "value", "goal", "ratio")]
+    table += assess.rows(seconds=3.0, runs=21)
+    widths = [max(len(r[i]) for r in table) for i in range(4)]
+    for i, row in enumerate(table):
+        print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths)))
+        if i == 0:
+            print("-+-".join("-" * w for w in widths))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""The rooms of the code keep to their one direction of dependency."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO, SAMPLES
+
+SRC = REPO / "src" / "lendready"
+FORBIDDEN_IN_DOMAIN = ("PySide6", "shiboken6", "reportlab", "lendready.ui", "lendready.report", "lendready.app")
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_domain_source_imports_no_qt_or_reportlab():
+    offenders = []
+    for path in sorted((SRC / "domain").rglob("*.py")):
+        for name in _imports(path):
+            if name.startswith(FORBIDDEN_IN_DOMAIN):
+                offenders.append(f"{path.relative_to(REPO)} imports {name}")
+    assert offenders == []
+
+
+def test_importing_every_domain_module_loads_no_qt_or_reportlab():
+    modules = [f"lendready.domain.{p.stem}" for p in sorted((SRC / "domain").glob("*.py")) if p.stem != "__init__"]
+    code = (
+        "import importlib, json, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'reportlab', 'shiboken6'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
+
+
+def test_cli_json_path_imports_no_qt_reportlab_or_pydantic_when_cached():
+    case = SAMPLES / "vale.lendready"
+    code = (
+        "import io, json, sys, contextlib\n"
+        "from lendready.cli import main\n"
+        "buf = io.StringIO()\n"
+        "with contextlib.redirect_stdout(buf):\n"
+        f"    main(['assess', {str(case)!r}, '--format', 'json'])\n"  # first run may fill the cache
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert not {"PySide6", "reportlab"} & set(json.loads(first.stdout.splitlines()[-1]))
+    second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(second.stdout.splitlines()[-1]))
+    assert not {"PySide6", "reportlab", "pydantic", "tomllib"} & loaded
+
+
+def test_nothing_reads_the_shared_folder():
+    offenders = []
+    for path in list(SRC.rglob("*.py")) + list((REPO / "tests").rglob("*.py")) + list((REPO / "bench").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if path.name != Path(__file__).name and ("../" + "shared" in text or "/work/" + "shared" in text):
+            offenders.append(str(path.relative_to(REPO)))
+    assert offenders == []
