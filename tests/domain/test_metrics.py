@@ -109,3 +109,16 @@ def test_income_stress_scales_receipts_only():
     assert m["lowest_forecast_cash"] == 40  # +50 -10 in month one, then rising
     # -10%: each month 900 - 950 - 10 = -60; lowest after 12 months = -720
     assert m["lowest_cash_income_stress"] == -720
+
+
+def test_formatting_reads_naturally():
+    from lendready.domain import formatting
+
+    assert formatting.money(1_250_000) == "£1,250,000"
+    assert formatting.money(700004.74) == "£700,004.74"
+    assert formatting.money(-20995.26) == "\u2212£20,995.26"
+    assert formatting.by_unit(1, "months") == "1 month"
+    assert formatting.by_unit(3, "months") == "3 months"
+    assert formatting.by_unit(0.7, "months") == "0.70 months"
+    assert formatting.by_unit(1.8, "ratio") == "1.80"
+    assert formatting.by_unit(53.57, "percent") == "53.57%"

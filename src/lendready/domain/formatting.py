@@ -46,7 +46,9 @@ def by_unit(value: Any, unit: str) -> str:
     if unit == "ratio":
         return ratio(value)
     if unit == "months":
-        return f"{value:.2f} months" if not float(value).is_integer() else f"{int(value)} months"
+        if float(value).is_integer():
+            return f"{int(value)} month" + ("" if abs(value) == 1 else "s")
+        return f"{value:.2f} months"
     if unit == "days":
         return f"{number(value)} days"
     if unit == "years":

@@ -163,6 +163,7 @@ def compute(values: Mapping[str, Any], params: Mapping[str, float]) -> Metrics:
     forecast, cash = get("fin.forecast"), get("fin.cash")
     if forecast is None or cash is None or repayment is None:
         reason["lowest_forecast_cash"] = "needs cash at bank, a valid forecast and the loan"
+        reason["lowest_cash_month"] = reason["lowest_forecast_cash"]
     else:
         rows = sorted_forecast(forecast)
         low, month = lowest_point(running_cash(cash, rows, repayment, term), rows)
