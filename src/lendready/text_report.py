@@ -26,7 +26,7 @@ def evidence_text(k: Knowledge, qid: str, value: Any, role: str) -> str:
     q = k.questionnaire.questions.get(qid)
     if q is None:
         return f"{qid}: {value}"
-    return f"{q.label.for_role(role)}: {formatting.answer(q.type, value, q.choice_label)}"
+    return f"{q.label.for_role(role)}: {formatting.answer(q.type, value, q.choice_label, q.unit)}"
 
 
 def metric_text(k: Knowledge, a: Assessment, mid: str) -> str:

@@ -122,3 +122,11 @@ def test_formatting_reads_naturally():
     assert formatting.by_unit(0.7, "months") == "0.70 months"
     assert formatting.by_unit(1.8, "ratio") == "1.80"
     assert formatting.by_unit(53.57, "percent") == "53.57%"
+
+
+def test_counted_answers_are_singular_where_they_should_be():
+    from lendready.domain import formatting
+
+    assert formatting.answer("number", 1, unit="years") == "1 year"
+    assert formatting.answer("integer", 14, unit="months") == "14 months"
+    assert formatting.answer("integer", 14, unit="people") == "14"

@@ -138,7 +138,7 @@ class _Renderer:
             info = k.metric_info.get(mid)
             return formatting.by_unit(value, info.unit if info else "")
         question = k.questionnaire.questions[name]
-        return formatting.answer(question.type, self.values.get(name), question.choice_label)
+        return formatting.answer(question.type, self.values.get(name), question.choice_label, question.unit)
 
     def __call__(self, text: str) -> str:
         if "{" not in text:

@@ -45,14 +45,10 @@ def by_unit(value: Any, unit: str) -> str:
         return percent(value)
     if unit == "ratio":
         return ratio(value)
-    if unit == "months":
-        if float(value).is_integer():
-            return f"{int(value)} month" + ("" if abs(value) == 1 else "s")
+    if unit == "months" and not float(value).is_integer():
         return f"{value:.2f} months"
-    if unit == "days":
-        return f"{number(value)} days"
-    if unit == "years":
-        return f"{number(value)} years"
+    if unit in COUNTED_UNITS:
+        return counted(value, unit)
     return number(value)
 
 
@@ -63,10 +59,21 @@ def forecast_summary(rows: list[dict[str, Any]]) -> str:
     return f"{len(rows)} months, {months[0]} to {months[-1]}"
 
 
-def answer(qtype: str, value: Any, choice_label: Any = None) -> str:
+COUNTED_UNITS = {"years": "year", "months": "month", "days": "day"}
+
+
+def counted(value: float, unit: str) -> str:
+    """``2 years``, ``1 month``, ``45 days``: a number with its unit, singular where it should be."""
+    word = COUNTED_UNITS[unit] if value == 1 else unit
+    return f"{number(value)} {word}"
+
+
+def answer(qtype: str, value: Any, choice_label: Any = None, unit: str = "") -> str:
     """An answer as a person would write it; ``choice_label`` maps a choice id to its label."""
     if value is None:
         return "not answered"
+    if qtype in ("integer", "number") and unit in COUNTED_UNITS and isinstance(value, (int, float)):
+        return counted(value, unit)
     if qtype == "amount" and isinstance(value, (int, float)):
         return money(value)
     if qtype == "percent" and isinstance(value, (int, float)):
