@@ -1,7 +1,7 @@
 """Shared fixtures: the shipped resources, the loaded knowledge, the sample cases.
 
-The validated-resource cache is pointed at a per-session temporary folder so the
-suite never writes into the developer's own cache.
+The user folders (resource cache, settings, recovery files, logs) are pointed at a
+per-run temporary folder so the suite never touches the developer's own profile.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-_CACHE = tempfile.mkdtemp(prefix="lendready-test-cache-")
-os.environ["LENDREADY_CACHE_DIR"] = _CACHE
+_HOME = tempfile.mkdtemp(prefix="lendready-test-home-")
+for _kind in ("CACHE", "CONFIG", "DATA", "LOG"):
+    os.environ[f"LENDREADY_{_kind}_DIR"] = os.path.join(_HOME, _kind.lower())
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parents[1]

@@ -39,13 +39,3 @@ def resources_dir() -> Path:
         "lendready cannot find its resources folder; the installation is incomplete. "
         "Reinstall lendready, or set LENDREADY_RESOURCES to the resources folder."
     )
-
-
-def cache_dir() -> Path | None:
-    """Where validated resources may be cached; None means do not cache."""
-    override = os.environ.get("LENDREADY_CACHE_DIR")
-    if override is not None:
-        return Path(override) if override else None
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("lendready", appauthor=False))

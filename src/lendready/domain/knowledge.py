@@ -200,7 +200,7 @@ def validate_resources(root: Path) -> tuple[dict[str, Any], list[str]]:
 
 def _cached_validation(root: Path) -> tuple[dict[str, Any], str]:
     """Validated data, from the on-disk cache when the resources are unchanged."""
-    from lendready.resources import cache_dir
+    from lendready.paths import cache_dir
 
     paths = resource_files(root)
     key = fingerprint(root, paths)

@@ -1,0 +1,161 @@
+"""One open case as the app sees it: answers, file, unsaved changes, the live assessment.
+
+This is the Qt-free model the windows call (in the way MNELAB's views call its
+model), so every behaviour a user relies on, from "is there unsaved work?" to
+"which questions are asked now?", can be tested without a screen, and the GUI,
+the command line and the PDF all reach a verdict through the same ``assess``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from lendready.domain.assessment import Assessment, assess
+from lendready.domain.case_file import Case, load_case, new_case, save_case
+from lendready.domain.knowledge import Knowledge
+from lendready.domain.questionnaire import Section, Validated
+
+
+class SectionProgress(NamedTuple):
+    answered: int
+    relevant: int
+    problems: int
+
+    @property
+    def complete(self) -> bool:
+        return self.relevant > 0 and self.answered == self.relevant and not self.problems
+
+
+class CaseSession:
+    """The case being edited. Changes go through here so "unsaved" is always right."""
+
+    def __init__(self, knowledge: Knowledge, case: Case, path: Path | None = None) -> None:
+        self.knowledge = knowledge
+        self.case = case
+        self.path = path
+        self._revision = 0
+        self._saved_revision = 0
+        self._validated: Validated | None = None
+        self._assessment: Assessment | None = None
+
+    # -- creating and opening ----------------------------------------------
+    @classmethod
+    def new(cls, knowledge: Knowledge, role: str) -> CaseSession:
+        return cls(knowledge, new_case(role))
+
+    @classmethod
+    def open(cls, knowledge: Knowledge, path: str | Path) -> CaseSession:
+        """Load through the engine's loader; a refused file raises CaseFileError and changes nothing."""
+        p = Path(path)
+        return cls(knowledge, load_case(p, knowledge.questionnaire), p.resolve())
+
+    # -- state ----------------------------------------------------------------
+    @property
+    def role(self) -> str:
+        return self.case.prepared_by
+
+    @property
+    def answers(self) -> Mapping[str, Any]:
+        return self.case.answers
+
+    @property
+    def notes(self) -> Mapping[str, str]:
+        return self.case.notes
+
+    @property
+    def dirty(self) -> bool:
+        return self._revision != self._saved_revision
+
+    @property
+    def revision(self) -> int:
+        """Grows with every change; autosave compares it to know whether to write."""
+        return self._revision
+
+    @property
+    def display_name(self) -> str:
+        return self.path.name if self.path else "Untitled case"
+
+    def mark_dirty(self) -> None:
+        """For a case restored from a recovery file: its content is not on disk under its name."""
+        self._changed()
+
+    def _changed(self) -> None:
+        self._revision += 1
+        self._validated = None
+        self._assessment = None
+
+    # -- editing --------------------------------------------------------------
+    def set_answer(self, qid: str, value: Any) -> bool:
+        """Set (or, with None, remove) an answer; returns whether anything changed."""
+        answers = self.case.answers
+        if value is None:
+            if qid not in answers:
+                return False
+            del answers[qid]
+        else:
+            if qid in answers and answers[qid] == value and type(answers[qid]) is type(value):
+                return False
+            answers[qid] = value
+        self._changed()
+        return True
+
+    def set_note(self, qid: str, text: str) -> bool:
+        notes = self.case.notes
+        text = text.rstrip()
+        if not text:
+            if qid not in notes:
+                return False
+            del notes[qid]
+        else:
+            if notes.get(qid) == text:
+                return False
+            notes[qid] = text
+        self._changed()
+        return True
+
+    # -- derived, cached until the next change --------------------------------
+    @property
+    def validated(self) -> Validated:
+        if self._validated is None:
+            self._validated = self.knowledge.questionnaire.validate(self.case.answers)
+        return self._validated
+
+    @property
+    def assessment(self) -> Assessment:
+        if self._assessment is None:
+            self._assessment = assess(self.case, self.knowledge)
+        return self._assessment
+
+    def problems(self) -> dict[str, str]:
+        """Question id → the questionnaire's message, for answers set aside as invalid."""
+        return {i.question: i.message for i in self.validated.invalid}
+
+    def section_progress(self, section: Section) -> SectionProgress:
+        relevant = set(self.validated.relevant)
+        unanswered = set(self.validated.unanswered)
+        problems = self.problems()
+        ids = [q.id for q in section.questions if q.id in relevant]
+        return SectionProgress(
+            answered=sum(1 for q in ids if q not in unanswered),
+            relevant=len(ids),
+            problems=sum(1 for q in ids if q in problems),
+        )
+
+    def section_of(self, qid: str) -> str | None:
+        question = self.knowledge.questionnaire.questions.get(qid)
+        return question.section if question else None
+
+    # -- saving ---------------------------------------------------------------
+    def save(self, path: str | Path | None = None) -> Path:
+        """Atomic save to ``path`` (or the current file); the case is then clean."""
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise ValueError("no file name given for an untitled case")
+        if target.suffix != ".lendready":
+            target = target.with_name(target.name + ".lendready")
+        save_case(self.case, target, self.knowledge.questionnaire)
+        self.path = target.resolve()
+        self._saved_revision = self._revision
+        return self.path
