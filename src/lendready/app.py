@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import sys
 
+EXIT_NO_DISPLAY = 3
+
 
 def run(case_path: str | None = None, argv: list[str] | None = None) -> int:
     from lendready.platform_check import display_problem
@@ -14,18 +16,26 @@ def run(case_path: str | None = None, argv: list[str] | None = None) -> int:
     problem = display_problem()
     if problem:
         sys.stderr.write(problem + "\n")
-        return 3
+        return EXIT_NO_DISPLAY
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from lendready.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("lendready")
+    app.setApplicationDisplayName("lendready")
     app.setOrganizationName("lendready")
     window = MainWindow()
-    if case_path:
-        window.open_path(case_path)
     window.show()
+
+    def start() -> None:
+        # Offer crash recovery before anything else can overwrite it; then open the file asked for.
+        restored = window.offer_recovery()
+        if case_path and not restored:
+            window.open_path(case_path)
+
+    QTimer.singleShot(0, start)
     return app.exec()
 
 

@@ -105,6 +105,10 @@ class RecoveryStore:
         entries.sort(key=lambda e: e.saved_at, reverse=True)
         return entries
 
+    def pending_files(self) -> list[Path]:
+        """Every recovery file present, whoever wrote it (cheap; nothing is parsed)."""
+        return sorted(self.directory.glob(f"*{SUFFIX}")) if self.directory.is_dir() else []
+
     def remove(self, entry: RecoveryEntry) -> None:
         try:
             entry.file.unlink()

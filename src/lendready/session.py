@@ -39,6 +39,7 @@ class CaseSession:
         self._saved_revision = 0
         self._validated: Validated | None = None
         self._assessment: Assessment | None = None
+        self._audience = case.prepared_by
 
     # -- creating and opening ----------------------------------------------
     @classmethod
@@ -55,6 +56,17 @@ class CaseSession:
     @property
     def role(self) -> str:
         return self.case.prepared_by
+
+    @property
+    def audience(self) -> str:
+        """Whose wording the explanations use; a view setting, not part of the case."""
+        return self._audience
+
+    @audience.setter
+    def audience(self, value: str) -> None:
+        if value != self._audience:
+            self._audience = value
+            self._assessment = None
 
     @property
     def answers(self) -> Mapping[str, Any]:
@@ -125,7 +137,7 @@ class CaseSession:
     @property
     def assessment(self) -> Assessment:
         if self._assessment is None:
-            self._assessment = assess(self.case, self.knowledge)
+            self._assessment = assess(self.case, self.knowledge, audience=self._audience)
         return self._assessment
 
     def problems(self) -> dict[str, str]:

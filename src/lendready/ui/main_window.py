@@ -1,62 +1,530 @@
-"""The first window: open a case (or a sample) and read its assessment.
+"""The main window: sections on the left, questions in the middle, the explainer on the right.
 
-A deliberately small window until the guided questionnaire arrives; it goes
-through exactly the same loader and ``assess`` as the command line.
+Every edit goes through :class:`lendready.session.CaseSession`, which owns the
+answers, the unsaved flag and the live assessment; the window only shows what
+the session says. Work is never lost: a recovery copy is written every 30
+seconds and on leaving a section while there are unsaved changes, saving is
+atomic, and closing with unsaved changes asks first.
 """
 
 from __future__ import annotations
 
-import html
+import base64
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTextBrowser
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QComboBox,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from lendready.domain.assessment import assess
-from lendready.domain.case_file import CaseFileError, load_case
-from lendready.domain.knowledge import load
+from lendready import __version__
+from lendready.domain.case_file import CaseFileError
+from lendready.domain.knowledge import Knowledge, load
+from lendready.recovery import RecoveryEntry, RecoveryStore
 from lendready.resources import resources_dir
-from lendready.text_report import render
+from lendready.session import CaseSession
+from lendready.settings import Settings, load_settings, save_settings
+from lendready.ui.explainer_pane import ExplainerPane
+from lendready.ui.section_list import SectionList
+from lendready.ui.section_view import SectionView
+from lendready.ui.start_page import StartPage
+
+AUTOSAVE_MS = 30_000
+FILE_FILTER = "lendready cases (*.lendready)"
+ROLE_NAMES = {"lender": "bank officer", "founder": "founder", "trainer": "trainer"}
+
+
+def sample_library(knowledge: Knowledge) -> list[tuple[str, str, str]]:
+    """(path, title, summary) for each sample case, for the start page and the menu."""
+    from lendready.domain.samples import load_samples
+
+    root = resources_dir()
+    return [(str(s.path), s.meta.title, s.meta.summary) for s in load_samples(root, [])]
+
+
+class Workspace(QWidget):
+    """The three panes for one open case; rebuilt when another case (or role) is opened."""
+
+    def __init__(self, session: CaseSession, wording: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.wording = wording
+        k = session.knowledge
+        role = wording
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        layout.addWidget(self.splitter)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(8, 8, 4, 8)
+        sections_label = QLabel("<b>Sections</b>")
+        self.sections = SectionList()
+        sections_label.setBuddy(self.sections)
+        for section in k.questionnaire.sections:
+            self.sections.add_section(section.id, section.title)
+        left_layout.addWidget(sections_label)
+        left_layout.addWidget(self.sections, 1)
+        role_label = QLabel("&Wording for")
+        self.role_choice = QComboBox()
+        self.role_choice.setAccessibleName("Wording of questions and explanations for")
+        for key, name in ROLE_NAMES.items():
+            self.role_choice.addItem(f"a {name}", key)
+        self.role_choice.setCurrentIndex(max(self.role_choice.findData(role), 0))
+        role_label.setBuddy(self.role_choice)
+        left_layout.addWidget(role_label)
+        left_layout.addWidget(self.role_choice)
+
+        middle = QWidget()
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(4, 0, 4, 8)
+        self.stack = QStackedWidget()
+        self.views: dict[str, SectionView] = {}
+        for section in k.questionnaire.sections:
+            view = SectionView(section, k.questionnaire, role)
+            view.set_answers(session.answers, session.notes)
+            self.views[section.id] = view
+            self.stack.addWidget(view)
+        nav = QHBoxLayout()
+        self.previous_button = QPushButton("◀ Previous section")
+        self.previous_button.setAccessibleName("Previous section")
+        self.previous_button.setToolTip("Previous section (Ctrl+Page Up)")
+        self.next_button = QPushButton("Next section ▶")
+        self.next_button.setAccessibleName("Next section")
+        self.next_button.setToolTip("Next section (Ctrl+Page Down)")
+        nav.addWidget(self.previous_button)
+        nav.addStretch(1)
+        nav.addWidget(self.next_button)
+        middle_layout.addWidget(self.stack, 1)
+        middle_layout.addLayout(nav)
+
+        self.explainer = ExplainerPane(k)
+
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(middle)
+        self.splitter.addWidget(self.explainer)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([230, 640, 450])
+        self.splitter.setChildrenCollapsible(False)
+
+    def current_section(self) -> str:
+        item = self.sections.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else self.session.knowledge.questionnaire.sections[0].id
 
 
 class MainWindow(QMainWindow):
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        knowledge: Knowledge | None = None,
+        settings: Settings | None = None,
+        recovery: RecoveryStore | None = None,
+        autosave_ms: int = AUTOSAVE_MS,
+    ) -> None:
         super().__init__()
-        self.knowledge = load()
-        self.setWindowTitle("lendready")
-        self.resize(900, 700)
-        self.view = QTextBrowser(self)
-        self.view.setAccessibleName("Assessment")
-        self.view.setHtml(
-            "<h2>lendready</h2><p>Open a case file (Ctrl+O) or a sample case to see how a lender "
-            "would read it.</p>"
-        )
-        self.setCentralWidget(self.view)
-        menu = self.menuBar().addMenu("&File")
-        open_action = QAction("&Open case…", self)
-        open_action.setShortcut(QKeySequence.StandardKey.Open)
-        open_action.triggered.connect(self.choose_file)
-        menu.addAction(open_action)
-        sample_action = QAction("Open &sample case…", self)
-        sample_action.triggered.connect(lambda: self.choose_file(str(resources_dir() / "samples")))
-        menu.addAction(sample_action)
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        menu.addAction(quit_action)
+        self.knowledge = knowledge or load()
+        self.settings = settings if settings is not None else load_settings()
+        self.recovery = recovery or RecoveryStore()
+        self.session: CaseSession | None = None
+        self.workspace: Workspace | None = None
+        self._saved_recovery_revision = -1
 
-    def choose_file(self, folder: str = "") -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open case", folder, "lendready cases (*.lendready)")
+        self.samples = sample_library(self.knowledge)
+        self.start_page = StartPage(self.samples)
+        self.start_page.newCase.connect(self.new_case)
+        self.start_page.openRequested.connect(self.choose_file)
+        self.start_page.pathChosen.connect(self.open_path)
+        self.central = QStackedWidget()
+        self.central.addWidget(self.start_page)
+        self.setCentralWidget(self.central)
+
+        self._build_menus()
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setInterval(autosave_ms)
+        self.autosave_timer.timeout.connect(self.autosave)
+        self.autosave_timer.start()
+
+        self.resize(1320, 860)
+        if self.settings.window_geometry:
+            self.restoreGeometry(QByteArray(base64.b64decode(self.settings.window_geometry)))
+        self._show_start()
+
+    # -- menus and shortcuts ----------------------------------------------------
+    def _action(self, menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&New case…", self.show_start, QKeySequence.StandardKey.New)
+        self._action(file_menu, "&Open case…", self.choose_file, QKeySequence.StandardKey.Open)
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        sample_menu = file_menu.addMenu("Open &sample case")
+        for path, title, _summary in self.samples:
+            self._action(sample_menu, title, lambda _=False, p=path: self.open_path(p))
+        file_menu.addSeparator()
+        self.save_action = self._action(file_menu, "&Save", self.save, QKeySequence.StandardKey.Save)
+        self.save_as_action = self._action(file_menu, "Save &as…", self.save_as, QKeySequence("Ctrl+Shift+S"))
+        self.close_action = self._action(file_menu, "&Close case", self.close_case, QKeySequence("Ctrl+W"))
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence("Ctrl+Q"))
+
+        go_menu = bar.addMenu("&Go")
+        self.next_action = self._action(go_menu, "&Next section", self.next_section, QKeySequence("Ctrl+PgDown"))
+        self.previous_action = self._action(
+            go_menu, "&Previous section", self.previous_section, QKeySequence("Ctrl+PgUp")
+        )
+        self._action(go_menu, "Go to the &explainer", self.focus_explainer, QKeySequence("Ctrl+E"))
+        self._action(go_menu, "Go to the &sections list", self.focus_sections, QKeySequence("Ctrl+L"))
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About lendready", self.about)
+        self.case_actions = [self.save_action, self.save_as_action, self.close_action, self.next_action,
+                             self.previous_action]
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        paths = self.settings.existing_recent()
+        for path in paths:
+            self._action(self.recent_menu, path, lambda _=False, p=path: self.open_path(p))
+        if not paths:
+            empty = self.recent_menu.addAction("No recent cases")
+            empty.setEnabled(False)
+
+    # -- pages ------------------------------------------------------------------
+    def _show_start(self) -> None:
+        self.start_page.set_recent(self.settings.existing_recent())
+        self.central.setCurrentWidget(self.start_page)
+        for action in self.case_actions:
+            action.setEnabled(False)
+        self._update_title()
+
+    def show_start(self) -> None:
+        """Ctrl+N: back to the start page to choose a role (after dealing with unsaved work)."""
+        if self.session is not None and not self.close_case():
+            return
+        self._show_start()
+
+    def _install(self, session: CaseSession, section: str | None = None, wording: str | None = None) -> None:
+        """Show ``session`` in a fresh workspace, worded for ``wording`` (default: who prepared it)."""
+        old = self.workspace
+        self.session = session
+        self.workspace = Workspace(session, wording or session.role)
+        ws = self.workspace
+        session.audience = ws.wording
+        ws.role_choice.currentIndexChanged.connect(self._wording_changed)
+        ws.sections.currentRowChanged.connect(self._section_changed)
+        ws.previous_button.clicked.connect(self.previous_section)
+        ws.next_button.clicked.connect(self.next_section)
+        ws.explainer.questionRequested.connect(self.go_to_question)
+        for view in ws.views.values():
+            view.answerChanged.connect(self._answer_changed)
+            view.noteChanged.connect(self._note_changed)
+        if self.settings.splitter_state:
+            ws.splitter.restoreState(QByteArray(base64.b64decode(self.settings.splitter_state)))
+        self.central.addWidget(ws)
+        self.central.setCurrentWidget(ws)
+        if old is not None:
+            self.central.removeWidget(old)
+            old.deleteLater()
+        for action in self.case_actions:
+            action.setEnabled(True)
+        self.settings.last_role = ws.wording  # type: ignore[assignment]
+        self._saved_recovery_revision = -1
+        ids = [s.id for s in self.knowledge.questionnaire.sections]
+        ws.sections.setCurrentRow(ids.index(section) if section in ids else 0)
+        self.refresh()
+
+    def _wording_changed(self, index: int) -> None:
+        """Reword the questions and explanations; the case itself (and who prepared it) is unchanged."""
+        if self.session is None or self.workspace is None:
+            return
+        wording = self.workspace.role_choice.itemData(index)
+        if wording and wording != self.workspace.wording:
+            self.commit_pending()
+            self._install(self.session, self.workspace.current_section(), wording)
+
+    def new_case(self, role: str) -> None:
+        self._install(CaseSession.new(self.knowledge, role))
+
+    def choose_file(self) -> None:
+        start = str(Path(self.settings.recent_files[0]).parent) if self.settings.recent_files else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open case", start, FILE_FILTER)
         if path:
             self.open_path(path)
 
     def open_path(self, path: str) -> bool:
+        """Open through the engine's loader; a refused file shows why and changes nothing."""
         try:
-            case = load_case(path, self.knowledge.questionnaire)
+            session = CaseSession.open(self.knowledge, path)
         except CaseFileError as exc:
-            QMessageBox.warning(self, "lendready", f"lendready cannot open this file:\n\n{exc}")
+            QMessageBox.warning(self, "lendready cannot open this file", f"{Path(path).name}: {exc}")
             return False
-        result = assess(case, self.knowledge)
-        self.setWindowTitle(f"lendready — {Path(path).name}")
-        self.view.setHtml(f"<pre>{html.escape(render(result, self.knowledge))}</pre>")
+        if self.session is not None and not self.close_case():
+            return False
+        samples_dir = (resources_dir() / "samples").resolve()
+        if session.path is not None and session.path.parent == samples_dir:
+            session.path = None  # a sample is a template: saving asks where, never overwrites it
+        else:
+            self.settings.add_recent(path)
+        self._install(session)
+        for warning in session.case.warnings:
+            self.statusBar().showMessage(f"Kept an answer this version does not know: {warning}", 8000)
         return True
+
+    # -- editing ----------------------------------------------------------------
+    def _answer_changed(self, qid: str, value: Any) -> None:
+        if self.session is not None and self.session.set_answer(qid, value):
+            self.refresh()
+
+    def _note_changed(self, qid: str, text: str) -> None:
+        if self.session is not None and self.session.set_note(qid, text):
+            self._update_title()
+
+    def refresh(self) -> None:
+        """Show what the session now says: skip logic, inline problems, progress, the explainer."""
+        session, ws = self.session, self.workspace
+        if session is None or ws is None:
+            return
+        validated = session.validated
+        relevant = set(validated.relevant)
+        problems = session.problems()
+        view = ws.views[ws.current_section()]
+        view.apply_relevance(relevant)
+        view.set_problems(problems)
+        self._update_forecast_opening_cash(view)
+        for row, section in enumerate(self.knowledge.questionnaire.sections):
+            ws.sections.set_progress(row, section.title, session.section_progress(section))
+        ws.explainer.show_assessment(session.assessment, ws.wording)
+        self._update_title()
+
+    def _update_forecast_opening_cash(self, view: SectionView) -> None:
+        from lendready.ui.forecast_table import ForecastEditor
+
+        cash = self.session.validated.values.get("fin.cash") if self.session else None
+        for editor in view.findChildren(ForecastEditor):
+            editor.set_opening_cash(cash)
+
+    def _section_changed(self, row: int) -> None:
+        ws = self.workspace
+        if ws is None or row < 0:
+            return
+        ws.stack.setCurrentIndex(row)
+        ws.previous_button.setEnabled(row > 0)
+        ws.next_button.setEnabled(row < ws.sections.count() - 1)
+        self.autosave()  # leaving a section is a natural point to secure the work
+        self.refresh()
+
+    def next_section(self) -> None:
+        ws = self.workspace
+        if ws is not None and ws.sections.currentRow() < ws.sections.count() - 1:
+            ws.sections.setCurrentRow(ws.sections.currentRow() + 1)
+            ws.views[ws.current_section()].setFocus()
+
+    def previous_section(self) -> None:
+        ws = self.workspace
+        if ws is not None and ws.sections.currentRow() > 0:
+            ws.sections.setCurrentRow(ws.sections.currentRow() - 1)
+            ws.views[ws.current_section()].setFocus()
+
+    def go_to_question(self, qid: str) -> None:
+        """From the explainer's evidence to the question itself."""
+        if self.session is None or self.workspace is None:
+            return
+        section = self.session.section_of(qid)
+        if section is None:
+            return
+        ids = [s.id for s in self.knowledge.questionnaire.sections]
+        self.workspace.sections.setCurrentRow(ids.index(section))
+        self.workspace.views[section].focus_question(qid)
+
+    def focus_explainer(self) -> None:
+        if self.workspace is not None:
+            self.workspace.explainer.setFocus()
+
+    def focus_sections(self) -> None:
+        if self.workspace is not None:
+            self.workspace.sections.setFocus()
+
+    # -- saving, recovery, closing -----------------------------------------------
+    def _update_title(self) -> None:
+        if self.session is None:
+            self.setWindowTitle("lendready")
+            self.setWindowModified(False)
+            return
+        self.setWindowTitle(f"lendready — {self.session.display_name}[*]")
+        self.setWindowModified(self.session.dirty)
+
+    def commit_pending(self) -> None:
+        """Text typed but not yet confirmed (no Enter, focus still in the box) counts too."""
+        if self.workspace is not None:
+            for view in self.workspace.views.values():
+                view.commit_pending()
+
+    def save(self) -> bool:
+        if self.session is None:
+            return False
+        self.commit_pending()
+        if self.session.path is None:
+            return self.save_as()
+        return self._save_to(self.session.path)
+
+    def save_as(self) -> bool:
+        if self.session is None:
+            return False
+        suggested = self.session.display_name
+        name = self.session.answers.get("org.name")
+        if self.session.path is None and isinstance(name, str) and name.strip():
+            suggested = "".join(c for c in name if c.isalnum() or c in " -_").strip() + ".lendready"
+        start = str(Path(self.settings.recent_files[0]).parent / suggested) if self.settings.recent_files else suggested
+        path, _ = QFileDialog.getSaveFileName(self, "Save case as", start, FILE_FILTER)
+        if not path:
+            return False
+        return self._save_to(Path(path))
+
+    def _save_to(self, path: Path) -> bool:
+        assert self.session is not None
+        try:
+            saved = self.session.save(path)
+        except OSError as exc:
+            QMessageBox.warning(
+                self, "lendready could not save",
+                f"The case was not saved to {path}: {exc.strerror or exc}.\n\n"
+                "Your answers are still open here and in the recovery copy. Try Save as… another folder.",
+            )
+            return False
+        self.recovery.discard(self.session.case)
+        self._saved_recovery_revision = -1
+        self.settings.add_recent(saved)
+        save_settings(self.settings)
+        self.statusBar().showMessage(f"Saved {saved}", 5000)
+        self._update_title()
+        return True
+
+    def autosave(self) -> None:
+        """Copy unsaved work to the private recovery folder (never over the user's own file)."""
+        # Deliberately no commit_pending() here: reformatting a box while someone types in it
+        # would be worse than losing the last few seconds of one unfinished answer.
+        session = self.session
+        if session is None or not session.dirty or session.revision == self._saved_recovery_revision:
+            return
+        try:
+            self.recovery.write(session.case, self.knowledge, session.path)
+            self._saved_recovery_revision = session.revision
+        except OSError:
+            self.statusBar().showMessage("Could not write the recovery copy; save your work soon.", 8000)
+
+    def offer_recovery(self) -> bool:
+        """After a crash: offer each unsaved case found in the recovery folder. True if one was restored."""
+        for entry in self.recovery.pending(self.knowledge):
+            answer = self.ask_restore(entry)
+            if answer == "restore":
+                self.restore(entry)
+                return True
+            if answer == "discard":
+                self.recovery.remove(entry)
+        return False
+
+    def ask_restore(self, entry: RecoveryEntry) -> str:
+        """'restore', 'discard' or 'later' (kept for the next start)."""
+        name = entry.organisation or "an untitled case"
+        where = f" (from {entry.original_path.name})" if entry.original_path else ""
+        box = QMessageBox(self)
+        box.setWindowTitle("Restore unsaved work?")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setText(f"lendready did not close properly last time. Unsaved work on {name}{where} "
+                    f"was kept at {entry.saved_at}.")
+        box.setInformativeText("Restore it now? You can then save it where you like.")
+        restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(restore)
+        box.exec()
+        clicked = box.clickedButton()
+        return "restore" if clicked is restore else "discard" if clicked is discard else "later"
+
+    def restore(self, entry: RecoveryEntry) -> None:
+        session = CaseSession(self.knowledge, entry.case, entry.original_path)
+        session.mark_dirty()
+        self.recovery.remove(entry)
+        self._install(session)
+        self.autosave()  # the restored work is unsaved: keep a recovery copy under this process
+
+    def confirm_discard(self) -> bool:
+        """Ask about unsaved changes; True when it is fine to let the case go."""
+        if self.session is None:
+            return True
+        self.commit_pending()
+        if not self.session.dirty:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Save changes?",
+            f"{self.session.display_name} has unsaved changes. Save them before closing?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def close_case(self) -> bool:
+        if self.session is None:
+            return True
+        if not self.confirm_discard():
+            return False
+        self._remember_layout()
+        self.recovery.discard(self.session.case)
+        self.session = None
+        if self.workspace is not None:
+            self.central.removeWidget(self.workspace)
+            self.workspace.deleteLater()
+            self.workspace = None
+        self._show_start()
+        return True
+
+    def _remember_layout(self) -> None:
+        self.settings.window_geometry = base64.b64encode(bytes(self.saveGeometry())).decode("ascii")
+        if self.workspace is not None:
+            state = bytes(self.workspace.splitter.saveState())
+            self.settings.splitter_state = base64.b64encode(state).decode("ascii")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
+        if not self.close_case():
+            event.ignore()
+            return
+        self._remember_layout()
+        save_settings(self.settings)
+        event.accept()
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About lendready",
+            f"<h3>lendready {__version__}</h3>"
+            f"<p>Rules {self.knowledge.rules_version}, questionnaire {self.knowledge.questionnaire.version}.</p>"
+            "<p>A lending-readiness advisor for mutuals. Case data stays on this computer: "
+            "lendready makes no network connections.</p>"
+            "<p>Built with Qt for Python (PySide6, LGPLv3), pydantic (MIT), platformdirs (MIT) and "
+            "reportlab (BSD).</p>",
+        )

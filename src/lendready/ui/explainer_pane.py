@@ -1,0 +1,348 @@
+"""The risk explainer: what a lender will think of the case, and why, beside the questions.
+
+It is one QTextBrowser fed generated HTML rather than a tree of widgets because
+it is rebuilt on every answer change: one ``setHtml`` of a few kilobytes costs a
+few milliseconds, where building and laying out dozens of labels does not fit
+in a frame. The browser also gives wrapping text, Tab-and-Enter link following
+and tooltips without extra code.
+
+Everything from the case or the resources is HTML-escaped on the way in: an
+organisation called "A & B <Ltd>" must read as written, never as markup.
+Text colours come from the palette (so a dark theme reads); only the status
+colours are fixed, each with a text colour picked for contrast.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from typing import NamedTuple
+from urllib.parse import quote, unquote
+
+from PySide6.QtCore import QEvent, QUrl, Signal
+from PySide6.QtGui import QColor, QPalette, QTextOption
+from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+
+from lendready.domain import formatting
+from lendready.domain.assessment import Assessment, Finding
+from lendready.domain.knowledge import Knowledge
+
+# The contract fixes this order; the titles come from the rulebook.
+AREA_ORDER = ("organisation", "governance", "asset_lock", "cashflow", "income", "security", "people")
+METRIC_ORDER = (
+    "dscr", "interest_cover", "reserves_months", "ltv", "annual_loan_repayment", "lowest_forecast_cash",
+)
+# Shown beside lowest_forecast_cash rather than as a row of its own: it only says *when*.
+MONTH_METRIC = "lowest_cash_month"
+
+RATING_WORDS = {"green": "Green", "amber": "Amber", "red": "Red", "unknown": "Not yet rated"}
+RATING_COLOURS = {"green": "#2e7d32", "amber": "#ef8f00", "red": "#c62828", "unknown": "#607d8b"}
+SEVERITY_WORDS = {"blocker": "Blocker", "high": "High", "medium": "Medium", "low": "Low", "info": "Info"}
+SEVERITY_COLOURS = {
+    "blocker": "#7f0000",
+    "high": "#c62828",
+    "medium": "#ef8f00",
+    "low": "#1565c0",
+    "info": "#546e7a",
+}
+
+QUESTION_SCHEME = "lr-question"
+LIST_INDENT = 16  # px; Qt's default of 40 wastes a tenth of a narrow pane
+MIN_CONTRAST = 4.5  # WCAG AA for body text
+
+PLACEHOLDER_HTML = (
+    "<p>Answer the questions, or open a case, to see how a lender would read it.</p>"
+)
+
+
+def _luminance(colour: QColor) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = channel(colour.redF()), channel(colour.greenF()), channel(colour.blueF())
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    la, lb = _luminance(a), _luminance(b)
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+def text_on(background: str) -> str:
+    """Black or white, whichever reads better on a status colour."""
+    bg = QColor(background)
+    return "#ffffff" if contrast(bg, QColor("#ffffff")) >= contrast(bg, QColor("#000000")) else "#000000"
+
+
+def _mix(a: QColor, b: QColor, share_of_a: float) -> QColor:
+    s = share_of_a
+    return QColor.fromRgbF(
+        a.redF() * s + b.redF() * (1 - s),
+        a.greenF() * s + b.greenF() * (1 - s),
+        a.blueF() * s + b.blueF() * (1 - s),
+    )
+
+
+class _Style(NamedTuple):
+    """The palette-derived colours the HTML needs, worked out once per palette."""
+
+    muted: str
+    link: str
+
+    @classmethod
+    def from_palette(cls, palette: QPalette) -> _Style:
+        base = palette.color(QPalette.ColorRole.Base)
+        text = palette.color(QPalette.ColorRole.Text)
+        muted = _mix(text, base, 0.7)
+        link = palette.color(QPalette.ColorRole.Link)
+        # Many dark themes keep Qt's dark-blue link colour; move it towards the
+        # text colour until it can be read on the background.
+        step = 0.0
+        while contrast(link, base) < MIN_CONTRAST and step < 1.0:
+            step += 0.1
+            link = _mix(text, palette.color(QPalette.ColorRole.Link), step)
+        return cls(muted.name(), link.name())
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _chip(word: str, colour: str) -> str:
+    nbsp_word = "&nbsp;".join(_esc(part) for part in word.split(" "))
+    return (
+        f'<span style="background-color:{colour}; color:{text_on(colour)}; font-weight:600;">'
+        f"&nbsp;{nbsp_word}&nbsp;</span>"
+    )
+
+
+def _bullets(items: Iterable[str], left: int) -> str:
+    """A bulleted list: wrapped lines hang under the text, not under the bullet."""
+    body = "".join(f"<li>{item}</li>" for item in items)
+    return (
+        f'<ul style="margin-top:0px; margin-bottom:2px; margin-left:{left}px; -qt-list-indent:1;">{body}</ul>'
+    )
+
+
+class ExplainerPane(QWidget):
+    """The right-hand pane: band, area ratings, figures, findings and set-aside answers."""
+
+    questionRequested = Signal(str)
+
+    def __init__(self, knowledge: Knowledge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._knowledge = knowledge
+        self._areas = {a.id: a for a in knowledge.areas}
+        self._chips = {r: _chip(RATING_WORDS[r], c) for r, c in RATING_COLOURS.items()}
+        self._severity_chips = {s: _chip(SEVERITY_WORDS[s], c) for s, c in SEVERITY_COLOURS.items()}
+        self._last: tuple[Assessment, str] | None = None
+        self._html = ""
+
+        self.browser = QTextBrowser(self)
+        self.browser.setOpenLinks(False)
+        self.browser.setOpenExternalLinks(False)
+        self.browser.setAccessibleName("Risk explainer")
+        self.browser.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.browser.document().setIndentWidth(LIST_INDENT)
+        self.browser.anchorClicked.connect(self._on_anchor)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.browser)
+        self.setAccessibleName("Risk explainer")
+        self.setFocusProxy(self.browser)
+
+        self._style = _Style.from_palette(self.palette())
+        self.browser.setHtml(PLACEHOLDER_HTML)
+
+    # -- public ---------------------------------------------------------------
+    def show_assessment(self, assessment: Assessment, role: str, *, keep_scroll: bool = True) -> None:
+        """Show ``assessment`` worded for ``role``; pass ``keep_scroll=False`` for a different case.
+
+        The scroll position is kept by default because this runs on every
+        answer change, and a pane that jumps to the top while someone reads a
+        finding is unusable. Unchanged output is not re-laid out at all.
+        """
+        self._last = (assessment, role)
+        text = self._render(assessment, role)
+        if text == self._html:
+            if not keep_scroll:
+                self.browser.verticalScrollBar().setValue(0)
+            return
+        bar = self.browser.verticalScrollBar()
+        position = bar.value() if keep_scroll else 0
+        self._html = text
+        self.browser.setHtml(text)
+        bar.setValue(position)
+        band = self._knowledge.bands.get(assessment.band)
+        self.browser.setAccessibleDescription(
+            f"Readiness: {band.label if band else assessment.band}. {len(assessment.findings)} findings."
+        )
+
+    # -- events ---------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._style = _Style.from_palette(self.palette())
+            if self._last is not None:
+                self._html = ""
+                self.show_assessment(*self._last)
+        super().changeEvent(event)
+
+    def _on_anchor(self, url: QUrl) -> None:
+        if url.scheme() == QUESTION_SCHEME:
+            qid = unquote(url.path())
+            if qid in self._knowledge.questionnaire.questions:
+                self.questionRequested.emit(qid)
+
+    # -- rendering ------------------------------------------------------------
+    def _question_link(self, qid: str, text: str) -> str:
+        href = f"{QUESTION_SCHEME}:{quote(qid, safe='._-')}"
+        return f'<a href="{href}" style="color:{self._style.link};">{text}</a>'
+
+    def _label(self, qid: str, role: str) -> str:
+        question = self._knowledge.questionnaire.questions.get(qid)
+        return question.label.for_role(role) if question else qid
+
+    def _heading(self, text: str) -> str:
+        return f'<p style="margin-top:16px; margin-bottom:4px; font-size:large; font-weight:700;">{text}</p>'
+
+    def _muted(self, text: str) -> str:
+        return f'<span style="color:{self._style.muted}; font-size:small;">{text}</span>'
+
+    def _render(self, a: Assessment, role: str) -> str:
+        parts: list[str] = []
+        self._render_band(a, role, parts)
+        self._render_areas(a, role, parts)
+        self._render_metrics(a, parts)
+        self._render_findings(a, role, parts)
+        self._render_invalid(a, role, parts)
+        return "".join(parts)
+
+    def _render_band(self, a: Assessment, role: str, parts: list[str]) -> None:
+        k = self._knowledge
+        name = a.organisation or "Organisation not named yet"
+        parts.append(f'<p style="margin-bottom:6px; font-size:large; font-weight:700;">{_esc(name)}</p>')
+        band = k.bands.get(a.band)
+        label = band.label if band else a.band
+        colour = band.colour if band else RATING_COLOURS["unknown"]
+        fg = text_on(colour)
+        meaning = (band.founder if role == "founder" else band.lender) if band else ""
+        parts.append(
+            f'<table width="100%" cellspacing="0" cellpadding="8"><tr><td bgcolor="{_esc(colour)}">'
+            f'<span style="color:{fg}; font-size:small;">Readiness</span><br/>'
+            f'<span style="color:{fg}; font-size:x-large; font-weight:700;">{_esc(label)}</span>'
+            "</td></tr></table>"
+        )
+        if meaning:
+            parts.append(f'<p style="margin-top:6px;">{_esc(meaning)}</p>')
+
+    def _render_areas(self, a: Assessment, role: str, parts: list[str]) -> None:
+        parts.append(self._heading("Risk areas"))
+        results = {r.id: r for r in a.areas}
+        rows: list[str] = []
+        for area_id in AREA_ORDER:
+            result = results.get(area_id)
+            if result is None:
+                continue
+            area = self._areas.get(area_id)
+            title = area.title if area else area_id
+            rating = result.rating if result.rating in RATING_WORDS else "unknown"
+            rows.append(
+                f"<tr><td>{_esc(title)}</td>"
+                f'<td align="right" style="white-space:nowrap;">{self._chips[rating]}</td></tr>'
+            )
+            if rating == "unknown" and result.missing:
+                links = _bullets(
+                    (self._question_link(q, _esc(self._label(q, role))) for q in result.missing), 0
+                )
+                rows.append(
+                    f'<tr><td colspan="2" style="padding-left:12px;">'
+                    f"{self._muted('To rate this area, answer:')}{links}</td></tr>"
+                )
+        parts.append(f'<table width="100%" cellspacing="0" cellpadding="3">{"".join(rows)}</table>')
+
+    def _render_metrics(self, a: Assessment, parts: list[str]) -> None:
+        k = self._knowledge
+        values, reasons = a.metrics.values, a.metrics.reasons
+        parts.append(self._heading("Key figures"))
+        rows: list[str] = []
+        for mid in METRIC_ORDER:
+            info = k.metric_info.get(mid)
+            if info is None:
+                continue
+            tip = info.definition
+            value = values.get(mid)
+            if value is None:
+                shown = "n/a"
+                note = reasons.get(mid, "not available")
+            else:
+                shown = formatting.by_unit(value, info.unit)
+                note = ""
+                if mid == "lowest_forecast_cash" and values.get(MONTH_METRIC) is not None:
+                    month_info = k.metric_info.get(MONTH_METRIC)
+                    month = formatting.by_unit(values[MONTH_METRIC], month_info.unit if month_info else "")
+                    note = f"in {month}"
+                    if month_info is not None:
+                        tip += f" {month_info.label}: {month_info.definition}"
+            rows.append(
+                f'<tr><td title="{_esc(tip)}">{_esc(info.label)}</td>'
+                f'<td align="right" valign="top" style="white-space:nowrap; font-weight:600;">'
+                f"{_esc(shown)}</td></tr>"
+            )
+            if note:
+                # Its own row, after the value, so it reads "n/a, because …" in that order.
+                rows.append(
+                    f'<tr><td colspan="2" style="padding-top:0px;">{self._muted(_esc(note))}</td></tr>'
+                )
+        parts.append(f'<table width="100%" cellspacing="0" cellpadding="3">{"".join(rows)}</table>')
+
+    def _render_findings(self, a: Assessment, role: str, parts: list[str]) -> None:
+        count = len(a.findings)
+        parts.append(self._heading(f"Findings ({count})" if count else "Findings"))
+        if not count:
+            parts.append(f"<p>{self._muted('Nothing for a lender to remark on yet.')}</p>")
+        for i, finding in enumerate(a.findings):
+            self._render_finding(finding, role, parts, first=i == 0)
+
+    def _render_finding(self, f: Finding, role: str, parts: list[str], *, first: bool) -> None:
+        q = self._knowledge.questionnaire.questions
+        chip = self._severity_chips.get(f.severity) or _chip(f.severity.title(), SEVERITY_COLOURS["info"])
+        top = "4px" if first else "14px"
+        parts.append(
+            f'<p style="margin-top:{top}; margin-bottom:2px;">{chip} <b>{_esc(f.title)}</b></p>'
+        )
+        body = 'style="margin-top:2px; margin-bottom:2px; margin-left:10px;"'
+        if f.myth:
+            parts.append(f"<p {body}><b>Myth:</b> <i>{_esc(f.myth)}</i></p>")
+        if f.evidence:
+            items: list[str] = []
+            for e in f.evidence:
+                question = q.get(e.question)
+                if question is None:
+                    text = f"{_esc(e.question)}: <b>{_esc(e.value)}</b>"
+                else:
+                    label = question.label.for_role(role)
+                    answer = formatting.answer(question.type, e.value, question.choice_label, question.unit)
+                    # A founder's label is often a question; "…expertise?: yes" reads badly.
+                    sep = " " if label.endswith(("?", ":")) else ": "
+                    text = f"{_esc(label)}{sep}<b>{_esc(answer)}</b>"
+                items.append(self._question_link(e.question, text))
+            parts.append(f"<p {body}><b>Seen:</b></p>{_bullets(items, 10)}")
+        why = "In fact:" if f.myth else "Why it matters:"
+        parts.append(f"<p {body}><b>{why}</b> {_esc(f.why_it_matters)}</p>")
+        parts.append(f"<p {body}><b>What to do:</b> {_esc(f.what_to_do)}</p>")
+
+    def _render_invalid(self, a: Assessment, role: str, parts: list[str]) -> None:
+        if not a.invalid:
+            return
+        parts.append(self._heading(f"Answers set aside ({len(a.invalid)})"))
+        note = self._muted("These answers are kept but not used until corrected.")
+        parts.append(f'<p style="margin-bottom:4px;">{note}</p>')
+        items = [
+            self._question_link(inv.question, _esc(self._label(inv.question, role)))
+            + f"<br/>{_esc(inv.message)}"
+            for inv in a.invalid
+        ]
+        parts.append(_bullets(items, 0))
+
+
+__all__ = ["ExplainerPane"]
