@@ -244,3 +244,29 @@ def test_wording_can_change_without_touching_the_case(window, knowledge):
     assert not window.session.dirty and window.session.case.prepared_by == "trainer"
     founder = next(f for f in window.session.assessment.findings if f.id == "security.none_offered")
     assert founder.what_to_do.startswith("Offer a charge")
+
+
+def test_lendready_gui_case_opens_that_case(qapp, tmp_path, monkeypatch):
+    """What a file manager's "Open with" does: the app starts with the case open."""
+    from PySide6.QtCore import QTimer
+
+    from lendready import app as app_module
+
+    seen = {}
+
+    def look_and_quit():
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        seen["titles"] = [w.windowTitle() for w in windows]
+        seen["bands"] = [w.session.assessment.band for w in windows if w.session]
+        for w in windows:
+            w.session = None
+            w.close()
+        QApplication.quit()
+
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    case = tmp_path / "crown.lendready"
+    case.write_bytes((SAMPLES / "crown_inn.lendready").read_bytes())
+    QTimer.singleShot(400, look_and_quit)
+    assert app_module.run(str(case)) == 0
+    assert seen["titles"] == ["lendready — crown.lendready[*]"]
+    assert seen["bands"] == ["nearly_ready"]

@@ -46,6 +46,7 @@ class Finding(NamedTuple):
     parameters: tuple[str, ...]
     condition: str
     myth: str | None = None
+    lender_condition: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -204,6 +205,7 @@ def assess(
                 parameters=rule.parameters,
                 condition=level.condition.source,
                 myth=rule.myth,
+                lender_condition=render(rule.lender_condition) if rule.lender_condition else None,
             )
         )
     findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], AREA_RANK[f.area], f.id))

@@ -38,7 +38,7 @@ from lendready.domain.questionnaire import (
 from lendready.domain.rules import AREAS, Area, Band, Level, MetricInfo, Parameter, Rule
 
 # Bump when the shape of validated data changes, so stale caches are ignored.
-CACHE_SCHEMA = 1
+CACHE_SCHEMA = 2
 PARAMETERS_FILE = "parameters.toml"
 QUESTIONNAIRE_INDEX = "questionnaire/questionnaire.toml"
 RULEBOOK_FILE = "rules/rulebook.toml"
@@ -379,8 +379,10 @@ def build(root: Path, data: dict[str, Any], key: str) -> Knowledge:
 
             if [SEVERITY_RANK[s] for s in severities] != sorted(SEVERITY_RANK[s] for s in severities):
                 problems.append(f"{where}: levels: list the most severe level first")
-            for fname in ("why_it_matters", "what_to_do"):
-                value = r[fname]
+            for fname in ("why_it_matters", "what_to_do", "lender_condition"):
+                value = r.get(fname)
+                if value is None:
+                    continue
                 texts = [value] if isinstance(value, str) else [t for t in value.values() if t]
                 for text in texts:
                     trace += _check_placeholders(text, symbols, f"{where}: {fname}", problems)
@@ -393,7 +395,8 @@ def build(root: Path, data: dict[str, Any], key: str) -> Knowledge:
                     id=rid, area=area, levels=tuple(levels), evidence=tuple(evidence),
                     suppresses=tuple(r.get("suppresses", [])),
                     why_it_matters=_role_text(r["why_it_matters"]), what_to_do=_role_text(r["what_to_do"]),
-                    myth=r.get("myth"), reference=r.get("reference"), file=file,
+                    myth=r.get("myth"), reference=r.get("reference"),
+                    lender_condition=r.get("lender_condition"), file=file,
                     parameters=tuple(dict.fromkeys(trace)),
                 )
             )

@@ -166,6 +166,8 @@ class RuleData(Strict):
     suppresses: list[str] = []
     myth: str | None = None
     reference: str | None = None
+    lender_condition: str | None = None
+    """A condition precedent or covenant a lender might set when this finding stands."""
 
     @model_validator(mode="after")
     def _one_form(self) -> RuleData:

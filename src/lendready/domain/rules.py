@@ -53,6 +53,7 @@ class Rule(NamedTuple):
     what_to_do: RoleText
     myth: str | None
     reference: str | None
+    lender_condition: str | None
     file: str
     parameters: tuple[str, ...]
 
