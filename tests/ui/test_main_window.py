@@ -246,27 +246,30 @@ def test_wording_can_change_without_touching_the_case(window, knowledge):
     assert founder.what_to_do.startswith("Offer a charge")
 
 
-def test_lendready_gui_case_opens_that_case(qapp, tmp_path, monkeypatch):
-    """What a file manager's "Open with" does: the app starts with the case open."""
-    from PySide6.QtCore import QTimer
+def test_lendready_case_opens_that_case(tmp_path):
+    """What a file manager's "Open with" does: `lendready CASE` starts with the case open."""
+    import os
 
-    from lendready import app as app_module
-
-    seen = {}
-
-    def look_and_quit():
-        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
-        seen["titles"] = [w.windowTitle() for w in windows]
-        seen["bands"] = [w.session.assessment.band for w in windows if w.session]
-        for w in windows:
-            w.session = None
-            w.close()
-        QApplication.quit()
-
-    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    script = (
+        "import json, sys\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication(sys.argv[:1])\n"
+        "def look():\n"
+        "    shown = [w for w in app.topLevelWidgets() if w.isVisible() and hasattr(w, 'session')]\n"
+        "    print(json.dumps([[w.windowTitle(), w.session.assessment.band if w.session else None] for w in shown]))\n"
+        "    for w in shown:\n"
+        "        w.session = None\n"
+        "    app.quit()\n"
+        "QTimer.singleShot(1500, look)\n"
+        "from lendready.cli import main\n"
+        "sys.exit(main([sys.argv[1]]))\n"
+    )
     case = tmp_path / "crown.lendready"
     case.write_bytes((SAMPLES / "crown_inn.lendready").read_bytes())
-    QTimer.singleShot(400, look_and_quit)
-    assert app_module.run(str(case)) == 0
-    assert seen["titles"] == ["lendready — crown.lendready[*]"]
-    assert seen["bands"] == ["nearly_ready"]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", LENDREADY_CONFIG_DIR=str(tmp_path / "config"),
+               LENDREADY_DATA_DIR=str(tmp_path / "data"))
+    out = subprocess.run([sys.executable, "-c", script, str(case)], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [["lendready — crown.lendready[*]", "nearly_ready"]]

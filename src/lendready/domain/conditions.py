@@ -265,32 +265,29 @@ class _Compiler:
         return extreme, "number", None
 
 
-def _kleene_and(parts: list[Evaluator]) -> Evaluator:
+def _kleene(parts: list[Evaluator], decisive: bool) -> Evaluator:
+    """``and`` (decisive=False) or ``or`` (decisive=True): a decisive part settles it at once;
+    otherwise any unknown part leaves the whole unknown."""
+
     def evaluate(env: Env) -> bool | None:
         unknown = False
         for part in parts:
             v = part(env)
             if v is None:
                 unknown = True
-            elif not v:
-                return False
-        return None if unknown else True
+            elif bool(v) is decisive:
+                return decisive
+        return None if unknown else not decisive
 
     return evaluate
+
+
+def _kleene_and(parts: list[Evaluator]) -> Evaluator:
+    return _kleene(parts, decisive=False)
 
 
 def _kleene_or(parts: list[Evaluator]) -> Evaluator:
-    def evaluate(env: Env) -> bool | None:
-        unknown = False
-        for part in parts:
-            v = part(env)
-            if v is None:
-                unknown = True
-            elif v:
-                return True
-        return None if unknown else False
-
-    return evaluate
+    return _kleene(parts, decisive=True)
 
 
 def _comparison(op: Callable[[Any, Any], bool], left: Evaluator, right: Evaluator) -> Evaluator:

@@ -53,7 +53,7 @@ from lendready.domain.forecast_paste import MAX_ROWS, parse_forecast_text, read_
 from lendready.domain.formatting import money
 from lendready.domain.metrics import round2, running_cash
 from lendready.domain.questionnaire import Question, parse_month
-from lendready.ui.widgets.style import ProblemLine, problem_colour, scaled_font
+from lendready.ui.widgets.style import ProblemLine, help_panel, problem_colour, scaled_font
 
 MONTH, RECEIPTS, PAYMENTS, NET, RUNNING = range(5)
 HEADERS = ("Month", "Receipts", "Payments", "Net", "Running cash")
@@ -412,15 +412,8 @@ class ForecastEditor(QWidget):
         self.caption.setWordWrap(True)
         layout.addWidget(self.caption)
 
-        self.help_label = QLabel(help_text, self)
-        self.help_label.setWordWrap(True)
-        self.help_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.help_label.setAutoFillBackground(True)
-        self.help_label.setBackgroundRole(QPalette.ColorRole.AlternateBase)
-        self.help_label.setForegroundRole(QPalette.ColorRole.Text)
-        self.help_label.setContentsMargins(10, 8, 10, 8)
+        self.help_label = help_panel(help_text, self)
         self.help_label.setAccessibleName(f"Help for {label_text}")
-        self.help_label.hide()
         layout.addWidget(self.help_label)
         help_shortcut = QShortcut(QKeySequence(Qt.Key.Key_F1), self)
         help_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

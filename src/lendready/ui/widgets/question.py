@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from lendready.domain.questionnaire import Question
 from lendready.ui.widgets.answers import AnswerInput, LineInput, TextAreaInput, make_input
-from lendready.ui.widgets.style import ProblemLine, help_button, link_button, scaled_font
+from lendready.ui.widgets.style import ProblemLine, help_button, help_panel, link_button, scaled_font
 
 NOTE_PLACEHOLDER = "A comment on this answer, for example where the figure comes from"
 
@@ -90,15 +90,8 @@ class QuestionWidget(QWidget):
 
         self.problem_line = ProblemLine(self)
 
-        self.help_label = QLabel(self._help_text, self)
-        self.help_label.setWordWrap(True)
-        self.help_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.help_label.setAutoFillBackground(True)
-        self.help_label.setBackgroundRole(QPalette.ColorRole.AlternateBase)
-        self.help_label.setForegroundRole(QPalette.ColorRole.Text)
-        self.help_label.setContentsMargins(10, 8, 10, 8)
+        self.help_label = help_panel(self._help_text, self)
         self.help_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        self.help_label.hide()
 
         self.note_button = link_button("Add a note", self)
         self.note_button.clicked.connect(self._note_clicked)

@@ -80,6 +80,19 @@ _HELP_STYLE = (
 )
 
 
+def help_panel(text: str, parent: QWidget | None = None) -> QLabel:
+    """The on-demand help text under a question: a quiet panel in the palette's alternate base."""
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setAutoFillBackground(True)
+    label.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+    label.setForegroundRole(QPalette.ColorRole.Text)
+    label.setContentsMargins(10, 8, 10, 8)
+    label.hide()
+    return label
+
+
 def help_button(parent: QWidget | None = None) -> QToolButton:
     """The "?" that shows and hides a question's help; checkable, so its state is announced."""
     button = QToolButton(parent)
