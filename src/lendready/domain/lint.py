@@ -59,4 +59,8 @@ def lint(root: Path) -> LintReport:
         if failure:
             report.problems.append(failure)
     report.problems += coverage_problems(cases, knowledge)
+
+    from lendready.domain.teaching import check_teaching
+
+    report.problems += check_teaching(root, knowledge)
     return report
