@@ -12,6 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import assess  # noqa: E402
+import briefing  # noqa: E402
 import explainer  # noqa: E402
 
 
@@ -19,6 +20,7 @@ def main() -> None:
     table = [("figure", "value", "goal", "ratio")]
     table += assess.rows(seconds=3.0, runs=21)
     table += explainer.rows()
+    table += briefing.rows()
     widths = [max(len(r[i]) for r in table) for i in range(4)]
     for i, row in enumerate(table):
         print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths)))

@@ -14,8 +14,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lendready import __version__
+
+if TYPE_CHECKING:
+    from lendready.domain.case_file import Case
+    from lendready.domain.knowledge import Knowledge
 
 EXIT_OK = 0
 EXIT_USAGE = 1
@@ -50,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="wording of the explanations (default: the case's prepared_by)",
     )
     p_assess.add_argument("--trace", action="store_true", help="JSON only: add how each finding was reached")
+    p_assess.add_argument(
+        "--pdf", metavar="OUT", default=None,
+        help="also write the PDF briefing for the audience to OUT (nothing is written if the case is refused)",
+    )
 
     p_lint = sub.add_parser("lint", help="check questionnaire, rules, parameters, samples and rule tests")
     p_lint.add_argument("dir", nargs="?", help="resources folder (default: the installed one)")
@@ -81,6 +90,10 @@ def cmd_assess(args: argparse.Namespace) -> int:
     for warning in case.warnings:
         _err(f"warning: {warning}")
     result = assess(case, knowledge, audience=args.audience)
+    if args.pdf:
+        status = _write_pdf(args, case, knowledge, result.audience)
+        if status != EXIT_OK:
+            return status
     if args.format == "json":
         out = result.to_json(trace=args.trace)
     else:
@@ -88,6 +101,31 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
         out = render(result, knowledge)
     sys.stdout.write(out)
+    return EXIT_OK
+
+
+def _write_pdf(args: argparse.Namespace, case: Case, knowledge: Knowledge, audience: str) -> int:
+    """The briefing, written atomically beside nothing else: on any failure no file appears."""
+    from lendready.domain.knowledge import ResourceError
+    from lendready.report.briefing import BriefingError, write_briefing
+    from lendready.report.styles import FontsMissing
+
+    try:
+        case_bytes = Path(args.case).read_bytes()
+    except OSError as exc:
+        _err(f"cannot read {args.case} again to fingerprint it: {exc.strerror or exc}")
+        return EXIT_REFUSED
+    try:
+        write_briefing(args.pdf, case, knowledge, audience=audience, case_bytes=case_bytes)
+    except BriefingError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    except (ResourceError, FontsMissing) as exc:
+        _err(f"the installed teaching content or fonts are not usable:\n{exc}")
+        return EXIT_RESOURCES
+    except OSError as exc:
+        _err(f"cannot write {args.pdf}: {exc.strerror or exc}")
+        return EXIT_USAGE
     return EXIT_OK
 
 

@@ -273,3 +273,16 @@ def test_lendready_case_opens_that_case(tmp_path):
                          timeout=120)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout.strip().splitlines()[-1]) == [["lendready — crown.lendready[*]", "nearly_ready"]]
+
+
+def test_export_briefing_writes_the_pdf_for_the_chosen_audience(window, tmp_path, monkeypatch):
+    pypdf = pytest.importorskip("pypdf")
+    window.open_path(str(SAMPLES / "northtown.lendready"))
+    target = tmp_path / "northtown-founder"
+    monkeypatch.setattr(window, "choose_audience", lambda: "founder")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF"))
+    assert window.export_briefing()
+    pdf = tmp_path / "northtown-founder.pdf"
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)
+    assert "Northtown Libraries CIC" in text
+    assert not window.session.dirty

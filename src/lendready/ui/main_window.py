@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from lendready import __version__
 from lendready.domain.case_file import CaseFileError
-from lendready.domain.knowledge import Knowledge, load
+from lendready.domain.knowledge import Knowledge, ResourceError, load
 from lendready.recovery import RecoveryEntry, RecoveryStore
 from lendready.resources import resources_dir
 from lendready.session import CaseSession
@@ -185,6 +185,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.save_action = self._action(file_menu, "&Save", self.save, QKeySequence.StandardKey.Save)
         self.save_as_action = self._action(file_menu, "Save &as…", self.save_as, QKeySequence("Ctrl+Shift+S"))
+        self.export_action = self._action(
+            file_menu, "&Export briefing (PDF)…", self.export_briefing, QKeySequence("Ctrl+Shift+E")
+        )
         self.close_action = self._action(file_menu, "&Close case", self.close_case, QKeySequence("Ctrl+W"))
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence("Ctrl+Q"))
@@ -199,8 +202,8 @@ class MainWindow(QMainWindow):
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About lendready", self.about)
-        self.case_actions = [self.save_action, self.save_as_action, self.close_action, self.next_action,
-                             self.previous_action]
+        self.case_actions = [self.save_action, self.save_as_action, self.export_action, self.close_action,
+                             self.next_action, self.previous_action]
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -516,6 +519,50 @@ class MainWindow(QMainWindow):
         self._remember_layout()
         save_settings(self.settings)
         event.accept()
+
+    def choose_audience(self) -> str | None:
+        """Which briefing: the credit committee's, the founder's or the trainer's (default: current wording)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from lendready.report import AUDIENCE_TITLES, AUDIENCES
+
+        names = [AUDIENCE_TITLES[a] for a in AUDIENCES]
+        current = self.workspace.wording if self.workspace else "lender"
+        name, ok = QInputDialog.getItem(
+            self, "Export briefing", "Briefing for:", names, AUDIENCES.index(current), False
+        )
+        return AUDIENCES[names.index(name)] if ok and name in names else None
+
+    def export_briefing(self) -> bool:
+        """Write the PDF briefing through the same assessment as everything else."""
+        from lendready.report import PDF_FILTER, suggested_filename, write_briefing
+
+        if self.session is None:
+            return False
+        self.commit_pending()
+        audience = self.choose_audience()
+        if audience is None:
+            return False
+        folder = self.session.path.parent if self.session.path else Path.home()
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export briefing", str(folder / suggested_filename(self.session.case, audience)), PDF_FILTER
+        )
+        if not path:
+            return False
+        target = Path(path) if path.lower().endswith(".pdf") else Path(path + ".pdf")
+        case_bytes = None
+        if self.session.path is not None and not self.session.dirty:
+            try:
+                case_bytes = self.session.path.read_bytes()  # the provenance hash is of the file itself
+            except OSError:
+                case_bytes = None
+        try:
+            write_briefing(target, self.session.case, self.knowledge, audience=audience, case_bytes=case_bytes)
+        except (OSError, ValueError, ResourceError) as exc:
+            QMessageBox.warning(self, "lendready could not export the briefing", f"{target}: {exc}")
+            return False
+        self.statusBar().showMessage(f"Briefing written to {target}", 8000)
+        return True
 
     def about(self) -> None:
         QMessageBox.about(

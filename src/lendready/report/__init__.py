@@ -1,0 +1,45 @@
+"""The PDF briefing (reportlab): a credit-committee paper, a founder's action plan, a trainer's handout.
+
+Imports reportlab and the domain, never Qt, so the command line and the desktop
+app share it. Importing this package is cheap; reportlab is loaded on the first
+call that needs it.
+
+    from lendready.report import AUDIENCES, AUDIENCE_TITLES, suggested_filename, write_briefing
+    write_briefing(path, case, knowledge, audience="lender")   # atomic; nothing written on error
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+AUDIENCES = ("lender", "founder", "trainer")
+AUDIENCE_TITLES = {
+    "lender": "Credit-committee paper",
+    "founder": "Founder's action plan",
+    "trainer": "Trainer's handout",
+}
+PDF_FILTER = "PDF documents (*.pdf)"
+
+_LAZY = ("build_briefing", "write_briefing", "suggested_filename", "generation_time", "case_digest",
+         "BriefingError")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from lendready.report import briefing
+
+        return getattr(briefing, name)
+    raise AttributeError(f"module 'lendready.report' has no attribute {name!r}")
+
+
+__all__ = [
+    "AUDIENCES",
+    "AUDIENCE_TITLES",
+    "PDF_FILTER",
+    "BriefingError",
+    "build_briefing",
+    "case_digest",
+    "generation_time",
+    "suggested_filename",
+    "write_briefing",
+]

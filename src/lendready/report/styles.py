@@ -1,0 +1,237 @@
+"""Fonts, paragraph styles and colours of the PDF briefing.
+
+The text face is DejaVu Sans, shipped in ``resources/fonts`` and embedded (as a
+subset) in every PDF, so a Welsh, accented or otherwise non-Latin name prints
+as written on any machine, and the document looks the same wherever it is
+opened. The fonts are registered with reportlab once per process.
+
+Everything that came from a case file or the resources goes through
+:func:`esc` before it becomes paragraph text: reportlab paragraphs read a small
+XML markup, and an organisation called ``A & B <Ltd>`` must print literally,
+never break the document or change its formatting.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+from xml.sax.saxutils import escape as _xml_escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+FONT = "LendReadySans"
+FONT_BOLD = "LendReadySans-Bold"
+FONT_ITALIC = "LendReadySans-Oblique"
+FONT_BOLD_ITALIC = "LendReadySans-BoldOblique"
+FONT_FILES = {
+    FONT: "DejaVuSans.ttf",
+    FONT_BOLD: "DejaVuSans-Bold.ttf",
+    FONT_ITALIC: "DejaVuSans-Oblique.ttf",
+    FONT_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
+}
+
+# Status colours: the same values the desktop explainer uses, so paper and screen agree.
+RATING_COLOURS = {"green": "#2e7d32", "amber": "#ef8f00", "red": "#c62828", "unknown": "#607d8b"}
+RATING_WORDS = {"green": "Green", "amber": "Amber", "red": "Red", "unknown": "Not yet rated"}
+SEVERITY_COLOURS = {
+    "blocker": "#7f0000",
+    "high": "#c62828",
+    "medium": "#ef8f00",
+    "low": "#1565c0",
+    "info": "#546e7a",
+}
+SEVERITY_WORDS = {"blocker": "Blocker", "high": "High", "medium": "Medium", "low": "Low", "info": "Info"}
+
+INK = colors.HexColor("#1a1a1a")
+MUTED = colors.HexColor("#5f6368")
+RULE = colors.HexColor("#c7ccd1")
+SHADE = colors.HexColor("#f1f3f4")
+ACCENT = colors.HexColor("#1f4e79")
+
+_lock = threading.Lock()
+_registered: Path | None = None
+
+
+class MeasuredFont(TTFont):
+    """A TrueType font that remembers how wide each word it has measured is.
+
+    Line breaking measures every word of every paragraph, usually more than
+    once, and reportlab's pure-Python measure adds up glyph widths each time. A
+    word's width scales with the size, so it is kept once, at one point; every
+    width is computed by that same formula, cached or not, so layout does not
+    depend on what was measured before.
+    """
+
+    MAX_WORDS = 50_000
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.widths: dict[str, float] = {}
+
+    def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:
+        if not isinstance(text, str):
+            text = text.decode(encoding)
+        unit = self.widths.get(text)
+        if unit is None:
+            if len(self.widths) >= self.MAX_WORDS:
+                self.widths.clear()
+            unit = self.widths[text] = super().stringWidth(text, 1.0, encoding)
+        return unit * size
+
+
+def forget_widths() -> None:
+    """Start each document with empty width memories (so one export costs the same as the next)."""
+    for name in FONT_FILES:
+        font = pdfmetrics.getFont(name)
+        if isinstance(font, MeasuredFont):
+            font.widths.clear()
+
+
+class FontsMissing(FileNotFoundError):
+    """The shipped fonts are not where the installation should have put them."""
+
+
+def fonts_dir(root: Path | None = None) -> Path:
+    """``resources/fonts`` of ``root`` when it has the fonts, else of the installed resources."""
+    candidates = []
+    if root is not None:
+        candidates.append(Path(root) / "fonts")
+    from lendready.resources import resources_dir
+
+    candidates.append(resources_dir() / "fonts")
+    for folder in candidates:
+        if all((folder / name).is_file() for name in FONT_FILES.values()):
+            return folder
+    raise FontsMissing(
+        "lendready cannot find its PDF fonts (resources/fonts/DejaVuSans*.ttf); the installation is "
+        "incomplete. Reinstall lendready."
+    )
+
+
+def register_fonts(root: Path | None = None) -> None:
+    """Register the DejaVu family with reportlab, once per process (later calls cost nothing)."""
+    global _registered
+    if _registered is not None:
+        return
+    with _lock:
+        if _registered is not None:
+            return
+        folder = fonts_dir(root)
+        for name, filename in FONT_FILES.items():
+            pdfmetrics.registerFont(MeasuredFont(name, str(folder / filename)))
+        pdfmetrics.registerFontFamily(
+            FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
+        )
+        _registered = folder
+
+
+# Control characters other than tab and newline mean nothing on paper and some
+# upset the paragraph parser; they are dropped from user text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def clean(text: object) -> str:
+    """User text made safe for a canvas string (no markup is read there): control characters removed."""
+    return _CONTROL.sub("", str(text))
+
+
+def esc(text: object) -> str:
+    """Any text from a case or the resources, made literal for a reportlab Paragraph."""
+    return _xml_escape(clean(text), {'"': "&quot;"})
+
+
+def colour(hex_code: str) -> colors.Color:
+    return colors.HexColor(hex_code)
+
+
+def text_on(hex_code: str) -> colors.Color:
+    """White or near-black text, whichever reads better on a status colour (WCAG contrast)."""
+    c = colors.HexColor(hex_code)
+
+    def lum(v: float) -> float:
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    bg = 0.2126 * lum(c.red) + 0.7152 * lum(c.green) + 0.0722 * lum(c.blue)
+    white = 1.05 / (bg + 0.05)
+    black = (bg + 0.05) / 0.05
+    return colors.white if white >= black else INK
+
+
+class Styles:
+    """The paragraph styles of the briefing, built once fonts are registered."""
+
+    def __init__(self) -> None:
+        base = ParagraphStyle(
+            "body", fontName=FONT, fontSize=9.3, leading=13, textColor=INK, alignment=TA_LEFT,
+            spaceAfter=4, splitLongWords=1, allowWidows=0, allowOrphans=0,
+        )
+        self.body = base
+        self.body_tight = ParagraphStyle("body_tight", parent=base, spaceAfter=1)
+        self.reading = ParagraphStyle("reading", parent=base, fontSize=8.8, leading=12.2, spaceAfter=4)
+        self.small = ParagraphStyle("small", parent=base, fontSize=7.8, leading=10.2, spaceAfter=2)
+        self.muted = ParagraphStyle("muted", parent=self.small, textColor=MUTED)
+        self.cell = ParagraphStyle("cell", parent=base, fontSize=8.3, leading=10.8, spaceAfter=0)
+        self.cell_bold = ParagraphStyle("cell_bold", parent=self.cell, fontName=FONT_BOLD)
+        self.cell_small = ParagraphStyle("cell_small", parent=self.cell, fontSize=7.3, leading=9.3)
+        self.cell_right = ParagraphStyle("cell_right", parent=self.cell, alignment=2)
+        self.h1 = ParagraphStyle(
+            "h1", parent=base, fontName=FONT_BOLD, fontSize=16, leading=20, textColor=ACCENT,
+            spaceBefore=2, spaceAfter=8, keepWithNext=1,
+        )
+        self.h2 = ParagraphStyle(
+            "h2", parent=base, fontName=FONT_BOLD, fontSize=12, leading=15, textColor=ACCENT,
+            spaceBefore=10, spaceAfter=4, keepWithNext=1,
+        )
+        self.h3 = ParagraphStyle(
+            "h3", parent=base, fontName=FONT_BOLD, fontSize=10, leading=13, spaceBefore=6, spaceAfter=2,
+            keepWithNext=1,
+        )
+        self.label = ParagraphStyle(
+            "label", parent=base, fontName=FONT_BOLD, fontSize=7.8, leading=10, textColor=MUTED,
+            spaceAfter=0, keepWithNext=1,
+        )
+        self.finding_title = ParagraphStyle(
+            "finding_title", parent=base, fontName=FONT_BOLD, fontSize=10, leading=13.5, spaceBefore=2,
+            spaceAfter=0, keepWithNext=1,
+        )
+        self.finding_meta = ParagraphStyle(
+            "finding_meta", parent=base, fontSize=7.3, leading=9.5, textColor=MUTED, leftIndent=12 * 2.8346,
+            spaceAfter=2, keepWithNext=1,
+        )
+        self.finding_body = ParagraphStyle("finding_body", parent=base, leftIndent=12 * 2.8346, spaceAfter=1)
+        self.finding_label = ParagraphStyle(
+            "finding_label", parent=base, fontName=FONT_BOLD, fontSize=7.8, leading=10, textColor=MUTED,
+            leftIndent=12 * 2.8346, spaceAfter=1, keepWithNext=1,
+        )
+        self.glossary = ParagraphStyle("glossary", parent=base, fontSize=7.8, leading=10.2, spaceAfter=2.5)
+        self.bullet = ParagraphStyle("bullet", parent=base, leftIndent=13, bulletIndent=2, spaceAfter=3)
+        self.cover_kicker = ParagraphStyle(
+            "cover_kicker", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14, textColor=ACCENT,
+            spaceAfter=6,
+        )
+        self.cover_title = ParagraphStyle(
+            "cover_title", parent=base, fontName=FONT_BOLD, fontSize=24, leading=29, spaceAfter=10,
+        )
+        self.cover_band = ParagraphStyle(
+            "cover_band", parent=base, fontName=FONT_BOLD, fontSize=22, leading=26, spaceAfter=0,
+        )
+        self.cover_band_note = ParagraphStyle(
+            "cover_band_note", parent=base, fontSize=10, leading=13.5, spaceAfter=0,
+        )
+
+
+_styles: Styles | None = None
+
+
+def styles(root: Path | None = None) -> Styles:
+    """Register the fonts (once) and return the shared styles."""
+    global _styles
+    register_fonts(root)
+    if _styles is None:
+        _styles = Styles()
+    return _styles

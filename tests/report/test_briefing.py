@@ -1,0 +1,411 @@
+"""The PDF briefing, read back as a reader would: text extracted with pypdf, pages rendered.
+
+Each audience must carry the facts (band, organisation, every finding, the
+checklist, the provenance); names print as written whatever they contain; the
+same inputs give the same bytes; a refused case gives no file at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+import pytest
+from conftest import SAMPLES
+from pypdf import PdfReader
+
+from lendready import __version__
+from lendready.domain.assessment import assess
+from lendready.domain.case_file import Case, dumps
+from lendready.domain.teaching import load_teaching, myths
+from lendready.report import AUDIENCES
+from lendready.report.briefing import (
+    BriefingError,
+    build_briefing,
+    generation_time,
+    suggested_filename,
+    write_briefing,
+)
+
+WHEN = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
+WELSH = "Cwmni Cydweithredol Ŵyr Ŷnys Cyf"
+MARKUP = "A & B <Ltd> <b>bold</b>"
+
+
+def text_of(pdf: bytes) -> str:
+    """All the text, whitespace collapsed (lines wrap wherever the layout puts them)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in reader.pages))
+
+
+def pages_of(pdf: bytes) -> list[str]:
+    return [re.sub(r"\s+", " ", p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def with_answers(case: Case, **changes) -> Case:
+    answers = dict(case.answers)
+    answers.update({k.replace("__", "."): v for k, v in changes.items()})
+    return Case(case.case_id, case.created, case.modified, case.prepared_by, answers, dict(case.notes))
+
+
+def long_case(vale: Case) -> Case:
+    """Every question answered, a 36-month forecast, and answers that fire as many rules as they can."""
+    forecast = []
+    for i in range(36):
+        year, month = 2027 + i // 12, i % 12 + 1
+        forecast.append({"month": f"{year}-{month:02d}", "receipts": 400_000 + (i % 5) * 7_500,
+                         "payments": 418_000 + (i % 3) * 4_000})
+    answers = {
+        "org.name": "Cymdeithas Gydweithredol Gwasanaethau Hamdden, Llesiant a Threftadaeth Cwm Tawe a'r "
+                    "Cymoedd Cyfagos (Ŵyr Ŷnys) Cyf — € & <Co>",
+        "org.registration_number": "RS00ŴŶ7",
+        "org.legal_form": "cooperative_society",
+        "org.origin": "public_service_spin_out",
+        "org.years_trading": 2,
+        "org.staff_count": 212,
+        "org.member_count": 1450,
+        "org.activity": "Leisure centres, libraries and heritage sites across two valleys, with a café "
+                        "in each and a youth programme. " * 6,
+        "gov.board_size": 2,
+        "gov.independent_directors": 0,
+        "gov.finance_expertise": "no",
+        "gov.management_accounts": "annual",
+        "gov.accounts_scrutiny": "none",
+        "gov.key_person_dependency": "yes",
+        "lock.asset_lock": "statutory",
+        "lock.borrowing_powers": "no",
+        "lock.withdrawable_share_capital": 500_000,
+        "lock.can_suspend_withdrawals": "no",
+        "fin.accounts_year_end": "2026-03-31",
+        "fin.turnover": 4_900_000,
+        "fin.surplus": -120_000,
+        "fin.surplus_prior": -80_000,
+        "fin.depreciation": 60_000,
+        "fin.unrestricted_reserves": 90_000,
+        "fin.cash": 150_000,
+        "fin.existing_debt": 700_000,
+        "fin.existing_debt_service": 95_000,
+        "fin.debtor_days": 75,
+        "fin.forecast": forecast,
+        "inc.largest_customer_share": 91,
+        "inc.public_sector_share": 95,
+        "inc.main_contract_months_left": 10,
+        "inc.main_contract_break_clause": "yes",
+        "inc.grant_share": 60,
+        "sec.property_value": 0,
+        "sec.other_security": 0,
+        "sec.description": "Nothing is offered: the buildings are leased from the council on "
+                           "full repairing leases with 9 years left.",
+        "ppl.tupe_transfer": "yes",
+        "ppl.lgps_admitted_body": "yes",
+        "ppl.pension_guarantee": "no",
+        "ppl.pension_deficit": 1_300_000,
+        "loan.amount": 850_000,
+        "loan.term_months": 84,
+        "loan.interest_rate": 9.5,
+        "loan.purpose": "member_withdrawals",
+        "loan.purpose_detail": "To repay members who have asked to withdraw their shares, and to refit the "
+                               "changing rooms at three centres. " * 12,
+    }
+    return Case("long-case-0001", vale.created, vale.modified, "lender", answers, {})
+
+
+@pytest.fixture(scope="module")
+def teaching(knowledge):
+    return load_teaching(knowledge=knowledge)
+
+
+@pytest.fixture(scope="module")
+def built(knowledge, samples):
+    """Every audience's briefing for Riverside and Vale, built once."""
+    out = {}
+    for sid in ("riverside", "vale"):
+        raw = (SAMPLES / f"{sid}.lendready").read_bytes()
+        for audience in AUDIENCES:
+            out[sid, audience] = build_briefing(samples[sid], knowledge, audience=audience, generated=WHEN,
+                                                case_bytes=raw)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# What each audience contains
+
+
+@pytest.mark.parametrize("sid", ["riverside", "vale"])
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_each_audience_carries_the_facts(built, knowledge, samples, teaching, sid, audience):
+    case = samples[sid]
+    pdf = built[sid, audience]
+    text = text_of(pdf)
+    result = assess(case, knowledge, audience=audience)
+    values = knowledge.questionnaire.validate(case.answers).values
+
+    assert knowledge.bands[result.band].label in text
+    assert case.answers["org.name"] in text
+    for finding in result.findings:
+        assert squash(finding.title) in text, finding.id
+    for document in teaching.documents_for(values, result.metrics.values):
+        assert squash(document.text) in text, document.id
+    for product in teaching.products_for(values, result.metrics.values):
+        assert squash(product.name) in text, product.id
+    # Provenance: versions, the file's hash, the generation time, every parameter's reference and review.
+    digest = hashlib.sha256((SAMPLES / f"{sid}.lendready").read_bytes()).hexdigest()
+    assert f"Rules version {knowledge.rules_version}" in text
+    assert f"lendready version {__version__}" in text
+    assert digest in text.replace(" ", "")
+    assert "2026-11-25T10:00:00Z" in text
+    for parameter in knowledge.parameters.values():
+        assert squash(parameter.reference) in text, parameter.id
+        assert f"last reviewed {parameter.last_review}" in text
+    for qid in result.unanswered:
+        assert qid in text
+    # The primer: what an asset lock does, the myths and their corrections.
+    assert squash(teaching.primer_title) in text
+    for belief, _correction in myths(knowledge):
+        assert squash(belief) in text
+    assert "Page 1 of" in text
+
+
+def test_audience_changes_the_order_and_the_wording(built):
+    def first_page_with(pdf, needle):
+        return next(i for i, page in enumerate(pages_of(pdf)) if needle in page)
+
+    lender, founder, trainer = (built["riverside", a] for a in AUDIENCES)
+    assert "Credit-committee paper" in text_of(lender)
+    assert "Founder's action plan" in text_of(founder) and "Your action plan" in text_of(founder)
+    assert "Trainer's handout" in text_of(trainer)
+    # The lender reads the findings before the action plan, the founder the plan first, the trainer
+    # the primer.
+    assert first_page_with(lender, "Findings") < first_page_with(lender, "What would change the answer")
+    assert first_page_with(founder, "Your action plan") < first_page_with(founder, "What a lender will see")
+    assert first_page_with(trainer, "Myths and their corrections") < first_page_with(
+        trainer, "Summary of the case")
+    assert "Conditions a lender might set" in text_of(lender)
+
+
+def test_lender_conditions_and_band_reasons(built, knowledge, samples):
+    result = assess(samples["riverside"], knowledge, audience="lender")
+    text = text_of(built["riverside", "lender"])
+    for finding in result.findings:
+        if finding.lender_condition:
+            assert squash(finding.lender_condition) in text
+    assert "Principal reasons for the band" in text
+    assert "Decline as asked" in text
+
+
+def test_cashflow_chart_marks_the_lowest_month(built, knowledge, samples):
+    result = assess(samples["vale"], knowledge)
+    text = text_of(built["vale", "lender"])
+    low = result.metrics.values["lowest_forecast_cash"]
+    assert f"Lowest: £{low:,.2f} in {result.metrics.values['lowest_cash_month']}" in text
+    assert "zero cash" in text
+    assert "Receipts 10% lower every month" in text
+
+
+def test_metadata_title_author_subject(built, knowledge, samples):
+    meta = PdfReader(io.BytesIO(built["vale", "founder"])).metadata
+    assert meta.title == "Founder's action plan: Vale Leisure Trust Ltd"
+    assert "lendready" in meta.author
+    assert "Ready" in meta.subject and knowledge.rules_version in meta.subject
+    assert meta.creation_date == WHEN
+
+
+# ---------------------------------------------------------------------------
+# Names print as written
+
+
+def test_unicode_name_prints_and_is_embedded(knowledge, samples):
+    case = with_answers(samples["vale"], org__name=WELSH)
+    pdf = build_briefing(case, knowledge, audience="lender", generated=WHEN)
+    text = text_of(pdf)
+    assert WELSH in text
+    assert text.count(WELSH) >= 3  # cover, running header, summary
+    assert PdfReader(io.BytesIO(pdf)).metadata.title.endswith(WELSH)
+    assert b"/FontFile2" in pdf  # the TrueType font is embedded
+
+
+def test_markup_in_a_name_prints_literally(knowledge, samples):
+    case = with_answers(samples["riverside"], org__name=MARKUP,
+                        loan__purpose_detail="<font size=40>x</font> & <br/>")
+    pdf = build_briefing(case, knowledge, audience="founder", generated=WHEN)
+    text = text_of(pdf)
+    assert MARKUP in text
+    assert "<font size=40>x</font> & <br/>" in text
+    assert PdfReader(io.BytesIO(pdf)).metadata.title.endswith(MARKUP)
+
+
+def test_a_very_long_unbroken_name_wraps_instead_of_overflowing(knowledge, samples):
+    name = "Ŵ" * 60 + "ŷ" * 60 + "€" * 60
+    case = with_answers(samples["vale"], org__name=name)
+    pdf = build_briefing(case, knowledge, audience="trainer", generated=WHEN)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) > 3
+
+
+# ---------------------------------------------------------------------------
+# Deterministic
+
+
+def test_same_inputs_same_bytes(knowledge, samples, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795600000")
+    a = build_briefing(samples["vale"], knowledge, audience="lender")
+    b = build_briefing(samples["vale"], knowledge, audience="lender")
+    assert a == b
+    assert PdfReader(io.BytesIO(a)).metadata.creation_date == datetime.fromtimestamp(1795600000, timezone.utc)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795600060")
+    assert build_briefing(samples["vale"], knowledge, audience="lender") != a
+
+
+def test_generation_time_sources(monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert generation_time(datetime(2027, 1, 2, 3, 4)).tzinfo is timezone.utc
+    assert abs((generation_time() - datetime.now(timezone.utc)).total_seconds()) < 5
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    assert generation_time() == datetime(1970, 1, 1, tzinfo=timezone.utc)
+    for bad in ("yesterday", "-5", "99999999999999999999"):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", bad)
+        with pytest.raises(BriefingError):
+            generation_time()
+
+
+def test_hash_of_the_canonical_case_when_no_bytes(knowledge, samples):
+    case = samples["crown_inn"]
+    text = text_of(build_briefing(case, knowledge, audience="lender", generated=WHEN)).replace(" ", "")
+    assert hashlib.sha256(dumps(case, knowledge.questionnaire).encode("utf-8")).hexdigest() in text
+
+
+def test_unknown_audience_is_refused(knowledge, samples):
+    with pytest.raises(BriefingError):
+        build_briefing(samples["vale"], knowledge, audience="auditor")
+
+
+def test_write_briefing_is_atomic_and_leaves_no_temporary_files(knowledge, samples, tmp_path):
+    target = tmp_path / suggested_filename(samples["vale"], "lender")
+    assert target.name == "Vale Leisure Trust Ltd - Credit-committee paper.pdf"
+    write_briefing(target, samples["vale"], knowledge, audience="lender", generated=WHEN)
+    assert target.read_bytes().startswith(b"%PDF-")
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+# ---------------------------------------------------------------------------
+# The command line
+
+
+def run(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "lendready", *args], capture_output=True, text=True, env=env,
+                          check=False)
+
+
+def test_cli_pdf_keeps_json_and_is_reproducible(tmp_path):
+    case = str(SAMPLES / "riverside.lendready")
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1795600000")
+    plain = run("assess", case, "--format", "json", env=env)
+    first = run("assess", case, "--format", "json", "--pdf", str(tmp_path / "a.pdf"), "--audience", "lender",
+                env=env)
+    second = run("assess", case, "--format", "json", "--pdf", str(tmp_path / "b.pdf"), "--audience", "lender",
+                 env=env)
+    assert second.returncode == 0, second.stderr
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout) == json.loads(plain.stdout)
+    assert first.stdout == plain.stdout
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    assert "Credit-committee paper" in text_of((tmp_path / "a.pdf").read_bytes())
+
+
+def test_cli_pdf_defaults_to_the_case_author_and_honours_audience(tmp_path):
+    out = run("assess", str(SAMPLES / "vale.lendready"), "--pdf", str(tmp_path / "v.pdf"),
+              "--audience", "founder")
+    assert out.returncode == 0, out.stderr
+    assert "Band: READY" in out.stdout
+    assert "Your action plan" in text_of((tmp_path / "v.pdf").read_bytes())
+
+
+def test_cli_refused_case_writes_no_pdf(tmp_path):
+    bad = tmp_path / "bad.lendready"
+    bad.write_text('{"format": "lendready-case", "format_version": 1, "answers": {"fin.turnover": "lots"}}')
+    target = tmp_path / "out.pdf"
+    out = run("assess", str(bad), "--format", "json", "--pdf", str(target))
+    assert out.returncode == 2
+    assert out.stdout == ""
+    assert not target.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.lendready"]
+
+
+def test_cli_refused_case_leaves_an_existing_pdf_alone(tmp_path):
+    target = tmp_path / "out.pdf"
+    target.write_bytes(b"previous")
+    out = run("assess", str(tmp_path / "missing.lendready"), "--pdf", str(target))
+    assert out.returncode == 2 and target.read_bytes() == b"previous"
+
+
+def test_cli_unwritable_pdf_is_an_error_and_leaves_nothing(tmp_path):
+    out = run("assess", str(SAMPLES / "vale.lendready"), "--format", "json",
+              "--pdf", str(tmp_path / "no-such-folder" / "x.pdf"))
+    assert out.returncode == 1
+    assert "cannot write" in out.stderr and out.stdout == ""
+
+
+# ---------------------------------------------------------------------------
+# A long case lays out and renders
+
+
+def test_long_case_builds_and_every_page_renders(knowledge, samples, tmp_path):
+    case = long_case(samples["vale"])
+    validated = knowledge.questionnaire.validate(case.answers)
+    assert validated.invalid == [] and validated.unanswered == []
+    assert len(case.answers["fin.forecast"]) == 36
+    for audience in AUDIENCES:
+        result = assess(case, knowledge, audience=audience)
+        assert len(result.findings) >= 30
+        pdf = build_briefing(case, knowledge, audience=audience, generated=WHEN)
+        text = text_of(pdf)
+        for finding in result.findings:
+            assert squash(finding.title) in text, finding.id
+        assert "2029-12" in text  # the last forecast month is in the table
+        pages = PdfReader(io.BytesIO(pdf)).pages
+        assert all(page.extract_text().strip() for page in pages)
+        path = tmp_path / f"long-{audience}.pdf"
+        path.write_bytes(pdf)
+        if shutil.which("pdftoppm"):
+            done = subprocess.run(["pdftoppm", "-png", "-r", "30", str(path), str(tmp_path / audience)],
+                                  capture_output=True, text=True, check=False)
+            assert done.returncode == 0 and not done.stderr, done.stderr
+            assert len(list(tmp_path.glob(f"{audience}-*.png"))) == len(pages)
+
+
+def test_report_package_imports_no_qt():
+    code = ("import sys, lendready.report.briefing; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_no_heading_is_left_at_the_foot_of_a_page(knowledge, samples, monkeypatch):
+    """Every section heading shares its page with what follows it."""
+    from reportlab.platypus import CondPageBreak, Spacer
+
+    from lendready.report import briefing
+
+    drawn: list[tuple[object, int]] = []
+    monkeypatch.setattr(briefing._Doc, "afterFlowable",
+                        lambda self, f: drawn.append((f, self.canv.getPageNumber())))
+    cases = [long_case(samples["vale"]), samples["riverside"], samples["vale"]]
+    for case in cases:
+        for audience in AUDIENCES:
+            drawn.clear()
+            build_briefing(case, knowledge, audience=audience, generated=WHEN)
+            content = [(f, page) for f, page in drawn if not isinstance(f, (Spacer, CondPageBreak))]
+            for (f, page), (_after, next_page) in itertools.pairwise(content):
+                if isinstance(f, briefing._Heading):
+                    assert page == next_page, f"{audience}: heading {f.outline_title!r} ends page {page}"
