@@ -7,6 +7,7 @@ per-run temporary folder so the suite never touches the developer's own profile.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -50,3 +51,18 @@ def answers_of(samples):
         return dict(samples[sample_id].answers)
 
     return get
+
+
+@pytest.fixture
+def broken(tmp_path) -> Path:
+    """A private copy of the resources for a test to damage."""
+    root = tmp_path / "resources"
+    shutil.copytree(RESOURCES, root)
+    return root
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace one exact piece of a resource file, failing loudly if it is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

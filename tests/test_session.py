@@ -6,8 +6,8 @@ import json
 import os
 
 import pytest
-
 from conftest import SAMPLES
+
 from lendready.domain.case_file import CaseFileError, load_case
 from lendready.recovery import RecoveryStore
 from lendready.session import CaseSession

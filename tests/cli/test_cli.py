@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import SAMPLES
+
 from lendready.domain.contract import AssessmentOutput
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from conftest import SAMPLE_IDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import SAMPLE_IDS
 from lendready.domain.assessment import assess
 
 BAND_RANK = {"ready": 0, "nearly_ready": 1, "not_ready": 2}

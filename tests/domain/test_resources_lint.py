@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
+from conftest import edit
 
 from lendready.domain.knowledge import ResourceError, check, load
 from lendready.domain.lint import lint
@@ -19,19 +18,6 @@ def test_shipped_resources_lint_clean(resources):
 def test_every_parameter_has_a_reference_and_review_date(knowledge):
     for p in knowledge.parameters.values():
         assert len(p.reference) >= 10 and p.last_review >= "2026-01-01"
-
-
-@pytest.fixture
-def broken(tmp_path, resources):
-    root = tmp_path / "resources"
-    shutil.copytree(resources, root)
-    return root
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import SAMPLE_IDS
+
 from lendready.domain.assessment import assess
 from lendready.domain.contract import AssessmentOutput, CaseFileSchema
 from lendready.domain.samples import check_sample, load_samples

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
+from conftest import edit
 
 from lendready.domain.assessment import assess
 from lendready.domain.knowledge import ResourceError
@@ -132,19 +132,6 @@ def test_every_serious_rule_states_a_lender_condition(knowledge):
 
 # ---------------------------------------------------------------------------
 # Mistakes are named file:id: field: problem
-
-
-@pytest.fixture
-def broken(tmp_path, resources):
-    root = tmp_path / "resources"
-    shutil.copytree(resources, root)
-    return root
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.mark.parametrize(

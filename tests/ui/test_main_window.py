@@ -7,10 +7,10 @@ import subprocess
 import sys
 
 import pytest
+from conftest import SAMPLE_IDS, SAMPLES
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
-from conftest import SAMPLE_IDS, SAMPLES
 from lendready.domain import formatting
 from lendready.domain.case_file import load_case
 from lendready.recovery import RecoveryStore

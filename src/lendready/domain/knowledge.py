@@ -198,27 +198,35 @@ def validate_resources(root: Path) -> tuple[dict[str, Any], list[str]]:
     return out, problems
 
 
-def _cached_validation(root: Path) -> tuple[dict[str, Any], str]:
-    """Validated data, from the on-disk cache when the resources are unchanged."""
+def cached_validated(name: str, key: str, validate: Any) -> Any:
+    """``validate()`` -> (data, problems), read from the on-disk cache under ``name`` and ``key`` when there.
+
+    A damaged or foreign cache file is ignored and rewritten; problems raise
+    ResourceError and are never cached.
+    """
     from lendready.paths import cache_dir
 
-    paths = resource_files(root)
-    key = fingerprint(root, paths)
     directory = cache_dir()
-    cache_file = directory / f"resources-{key[:32]}.json" if directory else None
+    cache_file = directory / f"{name}-{key[:32]}.json" if directory else None
     if cache_file is not None and cache_file.is_file():
         try:
             cached = json.loads(cache_file.read_text(encoding="utf-8"))
             if isinstance(cached, dict) and cached.get("fingerprint") == key:
-                return cached["data"], key
+                return cached["data"]
         except (OSError, ValueError, KeyError):
             pass  # a damaged cache is simply rebuilt
-    data, problems = validate_resources(root)
+    data, problems = validate()
     if problems:
         raise ResourceError(problems)
     if cache_file is not None:
         _write_cache(cache_file, {"fingerprint": key, "data": data})
-    return data, key
+    return data
+
+
+def _cached_validation(root: Path) -> tuple[dict[str, Any], str]:
+    """Validated data, from the on-disk cache when the resources are unchanged."""
+    key = fingerprint(root, resource_files(root))
+    return cached_validated("resources", key, lambda: validate_resources(root)), key
 
 
 def _write_cache(path: Path, payload: dict[str, Any]) -> None:

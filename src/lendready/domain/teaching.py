@@ -17,7 +17,6 @@ and kinds of finance that fit one case, from its valid answers and its metrics.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -30,7 +29,7 @@ from lendready.domain.knowledge import (
     PLACEHOLDER,
     Knowledge,
     ResourceError,
-    _write_cache,
+    cached_validated,
     fingerprint,
     read_toml,
     validate_model,
@@ -410,24 +409,8 @@ def check_teaching(root: Path, knowledge: Knowledge) -> list[str]:
 
 def _cached_validation(root: Path) -> dict[str, Any]:
     """Validated data, from the on-disk cache when the teaching files are unchanged."""
-    from lendready.paths import cache_dir
-
     key = fingerprint(root, teaching_files(root))
-    directory = cache_dir()
-    cache_file = directory / f"teaching-{CACHE_SCHEMA}-{key[:32]}.json" if directory else None
-    if cache_file is not None and cache_file.is_file():
-        try:
-            cached = json.loads(cache_file.read_text(encoding="utf-8"))
-            if isinstance(cached, dict) and cached.get("fingerprint") == key:
-                return cached["data"]
-        except (OSError, ValueError, KeyError):
-            pass  # a damaged cache is simply rebuilt
-    data, problems = validate_teaching(root)
-    if problems:
-        raise ResourceError(problems)
-    if cache_file is not None:
-        _write_cache(cache_file, {"fingerprint": key, "data": data})
-    return data
+    return cached_validated(f"teaching-{CACHE_SCHEMA}", key, lambda: validate_teaching(root))
 
 
 _LOADED: dict[tuple[Path, Path, str], Teaching] = {}

@@ -24,6 +24,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from lendready.domain.status import RATING_COLOURS, RATING_WORDS, SEVERITY_COLOURS, SEVERITY_WORDS  # noqa: F401 (re-exported for the report)
+
 FONT = "LendReadySans"
 FONT_BOLD = "LendReadySans-Bold"
 FONT_ITALIC = "LendReadySans-Oblique"
@@ -35,17 +37,6 @@ FONT_FILES = {
     FONT_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
 }
 
-# Status colours: the same values the desktop explainer uses, so paper and screen agree.
-RATING_COLOURS = {"green": "#2e7d32", "amber": "#ef8f00", "red": "#c62828", "unknown": "#607d8b"}
-RATING_WORDS = {"green": "Green", "amber": "Amber", "red": "Red", "unknown": "Not yet rated"}
-SEVERITY_COLOURS = {
-    "blocker": "#7f0000",
-    "high": "#c62828",
-    "medium": "#ef8f00",
-    "low": "#1565c0",
-    "info": "#546e7a",
-}
-SEVERITY_WORDS = {"blocker": "Blocker", "high": "High", "medium": "Medium", "low": "Low", "info": "Info"}
 
 INK = colors.HexColor("#1a1a1a")
 MUTED = colors.HexColor("#5f6368")

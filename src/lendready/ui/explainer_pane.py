@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 from lendready.domain import formatting
 from lendready.domain.assessment import Assessment, Finding
 from lendready.domain.knowledge import Knowledge
+from lendready.domain.status import RATING_COLOURS, RATING_WORDS, SEVERITY_COLOURS, SEVERITY_WORDS
 
 # The contract fixes this order; the titles come from the rulebook.
 AREA_ORDER = ("organisation", "governance", "asset_lock", "cashflow", "income", "security", "people")
@@ -35,16 +36,6 @@ METRIC_ORDER = (
 # Shown beside lowest_forecast_cash rather than as a row of its own: it only says *when*.
 MONTH_METRIC = "lowest_cash_month"
 
-RATING_WORDS = {"green": "Green", "amber": "Amber", "red": "Red", "unknown": "Not yet rated"}
-RATING_COLOURS = {"green": "#2e7d32", "amber": "#ef8f00", "red": "#c62828", "unknown": "#607d8b"}
-SEVERITY_WORDS = {"blocker": "Blocker", "high": "High", "medium": "Medium", "low": "Low", "info": "Info"}
-SEVERITY_COLOURS = {
-    "blocker": "#7f0000",
-    "high": "#c62828",
-    "medium": "#ef8f00",
-    "low": "#1565c0",
-    "info": "#546e7a",
-}
 
 QUESTION_SCHEME = "lr-question"
 LIST_INDENT = 16  # px; Qt's default of 40 wastes a tenth of a narrow pane
