@@ -28,7 +28,7 @@ EXIT_REFUSED = 2
 EXIT_RESOURCES = 3
 EXIT_LINT = 4
 
-COMMANDS = ("assess", "lint", "gui")
+COMMANDS = ("assess", "lint", "gui", "import-forecast")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_lint = sub.add_parser("lint", help="check questionnaire, rules, parameters, samples and rule tests")
     p_lint.add_argument("dir", nargs="?", help="resources folder (default: the installed one)")
+
+    p_import = sub.add_parser(
+        "import-forecast", help="read the monthly cashflow forecast from a CSV, XLSX, XLS or ODS file into a case"
+    )
+    p_import.add_argument("case", help="path to a .lendready case file (changed only if the whole forecast reads)")
+    p_import.add_argument("file", help="the spreadsheet: .csv, .xlsx, .xls or .ods")
+    p_import.add_argument("--sheet", default=None, help="the sheet to read (default: the first)")
 
     p_gui = sub.add_parser("gui", help="open the app (optionally with a case file)")
     p_gui.add_argument("case", nargs="?")
@@ -154,6 +161,47 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return EXIT_LINT
 
 
+def cmd_import_forecast(args: argparse.Namespace) -> int:
+    """Replace the case's forecast with one read from a spreadsheet; on any problem the case is untouched."""
+    from lendready.domain.case_file import CaseFileError, load_case, save_case
+    from lendready.domain.forecast_import import read_forecast_file
+    from lendready.domain.knowledge import ResourceError, load
+
+    try:
+        knowledge = load()
+    except (ResourceError, FileNotFoundError) as exc:
+        _err(f"the installed rules and questionnaire are not usable:\n{exc}")
+        return EXIT_RESOURCES
+    questionnaire = knowledge.questionnaire
+    try:
+        case = load_case(args.case, questionnaire)
+    except CaseFileError as exc:
+        _err(f"cannot import into {args.case}: {exc}")
+        return EXIT_REFUSED
+    question = questionnaire.questions["fin.forecast"]
+    limit = question.table.max_rows if question.table is not None else None
+    result = read_forecast_file(args.file, args.sheet, **({"max_rows": limit} if limit else {}))
+    if result.problems:
+        _err(f"nothing was imported from {args.file}; {args.case} is unchanged:")
+        for problem in result.problems:
+            sys.stderr.write(f"  {problem}\n")
+        return EXIT_REFUSED
+    case.answers["fin.forecast"] = result.rows
+    try:
+        save_case(case, args.case, questionnaire)
+    except OSError as exc:
+        _err(f"cannot save {args.case}: {exc.strerror or exc}")
+        return EXIT_USAGE
+    months = [r["month"] for r in result.rows]
+    sheet = f", sheet {result.sheet_used}" if result.sheet_used else ""
+    count = f"{len(months)} month{'s' if len(months) != 1 else ''}"
+    print(f"Imported {count} ({months[0]} to {months[-1]}) from {args.file}{sheet} into {args.case}")
+    for invalid in questionnaire.validate(case.answers).invalid:
+        if invalid.question == "fin.forecast":
+            _err(f"warning: the forecast is saved but needs correcting: {invalid.message}")
+    return EXIT_OK
+
+
 def cmd_gui(case: str | None) -> int:
     from lendready.app import run
 
@@ -175,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_lint(args)
     if args.command == "gui":
         return cmd_gui(args.case)
+    if args.command == "import-forecast":
+        return cmd_import_forecast(args)
     build_parser().print_help()
     return EXIT_USAGE
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from lendready.domain.questionnaire import MAX_MAGNITUDE
@@ -278,7 +279,9 @@ def _is_header(cells: list[str]) -> bool:
     return any(re.search(r"[A-Za-z]", c) for c in filled)
 
 
-def _columns_from_header(cells: list[str], row: int) -> tuple[dict[str, int], list[str]]:
+def _columns_from_header(
+    cells: list[str], row: int, column_name: Callable[[int], str], without_header: str
+) -> tuple[dict[str, int], list[str]]:
     candidates: dict[str, list[int]] = {role: [] for role in ROLES}
     for i, cell in enumerate(cells):
         role = _header_role(cell)
@@ -298,10 +301,10 @@ def _columns_from_header(cells: list[str], row: int) -> tuple[dict[str, int], li
         elif not found:
             problems.append(
                 f"Row {row} (the header): no {role} column; label the columns Month, Receipts and "
-                "Payments, or paste the figures without a header"
+                f"Payments, or {without_header}"
             )
         else:
-            listed = ", ".join(str(i + 1) for i in found[:-1]) + f" and {found[-1] + 1}"
+            listed = ", ".join(column_name(i) for i in found[:-1]) + f" and {column_name(found[-1])}"
             every = "both" if len(found) == 2 else "all"
             problems.append(
                 f"Row {row} (the header): columns {listed} {every} look like {role}; copy a single "
@@ -323,19 +326,48 @@ def parse_forecast_text(text: str, max_rows: int = MAX_ROWS) -> PasteResult:
         return PasteResult([], [
             "Nothing to paste: copy the month, receipts and payments columns in your spreadsheet first"
         ])
+    return read_forecast_rows(numbered, max_rows, commas=sep == ",")
 
+
+def _column_number(index: int) -> str:
+    return str(index + 1)
+
+
+def read_forecast_rows(
+    numbered: list[tuple[int, list[str]]],
+    max_rows: int = MAX_ROWS,
+    *,
+    commas: bool = False,
+    column_name: Callable[[int], str] = _column_number,
+    source: str = "paste",
+) -> PasteResult:
+    """Rows from cells already split, each line with the row number the user sees; all or nothing.
+
+    Shared by the paste and the file import. ``numbered`` holds only the lines
+    with something in them; ``commas`` says the cells came from splitting on
+    commas, so unquoted thousands separators must be glued back;
+    ``column_name`` names a column as the user sees it (1, 2, 3 in a paste;
+    A, B, C in a spreadsheet file); ``source`` is "paste" or "sheet".
+    """
     first_row, first_cells = numbered[0]
     if sum(1 for c in first_cells if read_month(c)) >= 2:
-        return PasteResult([], [
+        again = (
+            "paste the block with Paste Special → Transpose, then copy it again"
+            if source == "paste"
+            else "copy the block, paste it with Paste Special → Transpose, save, then import again"
+        )
+        across = (
             f"Row {first_row} has months across the columns; lendready needs one month per row. "
-            "In the spreadsheet, paste the block with Paste Special → Transpose, then copy it again"
-        ])
+            f"In the spreadsheet, {again}"
+        )
+        return PasteResult([], [across])
     problems: list[str] = []
     columns = {role: i for i, role in enumerate(ROLES)}
     data = numbered
     expected = len(ROLES)
     if _is_header(first_cells):
-        columns, header_problems = _columns_from_header(first_cells, first_row)
+        without_header = "paste the figures without a header" if source == "paste" else "delete the header row"
+        columns, header_problems = _columns_from_header(first_cells, first_row, column_name, without_header)
         if header_problems:
             return PasteResult([], header_problems)
         data = numbered[1:]
@@ -344,12 +376,12 @@ def parse_forecast_text(text: str, max_rows: int = MAX_ROWS) -> PasteResult:
             return PasteResult([], [f"Row {first_row} is a header with no months under it"])
 
     if len(data) > max_rows:
-        problems.append(f"The paste has {len(data)} months; a forecast takes at most {max_rows}")
+        problems.append(f"The {source} has {len(data)} months; a forecast takes at most {max_rows}")
 
     rows: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for row, cells in data:
-        if sep == ",":
+        if commas:
             read = _read_comma_line(cells, expected)
             if read is None:
                 problems.append(
@@ -362,7 +394,7 @@ def parse_forecast_text(text: str, max_rows: int = MAX_ROWS) -> PasteResult:
         values: dict[str, Any] = {}
         for role in ROLES:
             col = columns[role]
-            where = f"Row {row}, column {col + 1} ({role})"
+            where = f"Row {row}, column {column_name(col)} ({role})"
             if col >= len(cells):
                 problems.append(f"{where}: missing; copy the month, receipts and payments columns together")
                 continue

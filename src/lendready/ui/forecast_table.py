@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -35,8 +36,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QDateEdit,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -49,6 +52,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lendready.domain.forecast_import import FILE_FILTER, read_forecast_file
 from lendready.domain.forecast_paste import MAX_ROWS, parse_forecast_text, read_amount, read_month
 from lendready.domain.formatting import money
 from lendready.domain.metrics import round2, running_cash
@@ -438,7 +442,15 @@ class ForecastEditor(QWidget):
         self.remove_button.setAccessibleName("Remove month")
         self.remove_button.setToolTip("Remove the selected months")
         self.remove_button.clicked.connect(self.remove_months)
+        self.import_button = QPushButton("&Import from file…", self)
+        self.import_button.setAccessibleName("Import forecast from a spreadsheet file")
+        self.import_button.setToolTip(
+            "Read the month, receipts and payments columns from a CSV, Excel or LibreOffice file. "
+            "The imported months replace the table."
+        )
+        self.import_button.clicked.connect(lambda: self.import_file())
         buttons.addWidget(self.paste_button)
+        buttons.addWidget(self.import_button)
         buttons.addWidget(self.start_button)
         buttons.addStretch(1)
         buttons.addWidget(self.add_button)
@@ -591,23 +603,59 @@ class ForecastEditor(QWidget):
     def paste_text(self, text: str) -> bool:
         """Replace the table with a pasted forecast, or change nothing and list why not."""
         result = parse_forecast_text(text, self.max_rows)
-        if result.problems:
-            shown = [f"• {p}" for p in result.problems[:MAX_PROBLEMS_SHOWN]]
-            more = len(result.problems) - MAX_PROBLEMS_SHOWN
+        return self._take(
+            result.rows, result.problems,
+            refused="Nothing was pasted; the table is unchanged. Correct these in the spreadsheet and copy again:",
+            done="Pasted",
+        )
+
+    def import_file(self, path: str | None = None) -> bool:
+        """Replace the table with a forecast read from a spreadsheet file, asking which sheet if there are several."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Import the forecast from a spreadsheet", "", f"{FILE_FILTER};;All files (*)"
+            )
+            if not path:
+                return False
+        result = read_forecast_file(path, None, self.max_rows)
+        if len(result.sheets) > 1:
+            current = result.sheets.index(result.sheet_used) if result.sheet_used in result.sheets else 0
+            chosen, ok = QInputDialog.getItem(
+                self, "Choose a sheet", f"{Path(path).name} has several sheets. Which holds the forecast?",
+                list(result.sheets), current, False,
+            )
+            if not ok:
+                return False
+            if chosen != result.sheet_used:
+                result = read_forecast_file(path, chosen, self.max_rows)
+        name = Path(path).name
+        sheet = f", sheet {result.sheet_used}" if result.sheet_used and len(result.sheets) > 1 else ""
+        return self._take(
+            result.rows, result.problems,
+            refused=f"Nothing was imported from {name}; the table is unchanged. Correct these in the "
+            "spreadsheet, save it and import again:",
+            done="Imported",
+            origin=f" from {name}{sheet}",
+        )
+
+    def _take(
+        self, rows: list[dict[str, Any]], problems: list[str], refused: str, done: str, origin: str = ""
+    ) -> bool:
+        """The one way a block of months replaces the table: all of it, with undo, or nothing and why."""
+        if problems:
+            shown = [f"• {p}" for p in problems[:MAX_PROBLEMS_SHOWN]]
+            more = len(problems) - MAX_PROBLEMS_SHOWN
             if more > 0:
                 shown.append(f"• and {more} more")
-            self.message_area.set_message(
-                "Nothing was pasted; the table is unchanged. Correct these in the spreadsheet and copy "
-                "again:\n" + "\n".join(shown)
-            )
+            self.message_area.set_message(refused + "\n" + "\n".join(shown))
             self._update_accessible(self.message_area)
             return False
         had = len(self.model.rows)
-        months = [r["month"] for r in result.rows]
-        self._replace(result.rows)
+        months = [r["month"] for r in rows]
+        self._replace(rows)
         self.message_area.set_message(None)
         self._update_accessible(self.message_area)
-        what = f"Pasted {len(months)} month{'s' if len(months) != 1 else ''}, {months[0]} to {months[-1]}"
+        what = f"{done} {len(months)} month{'s' if len(months) != 1 else ''}, {months[0]} to {months[-1]}{origin}"
         replaced = f", replacing the {had} month{'s' if had != 1 else ''} that were in the table"
         self._show_notice(f"{what}{replaced if had else ''}.", undoable=had > 0)
         return True
