@@ -14,12 +14,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import assess  # noqa: E402
 import briefing  # noqa: E402
 import explainer  # noqa: E402
+import stress  # noqa: E402
 
 
 def main() -> None:
     table = [("figure", "value", "goal", "ratio")]
     table += assess.rows(seconds=3.0, runs=21)
     table += explainer.rows()
+    table += stress.rows()
     table += briefing.rows()
     widths = [max(len(r[i]) for r in table) for i in range(4)]
     for i, row in enumerate(table):

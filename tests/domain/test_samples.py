@@ -80,3 +80,13 @@ def test_audience_changes_wording_not_verdict(knowledge, samples):
     founder = assess(samples["riverside"], knowledge, audience="founder")
     assert lender.band == founder.band and lender.finding_ids == founder.finding_ids
     assert [f.what_to_do for f in lender.findings] != [f.what_to_do for f in founder.findings]
+
+
+def test_band_of_agrees_with_assess(knowledge, samples, answers_of):
+    from lendready.domain.assessment import band_of
+
+    for sid, case in samples.items():
+        assert band_of(case, knowledge) == assess(case, knowledge).band
+        partial = answers_of(sid)
+        partial.pop("gov.finance_expertise", None)
+        assert band_of(partial, knowledge) == assess(partial, knowledge).band == "incomplete"

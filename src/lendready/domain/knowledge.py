@@ -43,7 +43,11 @@ PARAMETERS_FILE = "parameters.toml"
 QUESTIONNAIRE_INDEX = "questionnaire/questionnaire.toml"
 RULEBOOK_FILE = "rules/rulebook.toml"
 # Parameters the metric definitions themselves read.
-CODE_PARAMETERS = ("default_interest_rate", "stress.income_fall_small")
+CODE_PARAMETERS = (
+    "default_interest_rate", "stress.income_fall_small", "stress.income_fall_large",
+    "stress.payment_delay_short_months", "stress.payment_delay_long_months", "stress.rate_rise_points",
+    "stress.contract_loss_share_above", "stress.debtor_days_meaningful_above",
+)
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+)\}")
 

@@ -59,6 +59,9 @@ def lint(root: Path) -> LintReport:
         if failure:
             report.problems.append(failure)
     report.problems += coverage_problems(cases, knowledge)
+    from lendready.domain.improve import lint as lint_improve
+
+    report.problems += lint_improve(root, knowledge.questionnaire)
 
     from lendready.domain.teaching import check_teaching
 

@@ -74,16 +74,19 @@ def running_cash(
     repayment: float,
     term_months: int,
     receipts_factor: float = 1.0,
+    receipts: list[float] | None = None,
 ) -> list[float]:
     """Closing cash per month: Bᵢ = Bᵢ₋₁ + receiptsᵢ − paymentsᵢ − (M while the loan runs).
 
     Loan proceeds are deliberately not added: the forecast must show it can
-    repay from trading, not from the loan itself.
+    repay from trading, not from the loan itself. ``receipts``, when given,
+    replaces each row's receipts (a stress scenario); payments stay as forecast.
     """
     balance = opening
     out: list[float] = []
     for i, row in enumerate(rows, start=1):
-        balance += row["receipts"] * receipts_factor - row["payments"]
+        received = row["receipts"] if receipts is None else receipts[i - 1]
+        balance += received * receipts_factor - row["payments"]
         if i <= term_months:
             balance -= repayment
         out.append(balance)
