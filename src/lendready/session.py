@@ -40,6 +40,8 @@ class CaseSession:
         self._validated: Validated | None = None
         self._assessment: Assessment | None = None
         self._audience = case.prepared_by
+        self.what_if_of: str | None = None
+        """The name of the case this is a what-if copy of (never saved over it)."""
 
     # -- creating and opening ----------------------------------------------
     @classmethod
@@ -87,7 +89,24 @@ class CaseSession:
 
     @property
     def display_name(self) -> str:
-        return self.path.name if self.path else "Untitled case"
+        if self.path:
+            return self.path.name
+        return f"what-if copy of {self.what_if_of}" if self.what_if_of else "Untitled case"
+
+    def what_if(self, changes: Mapping[str, Any]) -> CaseSession:
+        """A new, unsaved copy of this case with ``changes`` applied; this case is untouched."""
+        import copy
+
+        copied = new_case(self.case.prepared_by)
+        copied.answers = copy.deepcopy(self.case.answers)
+        copied.notes = dict(self.case.notes)
+        copied.extra = copy.deepcopy(self.case.extra)
+        copied.answers.update(copy.deepcopy(dict(changes)))
+        session = CaseSession(self.knowledge, copied, None)
+        session.what_if_of = self.display_name
+        session.audience = self.audience
+        session.mark_dirty()
+        return session
 
     def mark_dirty(self) -> None:
         """For a case restored from a recovery file: its content is not on disk under its name."""

@@ -286,3 +286,21 @@ def test_export_briefing_writes_the_pdf_for_the_chosen_audience(window, tmp_path
     text = "".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)
     assert "Northtown Libraries CIC" in text
     assert not window.session.dirty
+
+
+def test_trying_a_proposal_opens_an_unsaved_what_if_copy(window, tmp_path, knowledge, monkeypatch):
+    original = tmp_path / "vale-variant.lendready"
+    doc = json.loads((SAMPLES / "vale.lendready").read_text("utf-8"))
+    doc["answers"]["gov.finance_expertise"] = "no"
+    original.write_text(json.dumps(doc), encoding="utf-8")
+    before = original.read_bytes()
+    window.open_path(str(original))
+    ws = window.workspace
+    ws.right_tabs.setCurrentWidget(ws.what_if)
+    assert ws.what_if.try_buttons, "a proposal should be offered for a nearly-ready case"
+    ws.what_if.try_buttons[0].click()
+    assert window.session.path is None and window.session.dirty
+    assert window.session.answers["gov.finance_expertise"] == "yes"
+    assert window.session.assessment.band == "ready"
+    assert "what-if copy of vale-variant.lendready" in window.windowTitle()
+    assert original.read_bytes() == before

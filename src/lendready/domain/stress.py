@@ -82,10 +82,24 @@ def _band(values: Mapping[str, Any], knowledge: Any, **changes: Any) -> str:
     return band_of(answers, knowledge)
 
 
+class StressSeries(NamedTuple):
+    result: StressResult
+    balances: list[float] | None
+    """Month-end cash in the scenario, one per forecast month (sorted); None when it was not run."""
+
+
 def stress_tests(values: Mapping[str, Any], knowledge: Any) -> list[StressResult]:
     """Every scenario for answers that count (``questionnaire.validate(answers).values``).
 
     Empty when there is no valid forecast, no cash at bank or no usable loan.
+    """
+    return [s.result for s in stress_series(values, knowledge)]
+
+
+def stress_series(values: Mapping[str, Any], knowledge: Any) -> list[StressSeries]:
+    """:func:`stress_tests` with each scenario's running cash, for a chart (same order, same results).
+
+    ``balances`` is None for a scenario that was not run (its note says why).
     """
     forecast, cash = values.get("fin.forecast"), values.get("fin.cash")
     amount, term = values.get("loan.amount"), values.get("loan.term_months")
@@ -110,15 +124,16 @@ def stress_tests(values: Mapping[str, Any], knowledge: Any) -> list[StressResult
             base_band = _band(values, knowledge)
         return base_band
 
-    def cash_result(sid: str, label: str, receipts: list[float], note: str | None = None) -> StressResult:
-        low, month = lowest_point(running_cash(cash, rows, repayment, term, receipts=receipts), rows)
+    def cash_result(sid: str, label: str, receipts: list[float], note: str | None = None) -> StressSeries:
+        balances = running_cash(cash, rows, repayment, term, receipts=receipts)
+        low, month = lowest_point(balances, rows)
         stressed = [
             {"month": row["month"], "receipts": r, "payments": row["payments"]} for row, r in zip(rows, receipts)
         ]
         band = _band(values, knowledge, **{"fin.forecast": stressed})
-        return StressResult(sid, label, round2(low), month, base_dscr, band, note)
+        return StressSeries(StressResult(sid, label, round2(low), month, base_dscr, band, note), balances)
 
-    out: list[StressResult] = []
+    out: list[StressSeries] = []
     for key, sid in (("stress.income_fall_small", "income_fall_small"), ("stress.income_fall_large", "income_fall_large")):
         fall = p[key]
         factor = 1.0 - fall / 100.0
@@ -141,7 +156,8 @@ def stress_tests(values: Mapping[str, Any], knowledge: Any) -> list[StressResult
     if note is None:
         out.append(cash_result("contract_lost", label, contract_lost(base_receipts, months_left, share)))
     elif base_low is not None:
-        out.append(StressResult("contract_lost", label, base_low, base_month, base_dscr, band_unchanged(), note))
+        out.append(StressSeries(
+            StressResult("contract_lost", label, base_low, base_month, base_dscr, band_unchanged(), note), None))
 
     debtor_days = values.get("fin.debtor_days")
     quiet = debtor_days is not None and debtor_days <= p["stress.debtor_days_meaningful_above"]
@@ -156,17 +172,18 @@ def stress_tests(values: Mapping[str, Any], knowledge: Any) -> list[StressResult
     stressed_values = dict(values)
     stressed_values["loan.interest_rate"] = higher
     m = compute(stressed_values, p)
-    low, month = lowest_point(running_cash(cash, rows, monthly_repayment(amount, term, higher), term), rows)
+    balances = running_cash(cash, rows, monthly_repayment(amount, term, higher), term)
+    low, month = lowest_point(balances, rows)
     note = None
     if higher > MAX_RATE:
         # The questionnaire would refuse this rate, so the band is judged at its ceiling.
         note = f"rate capped at {_fmt(MAX_RATE)}% for the band"
     band = _band(values, knowledge, **{"loan.interest_rate": min(higher, MAX_RATE)})
-    out.append(StressResult(
+    out.append(StressSeries(StressResult(
         "rate_rise", f"Interest rate {_fmt(points)} points higher ({_fmt(round2(higher))}%)", round2(low), month,
         m.values.get("dscr"), band, note, m.values.get("interest_cover"),
-    ))
+    ), balances))
     return out
 
 
-__all__ = ["StressResult", "contract_lost", "delayed", "stress_tests"]
+__all__ = ["StressResult", "StressSeries", "contract_lost", "delayed", "stress_series", "stress_tests"]

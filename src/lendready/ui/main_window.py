@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +41,7 @@ from lendready.ui.explainer_pane import ExplainerPane
 from lendready.ui.section_list import SectionList
 from lendready.ui.section_view import SectionView
 from lendready.ui.start_page import StartPage
+from lendready.ui.stress_panel import WhatIfPanel
 
 AUTOSAVE_MS = 30_000
 FILE_FILTER = "lendready cases (*.lendready)"
@@ -112,10 +114,16 @@ class Workspace(QWidget):
         middle_layout.addLayout(nav)
 
         self.explainer = ExplainerPane(k)
+        self.what_if = WhatIfPanel(k)
+        self.right_tabs = QTabWidget()
+        self.right_tabs.setAccessibleName("Explainer and stress tests")
+        self.right_tabs.addTab(self.explainer, "Explainer")
+        self.right_tabs.addTab(self.what_if, "Stress tests && what-ifs")
+        self.right_tabs.setTabToolTip(1, "Stress tests, loan sizing and what would change the answer")
 
         self.splitter.addWidget(left)
         self.splitter.addWidget(middle)
-        self.splitter.addWidget(self.explainer)
+        self.splitter.addWidget(self.right_tabs)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
@@ -240,6 +248,8 @@ class MainWindow(QMainWindow):
         ws.previous_button.clicked.connect(self.previous_section)
         ws.next_button.clicked.connect(self.next_section)
         ws.explainer.questionRequested.connect(self.go_to_question)
+        ws.what_if.tryProposal.connect(self.open_what_if)
+        ws.right_tabs.currentChanged.connect(lambda _index: self._refresh_what_if())
         for view in ws.views.values():
             view.answerChanged.connect(self._answer_changed)
             view.noteChanged.connect(self._note_changed)
@@ -319,7 +329,24 @@ class MainWindow(QMainWindow):
         for row, section in enumerate(self.knowledge.questionnaire.sections):
             ws.sections.set_progress(row, section.title, session.section_progress(section))
         ws.explainer.show_assessment(session.assessment, ws.wording)
+        self._refresh_what_if()
         self._update_title()
+
+    def _refresh_what_if(self) -> None:
+        """Only while its tab is showing: stress tests and proposals cost ~10 ms per change."""
+        ws = self.workspace
+        if self.session is not None and ws is not None and ws.right_tabs.currentWidget() is ws.what_if:
+            ws.what_if.show_case(self.session)
+
+    def open_what_if(self, changes: dict[str, Any]) -> None:
+        """Try a proposal on an unsaved copy; the case it came from is left exactly as it was."""
+        if self.session is None or self.workspace is None:
+            return
+        copy = self.session.what_if(changes)
+        if not self.close_case():
+            return
+        self._install(copy, wording=copy.audience)
+        self.statusBar().showMessage("What-if copy: save it under a new name to keep it.", 8000)
 
     def _update_forecast_opening_cash(self, view: SectionView) -> None:
         from lendready.ui.forecast_table import ForecastEditor
@@ -363,6 +390,7 @@ class MainWindow(QMainWindow):
 
     def focus_explainer(self) -> None:
         if self.workspace is not None:
+            self.workspace.right_tabs.setCurrentWidget(self.workspace.explainer)
             self.workspace.explainer.setFocus()
 
     def focus_sections(self) -> None:
