@@ -449,13 +449,17 @@ class ForecastEditor(QWidget):
             "The imported months replace the table."
         )
         self.import_button.clicked.connect(lambda: self.import_file())
+        # Two short rows rather than one long one, so the editor fits a narrow middle pane.
         buttons.addWidget(self.paste_button)
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.start_button)
         buttons.addStretch(1)
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
         layout.addLayout(buttons)
+        row_buttons = QHBoxLayout()
+        row_buttons.addWidget(self.add_button)
+        row_buttons.addWidget(self.remove_button)
+        row_buttons.addStretch(1)
+        layout.addLayout(row_buttons)
 
         self._build_start_panel(layout)
 
