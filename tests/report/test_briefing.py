@@ -214,6 +214,63 @@ def test_cashflow_chart_marks_the_lowest_month(built, knowledge, samples):
     assert "Receipts 10% lower every month" in text
 
 
+def test_every_stress_scenario_is_charted_and_tabled(built, knowledge, samples):
+    from lendready.domain.stress import stress_series
+
+    values = knowledge.questionnaire.validate(samples["vale"].answers).values
+    runs = stress_series(values, knowledge)
+    assert len(runs) >= 5 and any(s.balances is None for s in runs)
+    lender, founder = text_of(built["vale", "lender"]), text_of(built["vale", "founder"])
+    for text in (lender, founder):
+        for s in runs:
+            # In the table; and in the chart's legend when the scenario was run.
+            assert text.count(squash(s.result.label)) >= (1 if s.balances is None else 2), s.result.label
+        assert "£700,004.74" in text and "\u2212£20,995.26" in text
+        assert "Not ready" in text and "Nearly ready" in text  # the bands the scenarios reach
+        assert "the largest customer gives 25% of income or less" in text  # a scenario's note
+
+
+def test_no_scenario_says_why(knowledge, samples):
+    vale = samples["vale"]
+    answers = {k: v for k, v in vale.answers.items() if k != "fin.forecast"}
+    case = Case(vale.case_id, vale.created, vale.modified, vale.prepared_by, answers, {})
+    text = text_of(build_briefing(case, knowledge, audience="lender", generated=WHEN))
+    assert "No stress scenario can be run: each needs a monthly forecast." in text
+
+
+def test_loan_sizing_in_lender_and_founder(built, knowledge, samples):
+    from lendready.domain.improve import loan_sizing
+
+    size = loan_sizing(samples["vale"].answers, knowledge)
+    assert size["max_amount"] == 2_682_000 and size["shortest_term_months"] == 57
+    for audience in ("lender", "founder"):
+        text = text_of(built["vale", audience])
+        assert ("Largest loan at the asked term (120 months) keeping DSCR ≥ 1.25 and cash ≥ £0 £2,682,000"
+                in text)
+        assert "Shortest term for the amount asked (£1,500,000) 57 months" in text
+
+
+def test_founder_plan_lists_the_changes_that_move_the_band(knowledge, samples):
+    from lendready.domain.improve import to_improve
+
+    case = with_answers(samples["vale"], gov__finance_expertise="no")
+    found = to_improve(case.answers, knowledge)
+    assert found, "the variant should have a proposal"
+    pdf = build_briefing(case, knowledge, audience="founder", generated=WHEN)
+    text = text_of(pdf)
+    assert "Changes that would move the band" in text
+    question = knowledge.questionnaire.questions["gov.finance_expertise"]
+    assert squash(question.label.for_role("founder")) in text
+    assert "No → Yes" in text
+    # Before the ordered steps of the plan.
+    assert text.index("Changes that would move the band") < text.index("Step 1:")
+    lender = text_of(build_briefing(case, knowledge, audience="lender", generated=WHEN))
+    assert squash(question.label.for_role("lender")) in lender and "No → Yes" in lender
+    # None to list: a sentence says so.
+    assert "None is needed: the case is already in the best band." in text_of(
+        build_briefing(samples["vale"], knowledge, audience="founder", generated=WHEN))
+
+
 def test_metadata_title_author_subject(built, knowledge, samples):
     meta = PdfReader(io.BytesIO(built["vale", "founder"])).metadata
     assert meta.title == "Founder's action plan: Vale Leisure Trust Ltd"

@@ -52,8 +52,10 @@ from lendready import __version__
 from lendready.domain import formatting
 from lendready.domain.assessment import Assessment, Finding, assess
 from lendready.domain.case_file import Case, atomic_write, dumps
+from lendready.domain.improve import Proposal, loan_sizing, to_improve
 from lendready.domain.knowledge import Knowledge
 from lendready.domain.metrics import monthly_repayment, running_cash, sorted_forecast
+from lendready.domain.stress import StressSeries, stress_series
 from lendready.report import AUDIENCE_TITLES, AUDIENCES, charts
 from lendready.report.styles import (
     ACCENT,
@@ -195,6 +197,8 @@ class _Brief(NamedTuple):
     digest: str
     digest_of: str
     st: Styles
+    memo: dict[str, Any]
+    """What the sections share and is worked out once per briefing (scenarios, sizing, proposals)."""
 
     @classmethod
     def make(cls, case: Case, k: Knowledge, audience: str, generated: datetime,
@@ -205,7 +209,12 @@ class _Brief(NamedTuple):
         values = k.questionnaire.validate(case.answers).values
         digest, digest_of = case_digest(case, k, case_bytes)
         return cls(case, k, a, values, load_teaching(knowledge=k), audience, generated, digest, digest_of,
-                   styles(k.root))
+                   styles(k.root), {})
+
+    def once(self, key: str, make: Callable[[], Any]) -> Any:
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
 
     # -- small helpers ---------------------------------------------------------
     def pick(self, lender: str, founder: str, trainer: str | None = None) -> str:
@@ -518,11 +527,27 @@ def forecast_rows(b: _Brief) -> list[dict[str, Any]] | None:
     return sorted_forecast(rows) if isinstance(rows, list) and rows else None
 
 
-def cash_series(b: _Brief) -> tuple[list[str], list[charts.Series], list[float], float] | None:
-    """Months, scenario lines, the main line's balances and the monthly repayment; None without a forecast.
+def scenarios(b: _Brief) -> list[StressSeries]:
+    """The stress tests with their running cash (:func:`lendready.domain.stress.stress_series`)."""
+    return b.once("scenarios", lambda: stress_series(b.values, b.k))
 
-    The balances are the engine's own arithmetic (``metrics.running_cash``) on the
-    answers the engine used; nothing here decides anything.
+
+def sizing(b: _Brief) -> dict[str, Any]:
+    return b.once("sizing", lambda: loan_sizing(b.case.answers, b.k))
+
+
+def proposals(b: _Brief) -> list[Proposal]:
+    return b.once("proposals", lambda: to_improve(b.case.answers, b.k, band=b.a.band, sizing=sizing(b)))
+
+
+def cash_series(b: _Brief) -> tuple[list[str], list[charts.Series], list[float], float] | None:
+    """Months, scenario lines, the main line's balances and the monthly repayment; None without a forecast."""
+    return b.once("cash_series", lambda: _cash_series(b))
+
+
+def _cash_series(b: _Brief) -> tuple[list[str], list[charts.Series], list[float], float] | None:
+    """The balances are the engine's own arithmetic (``metrics.running_cash``, and the stress
+    module's scenarios) on the answers the engine used; nothing here decides anything.
     """
     rows = forecast_rows(b)
     cash, amount = b.values.get("fin.cash"), b.values.get("loan.amount")
@@ -536,13 +561,169 @@ def cash_series(b: _Brief) -> tuple[list[str], list[charts.Series], list[float],
     base = running_cash(cash, rows, repayment, term)
     months = [r["month"] for r in rows]
     series = [charts.Series("Forecast as given", base, "#1f4e79")]
-    fall = b.k.parameters.get("stress.income_fall_small")
-    if fall is not None:
-        factor = 1.0 - fall.value / 100.0
-        stressed = running_cash(cash, rows, repayment, term, factor)
-        series.append(charts.Series(f"Receipts {formatting.by_unit(fall.value, fall.unit)} lower every month",
-                                    stressed, "#ef8f00", dashed=True))
+    for i, sc in enumerate(scenarios(b)):
+        if sc.balances is not None and len(sc.balances) == len(months):
+            colour, dash = charts.scenario_style(i)
+            series.append(charts.Series(sc.result.label, sc.balances, colour, dash))
     return months, series, base, repayment
+
+
+def no_scenario_reason(b: _Brief) -> str:
+    """Why :func:`stress_series` has nothing to run, in a few words."""
+    missing = []
+    if forecast_rows(b) is None:
+        missing.append("a monthly forecast")
+    if b.values.get("fin.cash") is None:
+        missing.append("the cash at bank")
+    if b.values.get("loan.amount") is None:
+        missing.append("the loan amount")
+    if not b.values.get("loan.term_months"):
+        missing.append("the loan term")
+    if not missing:
+        return "the answers give no usable forecast"
+    listed = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
+    return "each needs " + listed
+
+
+def band_cell(b: _Brief, band: str) -> Paragraph:
+    info = b.k.bands.get(band)
+    label = info.label if info else band
+    colour = info.colour if info else RATING_COLOURS["unknown"]
+    return P(f'<font color="{colour}"><b>{esc(label)}</b></font>', b.st.cell)
+
+
+def scenario_table(b: _Brief) -> list[Flowable]:
+    """Every stress scenario: its lowest cash and month, DSCR and band, after the forecast as given."""
+    st, a = b.st, b.a
+    out = h2(b, b.pick("Stress scenarios", "What if something goes wrong?", "Stress scenarios"))
+    runs = scenarios(b)
+    if not runs:
+        out.append(T(f"No stress scenario can be run: {no_scenario_reason(b)}.", st.body))
+        return out
+    out.append(T(b.pick(
+        "Each scenario changes one thing and keeps the forecast's payments; the band is lendready's "
+        "assessment rerun with that change.",
+        "Each line changes one thing in your forecast; the band is what you would get if it happened.",
+        "Each scenario changes one thing and keeps the forecast's payments; the band is lendready's "
+        "assessment rerun with that change."), st.body_tight))
+    red = colors.HexColor(RATING_COLOURS["red"])
+    rows: list[list[Any]] = [["Scenario", "Lowest cash", "Month", "DSCR", "Band", "Note"]]
+    extra: list[tuple] = [("FONTNAME", (0, 0), (-1, 0), FONT_BOLD), ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                          ("ALIGN", (3, 0), (3, -1), "RIGHT")]
+
+    def add(label: str, low: float | None, month: Any, dscr: float | None, band: str, note: str) -> None:
+        rows.append([
+            T(label, st.cell),
+            formatting.money(low) if low is not None else "n/a",
+            clean(month) if isinstance(month, str) else "",
+            formatting.ratio(dscr) if dscr is not None else "n/a",
+            band_cell(b, band),
+            T(note, st.cell_small) if note else "",
+        ])
+        if low is not None and low < 0:
+            extra.append(("TEXTCOLOR", (1, len(rows) - 1), (1, len(rows) - 1), red))
+
+    m = a.metrics.values
+    add("Forecast as given", m.get("lowest_forecast_cash"), m.get("lowest_cash_month"), m.get("dscr"), a.band,
+        "")
+    for sc in runs:
+        r = sc.result
+        note = r.note or ""
+        if r.interest_cover is not None:
+            note = "; ".join(x for x in (f"interest cover {formatting.ratio(r.interest_cover)}", note) if x)
+        add(r.label, r.lowest_forecast_cash, r.lowest_cash_month, r.dscr, r.band, note)
+    widths = [57 * mm, 25 * mm, 15 * mm, 12 * mm, 26 * mm]
+    out.append(grid(rows, widths + [FRAME_W - sum(widths)], extra=extra))
+    return out
+
+
+def loan_sizing_table(b: _Brief) -> list[Flowable]:
+    """The largest loan at the asked term, and the shortest term for the amount asked."""
+    st = b.st
+    size = sizing(b)
+    target = formatting.ratio(size["dscr_target"])
+    amount, term = b.values.get("loan.amount"), b.values.get("loan.term_months")
+    dscr_reason = b.a.metrics.reasons.get("dscr")
+    out = h2(b, b.pick("How much could be borrowed", "How much you could borrow",
+                       "How much could be borrowed"))
+    asked_term = f" ({b.answer('loan.term_months')})" if term else ""
+    first = f"Largest loan at the asked term{asked_term} keeping DSCR ≥ {target} and cash ≥ £0"
+    best = size["max_amount"]
+    if best is None:
+        largest = "cannot be worked out: " + (dscr_reason or "no loan term") if term else "no loan term asked"
+    elif best == 0:
+        largest = "not even £1,000"
+    else:
+        largest = formatting.money(best)
+    if amount is not None:
+        second = f"Shortest term for the amount asked ({b.answer('loan.amount')})"
+    else:
+        second = "Shortest term for the amount asked"
+    shortest_n = size["shortest_term_months"]
+    if amount is None:
+        shortest = "no amount asked"
+    elif shortest_n is not None:
+        shortest = formatting.answer("integer", shortest_n, None, "months")
+    elif dscr_reason and b.a.metrics.values.get("dscr") is None:
+        shortest = "cannot be worked out: " + dscr_reason
+    else:
+        shortest = "no term up to 30 years meets both"
+    rows = [[T(first, st.cell), T(largest, st.cell_bold)], [T(second, st.cell), T(shortest, st.cell_bold)]]
+    out.append(KeepTogether([
+        T(b.pick("Worked out on the same metrics as the band, at the asked interest rate.",
+                 "Worked out on the same figures as your band, at the interest rate you gave.",
+                 "Worked out on the same metrics as the band, at the asked interest rate."), st.body_tight),
+        grid(rows, [FRAME_W - 45 * mm, 45 * mm], header=False, extra=[("ALIGN", (1, 0), (1, -1), "RIGHT")]),
+    ]))
+    return out
+
+
+def change_value(b: _Brief, qid: str, value: Any) -> str:
+    """An answer before or after a proposed change, as the questionnaire would show it."""
+    q = b.k.questionnaire.questions.get(qid)
+    if value is None:
+        return "not answered"
+    if q is None:
+        return str(value)
+    if q.type == "yesno" and isinstance(value, str):
+        return value.capitalize()
+    return formatting.answer(q.type, value, q.choice_label, q.unit)
+
+
+def band_moves(b: _Brief) -> list[Flowable]:
+    """The smallest sets of answers that give a better band (:func:`lendready.domain.improve.to_improve`)."""
+    st, a = b.st, b.a
+    found = proposals(b)
+    heading = _Heading("Changes that would move the band", st.h2, 1)
+    if not found:
+        if a.band == "ready":
+            why = "None is needed: the case is already in the best band."
+        elif a.band == "incomplete":
+            why = "None is tried while key questions are unanswered: answering them comes first."
+        else:
+            why = ("No change lendready can try, alone or in pairs, gives a better band: the steps below "
+                   "are the way forward.")
+        return [CondPageBreak(70), KeepTogether([heading, T(why, st.body)])]
+    intro = T(b.pick(
+        "The smallest sets of answers that would give a better band, each checked by rerunning the "
+        "assessment with the changed answers.",
+        "The smallest changes to your answers that would give you a better band; each was checked by "
+        "rerunning the assessment.",
+        "The smallest sets of answers that would give a better band, each checked by rerunning the "
+        "assessment with the changed answers."), st.body_tight)
+    rows: list[list[Any]] = [["Change", "Band it gives"]]
+    for prop in found:
+        runs: list[Run | str] = []
+        for i, c in enumerate(prop.changes):
+            if i:
+                runs.append(("br", ""))
+            runs += [("b", b.label(c.question) + ": "),
+                     f"{change_value(b, c.question, c.before)} → {change_value(b, c.question, c.after)}"]
+        rows.append([R(st.cell, *runs), band_cell(b, prop.band)])
+    table = grid(rows, [FRAME_W - 32 * mm, 32 * mm], extra=[("FONTNAME", (0, 0), (-1, 0), FONT_BOLD)])
+    if len(found) <= 4:
+        return [CondPageBreak(70), KeepTogether([heading, intro, table]), Spacer(1, 4)]
+    return [CondPageBreak(70), heading, intro, table, Spacer(1, 4)]
 
 
 # ---------------------------------------------------------------------------
@@ -711,6 +892,8 @@ def cashflow(b: _Brief) -> list[Flowable]:
             "months.",
             "A lender will want a month-by-month forecast for 12 to 36 months, with its assumptions.",
             "Ask the group what a lender cannot see without a monthly forecast."), st.muted))
+        out.append(T(f"No stress scenario can be run: {no_scenario_reason(b)}.", st.body))
+        out += loan_sizing_table(b)
         return out
     months, series, base, repayment = data
     low = a.metrics.values.get("lowest_forecast_cash")
@@ -723,23 +906,8 @@ def cashflow(b: _Brief) -> list[Flowable]:
     out.append(charts.cashflow_chart(months, series, lowest, FRAME_W))
     out.append(Spacer(1, 4))
 
-    out += h2(b, "Scenarios")
-    rows: list[list[Any]] = [[P("<b>Scenario</b>", st.cell), P("<b>Lowest month-end cash</b>", st.cell),
-                              P("<b>Below zero?</b>", st.cell)]]
-    scenario_metrics = [("lowest_forecast_cash", series[0].label)]
-    if len(series) > 1:
-        scenario_metrics.append(("lowest_cash_income_stress", series[1].label))
-    for mid, label in scenario_metrics:
-        value = a.metrics.values.get(mid)
-        if value is None:
-            continue
-        shown = formatting.money(value)
-        if mid == "lowest_forecast_cash" and low_month:
-            shown += f" in {low_month}"
-        below = value < 0
-        word = '<font color="#c62828"><b>Yes: the plan runs out of cash</b></font>' if below else "No"
-        rows.append([T(label, st.cell), T(shown, st.cell_bold), P(word, st.cell)])
-    out.append(grid(rows, [70 * mm, 50 * mm, FRAME_W - 120 * mm]))
+    out += scenario_table(b)
+    out += loan_sizing_table(b)
 
     out += h2(b, "The forecast month by month")
     term = b.values.get("loan.term_months") or 0
@@ -822,8 +990,10 @@ def findings(b: _Brief) -> list[Flowable]:
             if not mine:
                 continue
             rating = area.rating if area.rating != "unknown" else "not yet rated"
-            out += h2(b, f"{b.area_title(area.id)}: {rating}")
-            out += [finding_block(b, f) for f in mine]
+            # The area's heading stays with its first finding.
+            brk, heading = h2(b, f"{b.area_title(area.id)}: {rating}")
+            blocks = [finding_block(b, f) for f in mine]
+            out += [brk, KeepTogether([heading, blocks[0]]), *blocks[1:]]
     else:
         out += [finding_block(b, f) for f in a.findings]
     return out
@@ -902,6 +1072,7 @@ def action_plan(b: _Brief) -> list[Flowable]:
         "What the applicant would need to do, ordered by how much each step moves the band.",
         "Start at the top: the steps are ordered by how much each one moves your band.",
         "The founder's view of the same findings, ordered by how much each step moves the band.")), st.body))
+    out += band_moves(b)
     steps = action_steps(b)
     if not steps:
         out.append(P(esc(b.pick(

@@ -96,7 +96,43 @@ class Series(NamedTuple):
     label: str
     values: Sequence[float]
     colour: str
-    dashed: bool = False
+    dash: Sequence[float] | None = None
+    """The line's dash pattern (on, off, …); None draws it solid and thicker, as the main case."""
+
+
+# Line styles for the scenarios after the main case: a colour and a dash pattern each, so that
+# lines stay apart in grey print and for readers who do not tell the colours apart.
+SCENARIO_STYLES: tuple[tuple[str, tuple[float, ...]], ...] = (
+    ("#e69f00", (4, 2)),
+    ("#c62828", (6, 2, 1.5, 2)),
+    ("#009e73", (1.5, 1.5)),
+    ("#7b3fa0", (8, 3)),
+    ("#56b4e9", (3, 1.5, 1, 1.5, 1, 1.5)),
+    ("#6d4c41", (2, 3)),
+    ("#7f7f7f", (10, 2, 2, 2)),
+)
+
+
+def scenario_style(i: int) -> tuple[str, tuple[float, ...]]:
+    """Colour and dash pattern of the ``i``-th scenario line (0-based, after the main case)."""
+    return SCENARIO_STYLES[i % len(SCENARIO_STYLES)]
+
+
+LEGEND_SIZE, LEGEND_ROW, LEGEND_SAMPLE = 7.2, 11.0, 20.0
+
+
+def _legend_layout(series: Sequence[Series], width: float) -> list[tuple[float, int, str]]:
+    """(x, row, fitted label) for each legend entry, wrapped to ``width``."""
+    out = []
+    x, row = 0.0, 0
+    for s in series:
+        label = fit(s.label, FONT, LEGEND_SIZE, width - LEGEND_SAMPLE - 4)
+        w = LEGEND_SAMPLE + 4 + stringWidth(label, FONT, LEGEND_SIZE)
+        if x > 0 and x + w > width:
+            x, row = 0.0, row + 1
+        out.append((x, row, label))
+        x += w + 14
+    return out
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -122,12 +158,17 @@ def cashflow_chart(
     width: float,
     height: float = 230.0,
 ) -> Drawing:
-    """Month-end cash per scenario; ``lowest`` (month, value) is marked on the first series."""
-    d = Drawing(width, height)
+    """Month-end cash per scenario; ``lowest`` (month, value) is marked on the first series.
+
+    ``height`` is for a one-row legend; the drawing grows by any further legend rows.
+    """
     n = len(months)
     if n == 0 or not series:
-        return d
-    legend_h = 16.0
+        return Drawing(width, height)
+    legend = _legend_layout(series, width - 70.0)
+    legend_h = 5.0 + LEGEND_ROW * (legend[-1][1] + 1)
+    height += legend_h - 16.0
+    d = Drawing(width, height)
     left, right, bottom, top = 62.0, 8.0, 30.0, legend_h + 8.0
     plot_w, plot_h = width - left - right, height - bottom - top
     every = [v for s in series for v in s.values]
@@ -157,7 +198,8 @@ def cashflow_chart(
     zero = y_at(0)
     d.add(Line(left, zero, left + plot_w, zero, strokeColor=colors.HexColor(RATING_COLOURS["red"]),
                strokeWidth=1.1))
-    d.add(String(left + plot_w - 2, zero + 3, "zero cash", fontName=FONT, fontSize=6.5,
+    # Named beside the axis, under its £0, where no scenario line can run over it.
+    d.add(String(left - 4, zero - 9.5, "zero cash", fontName=FONT, fontSize=6.3,
                  fillColor=colors.HexColor(RATING_COLOURS["red"]), textAnchor="end"))
     # Month labels, thinned to about twelve.
     step = max(1, math.ceil(n / 12))
@@ -173,8 +215,8 @@ def cashflow_chart(
         points: list[float] = []
         for i, v in enumerate(s.values):
             points += [x_at(i), y_at(v)]
-        d.add(PolyLine(points, strokeColor=colors.HexColor(s.colour), strokeWidth=1.2 if s.dashed else 1.8,
-                       strokeDashArray=[4, 2] if s.dashed else None, strokeLineJoin=1))
+        d.add(PolyLine(points, strokeColor=colors.HexColor(s.colour), strokeWidth=1.2 if s.dash else 1.8,
+                       strokeDashArray=list(s.dash) if s.dash else None, strokeLineJoin=1))
     main = series[0]
     for i, v in enumerate(main.values):
         d.add(Circle(x_at(i), y_at(v), 1.6, fillColor=colors.HexColor(main.colour), strokeColor=None))
@@ -191,13 +233,10 @@ def cashflow_chart(
             ty = y - 14
         d.add(Rect(tx - 2, ty - 2.5, w + 4, 10, fillColor=colors.white, strokeColor=None, fillOpacity=0.85))
         d.add(String(tx, ty, text, fontName=FONT_BOLD, fontSize=7.2, fillColor=INK))
-    # Legend.
-    lx = left
-    ly = height - legend_h + 4
-    for s in series:
-        d.add(Line(lx, ly + 3, lx + 18, ly + 3, strokeColor=colors.HexColor(s.colour), strokeWidth=1.8,
-                   strokeDashArray=[4, 2] if s.dashed else None))
-        label = fit(s.label, FONT, 7.5, 200)
-        d.add(String(lx + 22, ly, label, fontName=FONT, fontSize=7.5, fillColor=INK))
-        lx += 22 + stringWidth(label, FONT, 7.5) + 16
+    # Legend, wrapped onto as many rows as it needs above the plot.
+    for s, (x, row, label) in zip(series, legend):
+        lx, ly = left + x, height - 9 - row * LEGEND_ROW
+        d.add(Line(lx, ly + 2.5, lx + LEGEND_SAMPLE, ly + 2.5, strokeColor=colors.HexColor(s.colour),
+                   strokeWidth=1.4 if s.dash else 1.8, strokeDashArray=list(s.dash) if s.dash else None))
+        d.add(String(lx + LEGEND_SAMPLE + 4, ly, label, fontName=FONT, fontSize=LEGEND_SIZE, fillColor=INK))
     return d
