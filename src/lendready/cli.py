@@ -102,7 +102,9 @@ def cmd_assess(args: argparse.Namespace) -> int:
         if status != EXIT_OK:
             return status
     if args.format == "json":
-        out = result.to_json(trace=args.trace)
+        from lendready.domain.output import assessment_json
+
+        out = assessment_json(case, knowledge, result, trace=args.trace)
     else:
         from lendready.text_report import render
 

@@ -214,3 +214,28 @@ def test_no_amount_fits_gives_zero(knowledge):
     sizing = loan_sizing(answers, knowledge)
     assert sizing["max_amount"] == 0
     assert sizing["shortest_term_months"] is None  # no term up to 30 years makes £10,000 fit
+
+
+def test_metric_inputs_cover_every_metric_the_engine_computes():
+    from lendready.domain.metrics import ALL_METRICS, METRIC_INPUTS, OUTPUT_METRICS
+
+    assert set(METRIC_INPUTS) == set(ALL_METRICS) | set(OUTPUT_METRICS)
+
+
+def test_pruned_search_finds_exactly_what_the_exhaustive_search_finds(knowledge, samples):
+    """Pruning must never hide a proposal: compare on every sample and on variants that have proposals."""
+    from lendready.domain.improve import to_improve
+
+    variants = []
+    for sid, case in samples.items():
+        variants.append(dict(case.answers))
+        for qid, value in (("gov.finance_expertise", "no"), ("gov.management_accounts", "annual"),
+                           ("fin.unrestricted_reserves", 10_000), ("loan.amount", 4_000_000),
+                           ("ppl.pension_guarantee", "no"), ("loan.term_months", 240)):
+            variants.append(dict(case.answers, **{qid: value}))
+    compared = 0
+    for answers in variants:
+        pruned = to_improve(answers, knowledge)
+        assert pruned == to_improve(answers, knowledge, prune=False)
+        compared += bool(pruned)
+    assert compared >= 5  # the comparison covered cases that do have proposals

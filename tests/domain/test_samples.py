@@ -27,7 +27,10 @@ def test_sample_file_and_output_match_the_published_contract(resources, knowledg
     import json
 
     CaseFileSchema.model_validate(json.loads((resources / "samples" / f"{sample_id}.lendready").read_text("utf-8")))
-    AssessmentOutput.model_validate_json(assess(samples[sample_id], knowledge).to_json())
+    from lendready.domain.output import assessment_json
+
+    case = samples[sample_id]
+    AssessmentOutput.model_validate_json(assessment_json(case, knowledge, assess(case, knowledge)))
 
 
 def test_headline_verdicts(knowledge, samples):

@@ -135,8 +135,10 @@ FILE_FILTER = "lendready cases (*.lendready)"
 def test_gui_and_cli_agree_on_every_sample(window, knowledge, sample_id):
     assert window.open_path(str(SAMPLES / f"{sample_id}.lendready"))
     cli = cli_json(SAMPLES / f"{sample_id}.lendready")
-    session = window.session.assessment
-    assert json.loads(session.to_json()) == cli
+    from lendready.domain.output import assessment_document
+
+    session = window.session
+    assert assessment_document(session.case, knowledge, session.assessment) == cli
     text = window.workspace.explainer.browser.toPlainText()
     assert knowledge.bands[cli["band"]].label in text
     assert all(f["title"] in text for f in cli["findings"])

@@ -209,6 +209,13 @@ def _judge(
     return validated, metrics, kept, tuple(areas), band
 
 
+def rules_holding_back(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -> list[Rule]:
+    """The rules whose findings set a rating or block: only clearing one of these can lift the band."""
+    answers = case.answers if isinstance(case, Case) else case
+    kept = _judge(knowledge or load(), answers)[2]
+    return [rule for rule, level in kept if level.rating is not None or level.severity == "blocker"]
+
+
 def band_of(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -> str:
     """The band alone, as :func:`assess` would give it, at a fraction of the cost."""
     answers = case.answers if isinstance(case, Case) else case

@@ -82,6 +82,33 @@ class InvalidOut(Strict):
     message: str
 
 
+class StressOut(Strict):
+    id: str
+    label: str
+    lowest_forecast_cash: float | None
+    lowest_cash_month: str | None
+    dscr: float | None
+    band: Band
+
+
+class ChangeOut(Strict):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    question: str
+    from_: Any = Field(alias="from")
+    to: Any
+
+
+class ProposalOut(Strict):
+    changes: list[ChangeOut] = Field(min_length=1, max_length=2)
+    band: Band
+
+
+class LoanSizingOut(Strict):
+    max_amount: float | None
+    shortest_term_months: int | None
+    dscr_target: float | None
+
+
 class AssessmentOutput(Strict):
     """What ``lendready assess CASE --format json`` prints (without ``--trace``)."""
 
@@ -94,6 +121,9 @@ class AssessmentOutput(Strict):
     findings: list[FindingOut]
     unanswered: list[str]
     invalid: list[InvalidOut]
+    stress: list[StressOut]
+    to_improve: list[ProposalOut]
+    loan_sizing: LoanSizingOut
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -35,6 +35,25 @@ INTERNAL_METRICS = (
 )
 ALL_METRICS = frozenset(OUTPUT_METRICS + INTERNAL_METRICS) - {"lowest_cash_month"}
 
+_LOAN = ("loan.amount", "loan.term_months", "loan.interest_rate")
+_CASH = ("fin.cash", "fin.forecast") + _LOAN
+# Which answers each metric reads (kept beside compute(), which must agree with it):
+# the what-if search uses it to skip changes that cannot move a metric-based finding.
+METRIC_INPUTS: dict[str, tuple[str, ...]] = {
+    "interest_rate": ("loan.interest_rate",),
+    "monthly_repayment": _LOAN,
+    "annual_loan_repayment": _LOAN,
+    "ebitda_proxy": ("fin.surplus", "fin.depreciation"),
+    "dscr": ("fin.surplus", "fin.depreciation", "fin.existing_debt_service") + _LOAN,
+    "interest_cover": ("fin.surplus", "fin.depreciation", "fin.existing_debt") + _LOAN,
+    "yearly_costs": ("fin.turnover", "fin.surplus"),
+    "reserves_months": ("fin.turnover", "fin.surplus", "fin.unrestricted_reserves"),
+    "ltv": ("loan.amount", "sec.property_value"),
+    "lowest_forecast_cash": _CASH,
+    "lowest_cash_month": _CASH,
+    "lowest_cash_income_stress": _CASH,
+}
+
 _CENT = Decimal("0.01")
 
 
