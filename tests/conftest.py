@@ -66,3 +66,17 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def editor(qtbot, knowledge):
+    """A shown, active forecast editor for the fin.forecast question, worded for a founder."""
+    from lendready.ui.forecast_table import ForecastEditor
+
+    widget = ForecastEditor(knowledge.questionnaire.questions["fin.forecast"], "founder")
+    qtbot.addWidget(widget)
+    widget.resize(900, 600)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.activateWindow()
+    return widget

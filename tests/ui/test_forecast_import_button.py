@@ -12,19 +12,9 @@ openpyxl = pytest.importorskip("openpyxl")
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
-from lendready.ui.forecast_table import ForecastEditor
-
 ROWS = [{"month": f"2027-{m:02d}", "receipts": 1000 + m, "payments": 900} for m in range(1, 13)]
 
 
-@pytest.fixture
-def editor(qtbot, knowledge):
-    widget = ForecastEditor(knowledge.questionnaire.questions["fin.forecast"], "founder")
-    qtbot.addWidget(widget)
-    widget.resize(900, 600)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 def workbook(path, sheets):

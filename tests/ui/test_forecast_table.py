@@ -34,15 +34,6 @@ VALE_ROWS = [
 ]
 
 
-@pytest.fixture
-def editor(qtbot, knowledge):
-    widget = ForecastEditor(knowledge.questionnaire.questions["fin.forecast"], "founder")
-    qtbot.addWidget(widget)
-    widget.resize(900, 600)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.activateWindow()
-    return widget
 
 
 def shown(editor: ForecastEditor, row: int, column: int, role=Qt.ItemDataRole.DisplayRole):
