@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lendready import __version__
 
@@ -79,8 +79,8 @@ def _err(message: str) -> None:
     sys.stderr.write(f"lendready: {message}\n")
 
 
-def cmd_assess(args: argparse.Namespace) -> int:
-    from lendready.domain.assessment import assess
+def _open_case(path: str, doing: str) -> tuple[Any, Any] | int:
+    """Load the rules and the case, or say why not and return the exit status."""
     from lendready.domain.case_file import CaseFileError, load_case
     from lendready.domain.knowledge import ResourceError, load
 
@@ -90,10 +90,19 @@ def cmd_assess(args: argparse.Namespace) -> int:
         _err(f"the installed rules and questionnaire are not usable:\n{exc}")
         return EXIT_RESOURCES
     try:
-        case = load_case(args.case, knowledge.questionnaire)
+        return knowledge, load_case(path, knowledge.questionnaire)
     except CaseFileError as exc:
-        _err(f"cannot assess {args.case}: {exc}")
+        _err(f"cannot {doing} {path}: {exc}")
         return EXIT_REFUSED
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    from lendready.domain.assessment import assess
+
+    opened = _open_case(args.case, "assess")
+    if isinstance(opened, int):
+        return opened
+    knowledge, case = opened
     for warning in case.warnings:
         _err(f"warning: {warning}")
     result = assess(case, knowledge, audience=args.audience)
@@ -165,21 +174,14 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
 def cmd_import_forecast(args: argparse.Namespace) -> int:
     """Replace the case's forecast with one read from a spreadsheet; on any problem the case is untouched."""
-    from lendready.domain.case_file import CaseFileError, load_case, save_case
+    from lendready.domain.case_file import save_case
     from lendready.domain.forecast_import import read_forecast_file
-    from lendready.domain.knowledge import ResourceError, load
 
-    try:
-        knowledge = load()
-    except (ResourceError, FileNotFoundError) as exc:
-        _err(f"the installed rules and questionnaire are not usable:\n{exc}")
-        return EXIT_RESOURCES
+    opened = _open_case(args.case, "import into")
+    if isinstance(opened, int):
+        return opened
+    knowledge, case = opened
     questionnaire = knowledge.questionnaire
-    try:
-        case = load_case(args.case, questionnaire)
-    except CaseFileError as exc:
-        _err(f"cannot import into {args.case}: {exc}")
-        return EXIT_REFUSED
     question = questionnaire.questions["fin.forecast"]
     limit = question.table.max_rows if question.table is not None else None
     result = read_forecast_file(args.file, args.sheet, **({"max_rows": limit} if limit else {}))

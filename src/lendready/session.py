@@ -163,16 +163,23 @@ class CaseSession:
         """Question id → the questionnaire's message, for answers set aside as invalid."""
         return {i.question: i.message for i in self.validated.invalid}
 
-    def section_progress(self, section: Section) -> SectionProgress:
+    def progress(self) -> dict[str, SectionProgress]:
+        """Every section's progress, from one pass over the validated answers (runs on each edit)."""
         relevant = set(self.validated.relevant)
         unanswered = set(self.validated.unanswered)
         problems = self.problems()
-        ids = [q.id for q in section.questions if q.id in relevant]
-        return SectionProgress(
-            answered=sum(1 for q in ids if q not in unanswered),
-            relevant=len(ids),
-            problems=sum(1 for q in ids if q in problems),
-        )
+        out: dict[str, SectionProgress] = {}
+        for section in self.knowledge.questionnaire.sections:
+            ids = [q.id for q in section.questions if q.id in relevant]
+            out[section.id] = SectionProgress(
+                answered=sum(1 for q in ids if q not in unanswered),
+                relevant=len(ids),
+                problems=sum(1 for q in ids if q in problems),
+            )
+        return out
+
+    def section_progress(self, section: Section) -> SectionProgress:
+        return self.progress()[section.id]
 
     def section_of(self, qid: str) -> str | None:
         question = self.knowledge.questionnaire.questions.get(qid)

@@ -16,9 +16,9 @@ from typing import Any
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QComboBox,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -326,8 +326,9 @@ class MainWindow(QMainWindow):
         view.apply_relevance(relevant)
         view.set_problems(problems)
         self._update_forecast_opening_cash(view)
+        progress = session.progress()
         for row, section in enumerate(self.knowledge.questionnaire.sections):
-            ws.sections.set_progress(row, section.title, session.section_progress(section))
+            ws.sections.set_progress(row, section.title, progress[section.id])
         ws.explainer.show_assessment(session.assessment, ws.wording)
         self._refresh_what_if()
         self._update_title()
