@@ -10,9 +10,9 @@ validated data, which keeps the command line quick to start.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 QUESTION_ID = r"^[a-z]+\.[a-z0-9_]+$"
 RULE_ID = r"^[a-z_]+\.[a-z0-9_]+$"
@@ -258,10 +258,29 @@ class ExpectedVerdict(Strict):
     absent_metrics: list[str] = []
 
 
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be blank")
+    return text
+
+
+Text = Annotated[str, Field(min_length=1), AfterValidator(_not_blank)]
+"""A required piece of prose: at least one character that is not a space."""
+
+
 class SampleMeta(Strict):
-    title: str
-    summary: str
-    story: str
-    teaches: list[str] = Field(min_length=1)
+    """A teaching case's story, the questions for the room and the experienced lender's answer.
+
+    ``questions`` are put to trainees before the verdict is revealed; ``lender_verdict``
+    is that verdict in a sentence or two, and ``lender_reasons`` the reasons behind it,
+    one sentence each. The trainer's PDF handout prints all three.
+    """
+
+    title: Text
+    summary: Text
+    story: Text
+    teaches: list[Text] = Field(min_length=1)
+    questions: list[Text] = Field(min_length=1)
+    lender_verdict: Text
+    lender_reasons: list[Text] = Field(min_length=1)
     expected: ExpectedVerdict
-    lender_verdict: str
