@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+BUNDLE_STAMP := $(VENV)/.bundle-stamp
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bundle linux-package clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "lendready needs Python 3.11 or newer; found " + sys.version.split()[0])'
@@ -26,6 +27,21 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# The installed app: a one-folder PyInstaller bundle in dist/lendready (dist/lendready.app on macOS),
+# checked with its own --self-test (offscreen, so it runs without a display).
+$(BUNDLE_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bundle]'
+	@touch $(BUNDLE_STAMP)
+
+bundle: $(BUNDLE_STAMP)
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
+	  packaging/pyinstaller/lendready.spec
+	@if [ -x dist/lendready/lendready ]; then QT_QPA_PLATFORM=offscreen dist/lendready/lendready --self-test; fi
+
+# Linux: dist/lendready-VERSION-linux-x86_64.tar.gz with install.sh / uninstall.sh (per user, ~/.local).
+linux-package: bundle
+	packaging/linux/build-tarball.sh dist/lendready dist
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

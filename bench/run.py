@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import assess  # noqa: E402
 import briefing  # noqa: E402
+import bundle  # noqa: E402
 import explainer  # noqa: E402
 import stress  # noqa: E402
 
@@ -23,6 +24,7 @@ def main() -> None:
     table += explainer.rows()
     table += stress.rows()
     table += briefing.rows()
+    table += bundle.rows()
     widths = [max(len(r[i]) for r in table) for i in range(4)]
     for i, row in enumerate(table):
         print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths)))

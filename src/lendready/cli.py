@@ -45,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Lending-readiness advisor for mutuals. With no command, opens the app.",
     )
     parser.add_argument("--version", action="version", version=f"lendready {__version__}")
+    parser.add_argument(
+        "--self-test", action="store_true",
+        help="check this installation (resources, samples, PDF, window) and print one line; exit 0 if it passed",
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p_assess = sub.add_parser("assess", help="assess a case file and print the result")
@@ -214,6 +218,10 @@ def cmd_gui(case: str | None) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "--self-test":
+        from lendready.self_test import main as self_test
+
+        return self_test(argv[1:])
     # "lendready path/to/case.lendready" opens the case, as a file manager's "Open with" does.
     if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
         if len(argv) == 1:

@@ -594,13 +594,6 @@ class MainWindow(QMainWindow):
         return True
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About lendready",
-            f"<h3>lendready {__version__}</h3>"
-            f"<p>Rules {self.knowledge.rules_version}, questionnaire {self.knowledge.questionnaire.version}.</p>"
-            "<p>A lending-readiness advisor for mutuals. Case data stays on this computer: "
-            "lendready makes no network connections.</p>"
-            "<p>Built with Qt for Python (PySide6, LGPLv3), pydantic (MIT), platformdirs (MIT) and "
-            "reportlab (BSD).</p>",
-        )
+        from lendready.ui.about_dialog import AboutDialog
+
+        AboutDialog(self.knowledge, self).exec()
