@@ -28,7 +28,7 @@ EXIT_REFUSED = 2
 EXIT_RESOURCES = 3
 EXIT_LINT = 4
 
-COMMANDS = ("assess", "lint", "gui", "import-forecast")
+COMMANDS = ("assess", "lint", "gui", "import-forecast", "handout", "session-pack")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -73,6 +73,20 @@ def build_parser() -> argparse.ArgumentParser:
     p_import.add_argument("case", help="path to a .lendready case file (changed only if the whole forecast reads)")
     p_import.add_argument("file", help="the spreadsheet: .csv, .xlsx, .xls or .ods")
     p_import.add_argument("--sheet", default=None, help="the sheet to read (default: the first)")
+
+    p_handout = sub.add_parser(
+        "handout", help="write a trainer's handout: the exercise sheet for the room, the answers, then reference"
+    )
+    p_handout.add_argument(
+        "case", metavar="CASE_OR_SAMPLE", help="a .lendready case file, or a sample case's id (such as riverside)"
+    )
+    p_handout.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help="the PDF to write")
+
+    p_pack = sub.add_parser(
+        "session-pack", help="write a training session pack: a cover, every exercise sheet, the answers, reference"
+    )
+    p_pack.add_argument("ids", nargs="*", metavar="SAMPLE_ID", help="sample cases, in order (default: all of them)")
+    p_pack.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help="the PDF to write")
 
     p_gui = sub.add_parser("gui", help="open the app (optionally with a case file)")
     p_gui.add_argument("case", nargs="?")
@@ -210,6 +224,136 @@ def cmd_import_forecast(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _load_samples(knowledge: Knowledge) -> tuple[dict[str, Any], set[str], list[str]]:
+    """The sample cases by id, every id with a case file, and the problems of those that did not load."""
+    from lendready.domain.samples import load_samples, sample_paths
+
+    problems: list[str] = []
+    found = {s.id: s for s in load_samples(knowledge.root, problems)}
+    return found, {p.stem for p in sample_paths(knowledge.root)}, problems
+
+
+def _unknown_samples(unknown: list[str], found: dict[str, Any]) -> int:
+    names = ", ".join(repr(u) for u in unknown)
+    _err(f"no sample case {names}; the samples are: {', '.join(sorted(found)) or 'none'}")
+    return EXIT_REFUSED
+
+
+def _broken_samples(problems: list[str]) -> int:
+    _err("the installed sample cases are not usable:\n" + "\n".join(problems))
+    return EXIT_RESOURCES
+
+
+def _write_trainer_pdf(path: str, write: Any) -> int:
+    """Run ``write`` (an atomic write): on any failure no file appears, and the status says why."""
+    from lendready.domain.case_file import CaseFileError
+    from lendready.domain.knowledge import ResourceError
+    from lendready.report.briefing import BriefingError
+    from lendready.report.styles import FontsMissing
+
+    try:
+        write()
+    except CaseFileError as exc:
+        _err(f"a sample case was refused: {exc}")
+        return EXIT_RESOURCES
+    except BriefingError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    except (ResourceError, FontsMissing) as exc:
+        _err(f"the installed teaching content or fonts are not usable:\n{exc}")
+        return EXIT_RESOURCES
+    except OSError as exc:
+        _err(f"cannot write {path}: {exc.strerror or exc}")
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def cmd_handout(args: argparse.Namespace) -> int:
+    """The trainer's handout for a case file or a sample; a sample brings its story, questions and verdict."""
+    from lendready.domain.knowledge import ResourceError, load
+    from lendready.domain.samples import CASE_SUFFIX
+    from lendready.report.handout import write_handout
+
+    target = args.case
+    as_path = Path(target)
+    # A path names a case file; a bare word names a sample (unless a file of that name is here).
+    is_file = as_path.suffix == CASE_SUFFIX or "/" in target or "\\" in target or as_path.is_file()
+    if is_file:
+        opened = _open_case(target, "make a handout from")
+        if isinstance(opened, int):
+            return opened
+        knowledge, case = opened
+        from lendready.domain.samples import sample_for
+
+        # A file whose answers are exactly a sample's is that sample, wherever it lies.
+        sample = sample_for(case, knowledge)
+        source = as_path
+    else:
+        try:
+            knowledge = load()
+        except (ResourceError, FileNotFoundError) as exc:
+            _err(f"the installed rules and questionnaire are not usable:\n{exc}")
+            return EXIT_RESOURCES
+        found, ids, problems = _load_samples(knowledge)
+        sample = found.get(target)
+        if sample is None:
+            if target in ids:
+                return _broken_samples(problems)
+            return _unknown_samples([target], found)
+        from lendready.domain.case_file import CaseFileError
+        from lendready.domain.samples import load_sample_case
+
+        try:
+            case = load_sample_case(sample, knowledge)
+        except CaseFileError as exc:
+            _err(f"the sample case {target} was refused: {exc}")
+            return EXIT_RESOURCES
+        source = sample.path
+    for warning in case.warnings:
+        _err(f"warning: {warning}")
+    try:
+        case_bytes = source.read_bytes()  # the provenance hash is of the file, as `assess --pdf` gives it
+    except OSError as exc:
+        _err(f"cannot read {source} again to fingerprint it: {exc.strerror or exc}")
+        return EXIT_REFUSED
+    status = _write_trainer_pdf(
+        args.output, lambda: write_handout(args.output, case, knowledge, sample=sample, case_bytes=case_bytes)
+    )
+    if status == EXIT_OK:
+        title = sample.meta.title if sample is not None else (case.answers.get("org.name") or target)
+        print(f"Wrote the trainer's handout for {title} to {args.output}")
+    return status
+
+
+def cmd_session_pack(args: argparse.Namespace) -> int:
+    """A session pack of the named samples, in the order given (default: every sample)."""
+    from lendready.domain.knowledge import ResourceError, load
+    from lendready.report.handout import write_session_pack
+
+    try:
+        knowledge = load()
+    except (ResourceError, FileNotFoundError) as exc:
+        _err(f"the installed rules and questionnaire are not usable:\n{exc}")
+        return EXIT_RESOURCES
+    found, ids, problems = _load_samples(knowledge)
+    wanted = list(args.ids) or sorted(found)
+    twice = sorted({i for i in wanted if wanted.count(i) > 1})
+    if twice:
+        _err(f"named more than once: {', '.join(twice)}")
+        return EXIT_USAGE
+    unknown = [i for i in wanted if i not in found]
+    if any(i in ids for i in unknown) or (not args.ids and problems):
+        return _broken_samples(problems)
+    if unknown:
+        return _unknown_samples(unknown, found)
+    chosen = [found[i] for i in wanted]
+    status = _write_trainer_pdf(args.output, lambda: write_session_pack(args.output, chosen, knowledge))
+    if status == EXIT_OK:
+        count = f"{len(chosen)} case{'s' if len(chosen) != 1 else ''}"
+        print(f"Wrote the session pack ({count}: {', '.join(wanted)}) to {args.output}")
+    return status
+
+
 def cmd_gui(case: str | None) -> int:
     from lendready.app import run
 
@@ -237,6 +381,10 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_gui(args.case)
     if args.command == "import-forecast":
         return cmd_import_forecast(args)
+    if args.command == "handout":
+        return cmd_handout(args)
+    if args.command == "session-pack":
+        return cmd_session_pack(args)
     build_parser().print_help()
     return EXIT_USAGE
 

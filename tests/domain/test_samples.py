@@ -9,7 +9,7 @@ from conftest import SAMPLE_IDS
 
 from lendready.domain.assessment import assess
 from lendready.domain.contract import AssessmentOutput, CaseFileSchema
-from lendready.domain.samples import check_sample, load_samples
+from lendready.domain.samples import check_sample, load_samples, sample_for
 
 
 def test_there_are_seven_teaching_cases_at_least(resources):
@@ -203,3 +203,22 @@ def test_band_of_agrees_with_assess(knowledge, samples, answers_of):
         blocked = any(f.severity == "blocker" for f in full.findings)
         expected = "not_ready" if blocked else "incomplete"
         assert band_of(partial, knowledge) == assess(partial, knowledge).band == expected
+
+
+def test_sample_for_recognises_a_sample_by_its_answers_alone(resources, knowledge, samples):
+    from lendready.domain.case_file import Case
+
+    found = load_samples(resources, [])
+    for sid, case in samples.items():
+        # Another id, other dates, another author: the same answers are the same sample.
+        copy = Case("another-id", "2027-01-01T00:00:00Z", "2027-01-01T00:00:00Z", "founder",
+                    dict(case.answers), {})
+        assert sample_for(copy, knowledge, found).id == sid
+    assert sample_for(samples["riverside"], knowledge).id == "riverside"  # loads the samples itself
+    # One answer changed, added or removed: a case of one's own.
+    riverside = dict(samples["riverside"].answers)
+    changed = Case("x", "", "", "trainer", dict(riverside, **{"fin.turnover": riverside["fin.turnover"] + 1}))
+    assert sample_for(changed, knowledge, found) is None
+    fewer = Case("x", "", "", "trainer", {k: v for k, v in riverside.items() if k != "fin.turnover"})
+    assert sample_for(fewer, knowledge, found) is None
+    assert sample_for(Case("x", "", "", "trainer", {}), knowledge, found) is None

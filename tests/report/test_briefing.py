@@ -1,8 +1,10 @@
 """The PDF briefing, read back as a reader would: text extracted with pypdf, pages rendered.
 
 Each audience must carry the facts (band, organisation, every finding, the
-checklist, the provenance); names print as written whatever they contain; the
-same inputs give the same bytes; a refused case gives no file at all.
+checklist, the provenance); the trainer's version is the handout (the exercise
+sheet first, the answers on later pages, then the reference and the provenance);
+names print as written whatever they contain; the same inputs give the same
+bytes; a refused case gives no file at all.
 """
 
 from __future__ import annotations
@@ -19,14 +21,15 @@ import sys
 from datetime import datetime, timezone
 
 import pytest
-from conftest import SAMPLES
+from conftest import RESOURCES, SAMPLES
 from pypdf import PdfReader
 
 from lendready import __version__
 from lendready.domain.assessment import assess
 from lendready.domain.case_file import Case, dumps
+from lendready.domain.samples import load_samples
 from lendready.domain.teaching import load_teaching, myths
-from lendready.report import AUDIENCES
+from lendready.report import AUDIENCES, handout
 from lendready.report.briefing import (
     BriefingError,
     build_briefing,
@@ -36,6 +39,7 @@ from lendready.report.briefing import (
 )
 
 WHEN = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
+ANSWERS = "Answers — for the trainer"
 WELSH = "Cwmni Cydweithredol Ŵyr Ŷnys Cyf"
 MARKUP = "A & B <Ltd> <b>bold</b>"
 
@@ -187,12 +191,68 @@ def test_audience_changes_the_order_and_the_wording(built):
     assert "Founder's action plan" in text_of(founder) and "Your action plan" in text_of(founder)
     assert "Trainer's handout" in text_of(trainer)
     # The lender reads the findings before the action plan, the founder the plan first, the trainer
-    # the primer.
+    # the exercise sheet, then the answers, then the reference with the primer, then the provenance.
     assert first_page_with(lender, "Findings") < first_page_with(lender, "What would change the answer")
     assert first_page_with(founder, "Your action plan") < first_page_with(founder, "What a lender will see")
-    assert first_page_with(trainer, "Myths and their corrections") < first_page_with(
-        trainer, "Summary of the case")
+    assert first_page_with(trainer, handout.EXERCISE_PART) == 0
+    assert (0 < first_page_with(trainer, ANSWERS) < first_page_with(trainer, handout.CASE_REFERENCE_PART)
+            < first_page_with(trainer, "Myths and their corrections") < first_page_with(trainer, "Case SHA-256"))
     assert "Conditions a lender might set" in text_of(lender)
+
+
+@pytest.fixture(scope="module")
+def sample_meta():
+    return {s.id: s.meta for s in load_samples(RESOURCES, [])}
+
+
+def test_trainer_version_is_the_handout_exercise_first(built, knowledge, samples, sample_meta):
+    case, meta = samples["riverside"], sample_meta["riverside"]
+    pages = pages_of(built["riverside", "trainer"])
+    first = next(i for i, page in enumerate(pages) if ANSWERS in page)
+    assert first >= 1
+    exercise, rest = " ".join(pages[:first]), " ".join(pages[first:])
+    # The exercise sheet: the sample's story and questions, a blank grid, and no word of the answer.
+    assert "Your prediction" in exercise
+    for paragraph in meta.story.strip().split("\n\n"):
+        assert squash(paragraph) in exercise
+    for question in meta.questions:
+        assert squash(question) in exercise
+    result = assess(case, knowledge, audience="trainer")
+    for band in ("ready", "nearly_ready", "not_ready"):
+        assert exercise.count(knowledge.bands[band].label) == 1, band  # the grid's heading only
+    for finding in result.findings:
+        assert squash(finding.title) not in exercise, finding.id
+    assert "Provenance" not in exercise and squash(meta.lender_verdict) not in exercise
+    # The answers on later pages: the band, the findings, the experienced lender's verdict.
+    assert "THE BAND LENDREADY GIVES" in pages[first]
+    assert squash(meta.lender_verdict) in rest
+    for reason in meta.lender_reasons:
+        assert squash(reason) in rest
+    # The reference part and the provenance close it.
+    reference = next(i for i, page in enumerate(pages) if handout.CASE_REFERENCE_PART in page)
+    provenance = next(i for i, page in enumerate(pages) if "Case SHA-256" in page)
+    assert first < reference < provenance
+    assert "Written for trainer (Trainer's handout)" in " ".join(pages[provenance:])
+    assert PdfReader(io.BytesIO(built["riverside", "trainer"])).metadata.title == (
+        "Trainer's handout: Riverside Community Health CIC")
+
+
+def test_trainer_version_of_a_case_of_ones_own(knowledge, samples, sample_meta):
+    riverside, meta = samples["riverside"], sample_meta["riverside"]
+    # Another file with the same answers is still the sample: the answers decide.
+    copy = Case("another-id", "2027-01-01T00:00:00Z", "2027-01-01T00:00:00Z", "lender",
+                dict(riverside.answers), {})
+    text = text_of(build_briefing(copy, knowledge, audience="trainer", generated=WHEN))
+    assert squash(meta.lender_verdict) in text
+    # One answer changed: a case of one's own, with the default questions and no verdict.
+    changed = with_answers(riverside, fin__turnover=riverside.answers["fin.turnover"] + 1)
+    text = text_of(build_briefing(changed, knowledge, audience="trainer", generated=WHEN))
+    assert "this case is not one of lendready's sample cases" in text
+    assert squash(meta.lender_verdict) not in text
+    assert squash(meta.story.strip().split("\n\n")[0]) not in text
+    for question in handout.DEFAULT_QUESTIONS:
+        assert squash(question) in text
+    assert ANSWERS in text and "Case SHA-256" in text
 
 
 def test_lender_conditions_and_band_reasons(built, knowledge, samples):
@@ -378,6 +438,15 @@ def test_cli_pdf_keeps_json_and_is_reproducible(tmp_path):
     assert first.stdout == plain.stdout
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
     assert "Credit-committee paper" in text_of((tmp_path / "a.pdf").read_bytes())
+
+
+def test_cli_trainer_pdf_is_the_handout(tmp_path):
+    out = run("assess", str(SAMPLES / "riverside.lendready"), "--pdf", str(tmp_path / "t.pdf"),
+              "--audience", "trainer")
+    assert out.returncode == 0, out.stderr
+    pages = pages_of((tmp_path / "t.pdf").read_bytes())
+    assert handout.EXERCISE_PART in pages[0] and ANSWERS not in pages[0]
+    assert "The experienced lender's verdict" in " ".join(pages)
 
 
 def test_cli_pdf_defaults_to_the_case_author_and_honours_audience(tmp_path):

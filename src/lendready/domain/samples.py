@@ -86,3 +86,28 @@ def check_sample(sample: Sample, knowledge: Knowledge) -> list[str]:
         if mid in result.metrics.values:
             problems.append(f"{where}.toml: expected.absent_metrics: {mid} is present ({result.metrics.values[mid]})")
     return problems
+
+
+def sample_for(case: Case, knowledge: Knowledge, samples: list[Sample] | None = None) -> Sample | None:
+    """The shipped sample ``case`` is, or None for a case of the user's own.
+
+    A case is a sample when the assessment sees exactly the sample's answers: the
+    same validated values and the same answers set aside as invalid. Where the
+    case came from (a file's path, its id, its dates) does not matter, and any
+    change to an answer that counts makes it a case of one's own. ``samples``
+    defaults to every sample under ``knowledge.root`` whose metadata validates; a
+    sample whose case file is refused is skipped.
+    """
+    q = knowledge.questionnaire
+    mine = q.validate(case.answers)
+    key = (mine.values, [(i.question, i.value) for i in mine.invalid])
+    if samples is None:
+        samples = load_samples(knowledge.root, [])
+    for sample in samples:
+        try:
+            theirs = q.validate(load_sample_case(sample, knowledge).answers)
+        except CaseFileError:
+            continue
+        if key == (theirs.values, [(i.question, i.value) for i in theirs.invalid]):
+            return sample
+    return None

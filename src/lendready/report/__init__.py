@@ -6,6 +6,10 @@ call that needs it.
 
     from lendready.report import AUDIENCES, AUDIENCE_TITLES, suggested_filename, write_briefing
     write_briefing(path, case, knowledge, audience="lender")   # atomic; nothing written on error
+    write_handout(path, case, knowledge, sample=sample)         # exercise sheet, answers, reference
+                                                                # (audience="trainer" is this, with the
+                                                                # sample the answers match, if any)
+    write_session_pack(path, samples, knowledge)                # several samples for one session
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ PDF_FILTER = "PDF documents (*.pdf)"
 
 _LAZY = ("build_briefing", "write_briefing", "suggested_filename", "generation_time", "case_digest",
          "BriefingError")
+# The trainer's handout (exercise sheet, answers, reference) and the session pack of several samples.
+_LAZY_HANDOUT = ("build_handout", "write_handout", "build_session_pack", "write_session_pack")
 
 
 def __getattr__(name: str) -> Any:
@@ -29,6 +35,10 @@ def __getattr__(name: str) -> Any:
         from lendready.report import briefing
 
         return getattr(briefing, name)
+    if name in _LAZY_HANDOUT:
+        from lendready.report import handout
+
+        return getattr(handout, name)
     raise AttributeError(f"module 'lendready.report' has no attribute {name!r}")
 
 
@@ -38,8 +48,12 @@ __all__ = [
     "PDF_FILTER",
     "BriefingError",
     "build_briefing",
+    "build_handout",
+    "build_session_pack",
     "case_digest",
     "generation_time",
     "suggested_filename",
     "write_briefing",
+    "write_handout",
+    "write_session_pack",
 ]

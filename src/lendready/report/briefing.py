@@ -5,6 +5,15 @@ content. The audience changes the wording, the order of the sections and which
 of them lead; it never changes a fact: every version carries the same band,
 ratings, figures, findings, checklist and provenance.
 
+The trainer's version is the handout of :mod:`lendready.report.handout`: the
+exercise sheet for the room, the answers on pages of their own, then a reference
+part for the trainer made of this module's sections (the figures against their
+thresholds, the cashflow, the conditions, the action plan, the checklist, the
+finance that fits, the primer) and the same provenance. When the case's answers
+are exactly a shipped sample's (:func:`lendready.domain.samples.sample_for`) it
+carries that sample's story, questions and verdict; otherwise it is a case of
+the user's own.
+
 A renderer only: ratings, metrics and findings are taken from the Assessment
 as they are; the cash series for the chart comes from
 :func:`lendready.domain.metrics.running_cash`, the function the engine itself
@@ -79,7 +88,8 @@ from lendready.report.styles import (
 AUDIENCE_DESCRIPTIONS = {
     "lender": "for a credit committee: the verdict first, then the evidence and the conditions",
     "founder": "for the founders: where you stand and what to do next, in order",
-    "trainer": "for a training session: the primer first, then the case worked through area by area",
+    "trainer": "for a training session: an exercise sheet for the room, then the answers, a reference part "
+               "and the provenance for the trainer",
 }
 ROLE_NAMES = {"lender": "a bank officer", "founder": "a founder", "trainer": "a trainer"}
 
@@ -155,9 +165,19 @@ def build_briefing(
     generated: datetime | None = None,
     case_bytes: bytes | None = None,
 ) -> bytes:
-    """The briefing for ``audience`` as PDF bytes."""
+    """The briefing for ``audience`` as PDF bytes.
+
+    For ``"trainer"``, the handout (:func:`lendready.report.handout.build_handout`)
+    with the sample the case's answers match, if any.
+    """
     if audience not in AUDIENCES:
         raise BriefingError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
+    if audience == "trainer":
+        from lendready.domain.samples import sample_for
+        from lendready.report.handout import build_handout
+
+        return build_handout(case, knowledge, sample=sample_for(case, knowledge), generated=generated,
+                             case_bytes=case_bytes)
     when = generation_time(generated)
     # reportlab's own clock also reads SOURCE_DATE_EPOCH and fails on a bad one: check it first.
     if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
@@ -771,12 +791,8 @@ def cover(b: _Brief) -> list[Flowable]:
     word = st.cover_band.clone("band_word", textColor=fg)
     note = st.cover_band_note.clone("band_note", textColor=fg)
     small = st.small.clone("band_small", textColor=fg)
-    cell: list[Flowable] = [P("READINESS", small), T(b.band_label, word), Spacer(1, 4)]
-    if b.audience == "trainer":
-        cell += [R(note, ("b", "For a lender:"), " " + meaning_lender),
-                 R(note, ("b", "For a founder:"), " " + meaning_founder)]
-    else:
-        cell.append(T(meaning_founder if b.audience == "founder" else meaning_lender, note))
+    cell: list[Flowable] = [P("READINESS", small), T(b.band_label, word), Spacer(1, 4),
+                            T(meaning_founder if b.audience == "founder" else meaning_lender, note)]
     box = Table([[cell]], colWidths=[FRAME_W], hAlign="LEFT")
     box.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(b.band_colour)),
@@ -809,11 +825,11 @@ def cover(b: _Brief) -> list[Flowable]:
 
 def summary(b: _Brief) -> list[Flowable]:
     st, a = b.st, b.a
-    out = h1(b, b.pick("Summary for the credit committee", "Where you stand", "Summary of the case"))
+    out = h1(b, b.pick("Summary for the credit committee", "Where you stand"))
     band_html = (f'<font color="{b.band_colour}"><b>{esc(b.band_label)}</b></font>')
     n = len(a.findings)
     out.append(P(
-        f"{b.pick('Readiness band', 'Your readiness band', 'Readiness band')}: {band_html}. "
+        f"{b.pick('Readiness band', 'Your readiness band')}: {band_html}. "
         f"{esc(b.pick(b.band.lender, b.band.founder) if b.band else '')} "
         f"{n} finding{'s' if n != 1 else ''} in all.", st.body))
     out += h2(b, b.pick("Principal reasons for the band", "The main reasons"))
@@ -840,8 +856,21 @@ def summary(b: _Brief) -> list[Flowable]:
     out.append(Spacer(1, 4))
 
     out += h2(b, b.pick("Key figures and the thresholds they are judged against",
-                        "Your key figures, and what a lender looks for",
-                        "Key figures and the thresholds they are judged against"))
+                        "Your key figures, and what a lender looks for"))
+    out.append(key_figures_table(b))
+
+    words = [(qid, b.values[qid]) for qid in FREE_TEXT
+             if isinstance(b.values.get(qid), str) and b.values[qid].strip()]
+    if words:
+        out += h2(b, b.pick("In the applicant's words", "In your words"))
+        rows = [[T(b.label(qid), st.cell_small), T(text, st.cell)] for qid, text in words]
+        out.append(grid(rows, [45 * mm, FRAME_W - 45 * mm], header=False, zebra=False))
+    return out
+
+
+def key_figures_table(b: _Brief) -> Table:
+    """The key figures of this case beside the limits the rules judge each one by."""
+    st, a = b.st, b.a
     limits = thresholds(b.k)
     rows: list[list[Any]] = [[P("<b>Figure</b>", st.cell), P("<b>This case</b>", st.cell),
                               P("<b>Judged against</b>", st.cell)]]
@@ -869,15 +898,7 @@ def summary(b: _Brief) -> list[Flowable]:
         else:
             limit_html = '<font color="#5f6368">shown for information; no rule tests it on its own</font>'
         rows.append([T(b.metric_label(mid), st.cell), shown, P(limit_html, st.cell_small)])
-    out.append(grid(rows, [52 * mm, 36 * mm, FRAME_W - 88 * mm]))
-
-    words = [(qid, b.values[qid]) for qid in FREE_TEXT
-             if isinstance(b.values.get(qid), str) and b.values[qid].strip()]
-    if words:
-        out += h2(b, b.pick("In the applicant's words", "In your words", "In the applicant's words"))
-        rows = [[T(b.label(qid), st.cell_small), T(text, st.cell)] for qid, text in words]
-        out.append(grid(rows, [45 * mm, FRAME_W - 45 * mm], header=False, zebra=False))
-    return out
+    return grid(rows, [52 * mm, 36 * mm, FRAME_W - 88 * mm])
 
 
 def cashflow(b: _Brief) -> list[Flowable]:
@@ -935,8 +956,11 @@ def cashflow(b: _Brief) -> list[Flowable]:
     return out
 
 
-def finding_block(b: _Brief, f: Finding) -> Flowable:
-    """One finding: a coloured severity tag and the title, then evidence, why it matters, what to do."""
+def finding_block(b: _Brief, f: Finding, *, belief_label: str = "The belief:") -> Flowable:
+    """One finding: a coloured severity tag and the title, then evidence, why it matters, what to do.
+
+    ``belief_label`` introduces a myth's statement (the trainer's handout asks "True or false?").
+    """
     st = b.st
     colour = SEVERITY_COLOURS.get(f.severity, "#546e7a")
     word = SEVERITY_WORDS.get(f.severity, f.severity) + (f" · {f.rating}" if f.rating else "")
@@ -947,7 +971,7 @@ def finding_block(b: _Brief, f: Finding) -> Flowable:
         R(st.finding_meta, f"{b.area_title(f.area)} · rule {f.id}"),
     ]
     if f.myth:
-        parts.append(R(st.finding_body, ("b", "The belief:"), " " + f.myth))
+        parts.append(R(st.finding_body, ("b", belief_label), " " + f.myth))
     if f.evidence:
         label = b.pick("Evidence", "What the lender sees in your answers")
         parts.append(T(label, st.finding_label))
@@ -973,29 +997,16 @@ def finding_block(b: _Brief, f: Finding) -> Flowable:
 
 def findings(b: _Brief) -> list[Flowable]:
     st, a = b.st, b.a
-    out = h1(b, b.pick("Findings", "What a lender will see", "Findings, area by area"))
+    out = h1(b, b.pick("Findings", "What a lender will see"))
     out.append(P(esc(b.pick(
         "Each finding names the answers it rests on, why it matters to a lender and what would resolve it; "
         "most severe first.",
         "Each point shows what a lender will see in your answers, why it matters to them and what you can "
-        "do about it; the most serious first.",
-        "Grouped by risk area in the order an analyst works through a case. Info findings are teaching "
-        "points and myth corrections.")), st.body))
+        "do about it; the most serious first.")), st.body))
     if not a.findings:
         out.append(P("No rule fired on this case.", st.body))
         return out
-    if b.audience == "trainer":
-        for area in a.areas:
-            mine = [f for f in a.findings if f.area == area.id]
-            if not mine:
-                continue
-            rating = area.rating if area.rating != "unknown" else "not yet rated"
-            # The area's heading stays with its first finding.
-            brk, heading = h2(b, f"{b.area_title(area.id)}: {rating}")
-            blocks = [finding_block(b, f) for f in mine]
-            out += [brk, KeepTogether([heading, blocks[0]]), *blocks[1:]]
-    else:
-        out += [finding_block(b, f) for f in a.findings]
+    out += [finding_block(b, f) for f in a.findings]
     return out
 
 
@@ -1134,7 +1145,7 @@ def primer(b: _Brief) -> list[Flowable]:
     out.append(P(esc(b.pick(
         "For readers who have never lent to a mutual.",
         "What a lender who has never lent to a mutual may need explaining.",
-        "Read this first: it sets out what every lender new to mutuals needs to know.")), st.muted))
+        "What every lender new to mutuals needs to know: the background to the discussion.")), st.muted))
     for section in t.primer:
         out += h2(b, section.heading)
         out += [T(p, st.reading) for p in section.paragraphs]
@@ -1241,12 +1252,11 @@ def provenance(b: _Brief) -> list[Flowable]:
     return out
 
 
+# The trainer's version is the handout (lendready.report.handout), which reuses these sections.
 ORDERS: dict[str, tuple[Callable[[_Brief], list[Flowable]], ...]] = {
     "lender": (summary, cashflow, findings, conditions, action_plan, documents, products, primer, provenance),
     "founder": (
         summary, action_plan, documents, cashflow, findings, conditions, products, primer, provenance),
-    "trainer": (
-        primer, summary, cashflow, findings, conditions, action_plan, documents, products, provenance),
 }
 # Sections that start on a fresh page (the others follow on when there is room).
 NEW_PAGE = {summary, cashflow, primer, provenance}
