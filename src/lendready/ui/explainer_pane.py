@@ -99,7 +99,7 @@ def _esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _chip(word: str, colour: str) -> str:
+def chip(word: str, colour: str) -> str:
     nbsp_word = "&nbsp;".join(_esc(part) for part in word.split(" "))
     return (
         f'<span style="background-color:{colour}; color:{text_on(colour)}; font-weight:600;">'
@@ -124,8 +124,8 @@ class ExplainerPane(QWidget):
         super().__init__(parent)
         self._knowledge = knowledge
         self._areas = {a.id: a for a in knowledge.areas}
-        self._chips = {r: _chip(RATING_WORDS[r], c) for r, c in RATING_COLOURS.items()}
-        self._severity_chips = {s: _chip(SEVERITY_WORDS[s], c) for s, c in SEVERITY_COLOURS.items()}
+        self._chips = {r: chip(RATING_WORDS[r], c) for r, c in RATING_COLOURS.items()}
+        self._severity_chips = {s: chip(SEVERITY_WORDS[s], c) for s, c in SEVERITY_COLOURS.items()}
         self._last: tuple[Assessment, str] | None = None
         self._html = ""
 
@@ -296,10 +296,10 @@ class ExplainerPane(QWidget):
 
     def _render_finding(self, f: Finding, role: str, parts: list[str], *, first: bool) -> None:
         q = self._knowledge.questionnaire.questions
-        chip = self._severity_chips.get(f.severity) or _chip(f.severity.title(), SEVERITY_COLOURS["info"])
+        badge = self._severity_chips.get(f.severity) or chip(f.severity.title(), SEVERITY_COLOURS["info"])
         top = "4px" if first else "14px"
         parts.append(
-            f'<p style="margin-top:{top}; margin-bottom:2px;">{chip} <b>{_esc(f.title)}</b></p>'
+            f'<p style="margin-top:{top}; margin-bottom:2px;">{badge} <b>{_esc(f.title)}</b></p>'
         )
         body = 'style="margin-top:2px; margin-bottom:2px; margin-left:10px;"'
         if f.myth:

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lendready import __version__
 from lendready.domain.case_file import CaseFileError
 from lendready.domain.knowledge import Knowledge, ResourceError, load
+from lendready.domain.samples import Sample, load_samples
 from lendready.recovery import RecoveryEntry, RecoveryStore
 from lendready.resources import resources_dir
 from lendready.session import CaseSession
@@ -42,18 +42,16 @@ from lendready.ui.section_list import SectionList
 from lendready.ui.section_view import SectionView
 from lendready.ui.start_page import StartPage
 from lendready.ui.stress_panel import WhatIfPanel
+from lendready.ui.teaching_actions import TeachingActions
 
 AUTOSAVE_MS = 30_000
 FILE_FILTER = "lendready cases (*.lendready)"
 ROLE_NAMES = {"lender": "bank officer", "founder": "founder", "trainer": "trainer"}
 
 
-def sample_library(knowledge: Knowledge) -> list[tuple[str, str, str]]:
-    """(path, title, summary) for each sample case, for the start page and the menu."""
-    from lendready.domain.samples import load_samples
-
-    root = resources_dir()
-    return [(str(s.path), s.meta.title, s.meta.summary) for s in load_samples(root, [])]
+def sample_library(knowledge: Knowledge) -> list[Sample]:
+    """The sample cases with their stories, for the start page, the menu and exercises."""
+    return load_samples(resources_dir(), [])
 
 
 class Workspace(QWidget):
@@ -152,10 +150,12 @@ class MainWindow(QMainWindow):
         self._saved_recovery_revision = -1
 
         self.samples = sample_library(self.knowledge)
-        self.start_page = StartPage(self.samples)
+        self.teach = TeachingActions(self)
+        self.start_page = StartPage([(str(s.path), s.meta.title, s.meta.summary) for s in self.samples])
         self.start_page.newCase.connect(self.new_case)
         self.start_page.openRequested.connect(self.choose_file)
         self.start_page.pathChosen.connect(self.open_path)
+        self.start_page.exerciseChosen.connect(self.teach.open_as_exercise)
         self.central = QStackedWidget()
         self.central.addWidget(self.start_page)
         self.setCentralWidget(self.central)
@@ -188,13 +188,13 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         sample_menu = file_menu.addMenu("Open &sample case")
-        for path, title, _summary in self.samples:
-            self._action(sample_menu, title, lambda _=False, p=path: self.open_path(p))
+        for sample in self.samples:
+            self._action(sample_menu, sample.meta.title, lambda _=False, p=str(sample.path): self.open_path(p))
         file_menu.addSeparator()
         self.save_action = self._action(file_menu, "&Save", self.save, QKeySequence.StandardKey.Save)
         self.save_as_action = self._action(file_menu, "Save &as…", self.save_as, QKeySequence("Ctrl+Shift+S"))
         self.export_action = self._action(
-            file_menu, "&Export briefing (PDF)…", self.export_briefing, QKeySequence("Ctrl+Shift+E")
+            file_menu, "&Export briefing (PDF)…", lambda: self.export_briefing(), QKeySequence("Ctrl+Shift+E")
         )
         self.close_action = self._action(file_menu, "&Close case", self.close_case, QKeySequence("Ctrl+W"))
         file_menu.addSeparator()
@@ -208,10 +208,13 @@ class MainWindow(QMainWindow):
         self._action(go_menu, "Go to the &explainer", self.focus_explainer, QKeySequence("Ctrl+E"))
         self._action(go_menu, "Go to the &sections list", self.focus_sections, QKeySequence("Ctrl+L"))
 
+        teach_actions = self.teach.add_teach_menu(bar)
+
         help_menu = bar.addMenu("&Help")
+        self.teach.add_help_topics(help_menu)
         self._action(help_menu, "&About lendready", self.about)
         self.case_actions = [self.save_action, self.save_as_action, self.export_action, self.close_action,
-                             self.next_action, self.previous_action]
+                             self.next_action, self.previous_action, *teach_actions]
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -238,6 +241,7 @@ class MainWindow(QMainWindow):
 
     def _install(self, session: CaseSession, section: str | None = None, wording: str | None = None) -> None:
         """Show ``session`` in a fresh workspace, worded for ``wording`` (default: who prepared it)."""
+        self.teach.leave_exercise()
         old = self.workspace
         self.session = session
         self.workspace = Workspace(session, wording or session.role)
@@ -526,6 +530,7 @@ class MainWindow(QMainWindow):
         if not self.confirm_discard():
             return False
         self._remember_layout()
+        self.teach.leave_exercise()
         self.recovery.discard(self.session.case)
         self.session = None
         if self.workspace is not None:
@@ -562,23 +567,30 @@ class MainWindow(QMainWindow):
         )
         return AUDIENCES[names.index(name)] if ok and name in names else None
 
-    def export_briefing(self) -> bool:
-        """Write the PDF briefing through the same assessment as everything else."""
-        from lendready.report import PDF_FILTER, suggested_filename, write_briefing
+    def ask_pdf_path(self, title: str, suggested: str) -> Path | None:
+        """Where to write a PDF: beside the case file by default; ``.pdf`` added when left off."""
+        from lendready.report import PDF_FILTER
+
+        folder = self.session.path.parent if self.session is not None and self.session.path else Path.home()
+        path, _ = QFileDialog.getSaveFileName(self, title, str(folder / suggested), PDF_FILTER)
+        if not path:
+            return None
+        return Path(path) if path.lower().endswith(".pdf") else Path(path + ".pdf")
+
+    def export_briefing(self, audience: str | None = None) -> bool:
+        """Write the PDF briefing through the same assessment as everything else (asks whose, unless told)."""
+        from lendready.report import AUDIENCE_TITLES, suggested_filename, write_briefing
 
         if self.session is None:
             return False
         self.commit_pending()
-        audience = self.choose_audience()
+        audience = audience or self.choose_audience()
         if audience is None:
             return False
-        folder = self.session.path.parent if self.session.path else Path.home()
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export briefing", str(folder / suggested_filename(self.session.case, audience)), PDF_FILTER
-        )
-        if not path:
+        title = "Export briefing" if audience != "trainer" else AUDIENCE_TITLES[audience]
+        target = self.ask_pdf_path(title, suggested_filename(self.session.case, audience))
+        if target is None:
             return False
-        target = Path(path) if path.lower().endswith(".pdf") else Path(path + ".pdf")
         case_bytes = None
         if self.session.path is not None and not self.session.dirty:
             try:

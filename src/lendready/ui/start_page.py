@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -19,6 +21,9 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -33,10 +38,70 @@ ROLE_BUTTONS = (
 )
 
 
+PAD = 6
+
+
+class TitledItemDelegate(QStyledItemDelegate):
+    """Each item's first line in bold, the rest wrapped beneath it, with room between items.
+
+    Thirteen samples as plain two-line text run together; a bold title per case
+    lets a trainer find one at a glance.
+    """
+
+    def __init__(self, view: QAbstractItemView) -> None:
+        super().__init__(view)
+        self.view = view
+
+    def _parts(self, index: QModelIndex | QPersistentModelIndex) -> tuple[str, str]:
+        title, _, rest = str(index.data(Qt.ItemDataRole.DisplayRole) or "").partition("\n")
+        return title, rest
+
+    def _width(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> int:
+        check = 28 if index.data(Qt.ItemDataRole.CheckStateRole) is not None else 0
+        return max(self.view.viewport().width() - check, 120) - 2 * PAD
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+        title, rest = self._parts(index)
+        bold = QFont(option.font)
+        bold.setBold(True)
+        width = self._width(option, index)
+        flags = int(Qt.TextFlag.TextWordWrap)
+        height = QFontMetrics(bold).boundingRect(QRect(0, 0, width, 10_000), flags, title).height()
+        if rest:
+            height += option.fontMetrics.boundingRect(QRect(0, 0, width, 10_000), flags, rest).height() + 2
+        return QSize(width, height + 2 * PAD)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        title, rest = self._parts(index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget is not None else self.view.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        role = opt.palette.ColorRole.HighlightedText if selected else opt.palette.ColorRole.Text
+        painter.save()
+        painter.setPen(opt.palette.color(role))
+        # Beside the check box, when the item has one (the session-pack list).
+        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, opt.widget)
+        area = QRect(text_rect.left() + PAD, opt.rect.top() + PAD, text_rect.width() - 2 * PAD,
+                     opt.rect.height() - 2 * PAD)
+        bold = QFont(opt.font)
+        bold.setBold(True)
+        painter.setFont(bold)
+        flags = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft) | int(Qt.AlignmentFlag.AlignTop)
+        used = painter.drawText(area, flags, title)
+        if rest:
+            painter.setFont(opt.font)
+            painter.drawText(area.adjusted(0, used.height() + 2, 0, 0), flags, rest)
+        painter.restore()
+
+
 class StartPage(QWidget):
     newCase = Signal(str)
     openRequested = Signal()
     pathChosen = Signal(str)
+    exerciseChosen = Signal(str)
 
     def __init__(self, samples: list[tuple[str, str, str]], parent: QWidget | None = None) -> None:
         """``samples`` are (path, title, summary) for the sample-case library."""
@@ -99,13 +164,29 @@ class StartPage(QWidget):
         self.samples.setAccessibleName("Sample cases")
         self.samples.setWordWrap(True)
         sample_label.setBuddy(self.samples)
+        self.samples.setItemDelegate(TitledItemDelegate(self.samples))
+        self.samples.setUniformItemSizes(False)
+        self.samples.setResizeMode(QListWidget.ResizeMode.Adjust)
         for path, name, summary in samples:
             item = QListWidgetItem(f"{name}\n{summary}")
             item.setData(Qt.ItemDataRole.UserRole, path)
             item.setToolTip(summary)
             self.samples.addItem(item)
+        if samples:
+            self.samples.setCurrentRow(0)
         sample_box.addWidget(sample_label)
         sample_box.addWidget(self.samples, 1)
+        sample_buttons = QHBoxLayout()
+        self.open_sample_button = QPushButton("Open sample")
+        self.open_sample_button.setToolTip("Open the sample as a case to read or change (Enter)")
+        self.exercise_button = QPushButton("Start an exercise with it")
+        self.exercise_button.setToolTip("For a training room: predict each area's rating, then reveal (Ctrl+T)")
+        self.open_sample_button.clicked.connect(lambda: self._sample_chosen(self.pathChosen))
+        self.exercise_button.clicked.connect(lambda: self._sample_chosen(self.exerciseChosen))
+        sample_buttons.addWidget(self.open_sample_button)
+        sample_buttons.addWidget(self.exercise_button)
+        sample_buttons.addStretch(1)
+        sample_box.addLayout(sample_buttons)
 
         lists.addLayout(recent_box, 2)
         lists.addLayout(sample_box, 3)
@@ -125,6 +206,11 @@ class StartPage(QWidget):
             empty = QListWidgetItem("No recent cases yet")
             empty.setFlags(Qt.ItemFlag.NoItemFlags)
             self.recent.addItem(empty)
+
+    def _sample_chosen(self, signal: Signal) -> None:
+        item = self.samples.currentItem()
+        if item is not None and item.data(Qt.ItemDataRole.UserRole):
+            signal.emit(str(item.data(Qt.ItemDataRole.UserRole)))  # type: ignore[attr-defined]
 
     def _activated(self, item: QListWidgetItem) -> None:
         path = item.data(Qt.ItemDataRole.UserRole)

@@ -1,0 +1,162 @@
+"""The Teach and Help menus' work: exercises, presentation, handouts and the offline help.
+
+Kept out of the main window so that window stays about editing a case; this
+object borrows the window's open session and central stack, and gives them back
+unchanged when an exercise ends.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from lendready.domain.exercise import Exercise
+from lendready.domain.knowledge import ResourceError
+from lendready.domain.samples import Sample, sample_for
+from lendready.ui.exercise_view import ExerciseView, PresentationWindow
+from lendready.ui.help_browser import TOPIC_TITLES, TOPICS, HelpBrowser
+from lendready.ui.session_pack_dialog import SessionPackDialog
+
+if TYPE_CHECKING:
+    from lendready.ui.main_window import MainWindow
+
+
+class TeachingActions(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.exercise: Exercise | None = None
+        self.view: ExerciseView | None = None
+        self.presentation: PresentationWindow | None = None
+        self.help: HelpBrowser | None = None
+
+    # -- menus -------------------------------------------------------------------------
+    def add_teach_menu(self, bar: Any) -> list[QAction]:
+        """The Teach menu; returns the actions that need an open case."""
+        w = self.window
+        menu = bar.addMenu("&Teach")
+        exercise = w._action(menu, "Start an &exercise on this case", lambda: self.start_exercise(),
+                             QKeySequence("Ctrl+T"))
+        exercise.setStatusTip("Hide the explainer; the room predicts each area's rating, then the app reveals them")
+        present = w._action(menu, "&Present full screen", lambda: self.start_exercise(present=True),
+                            QKeySequence("F5"))
+        present.setStatusTip("The exercise in large, high-contrast type for a projector")
+        menu.addSeparator()
+        handout = w._action(menu, "Trainer's &handout (PDF)…", lambda: self.export_handout())
+        handout.setStatusTip("The exercise sheet for the room, then the answers on separate pages")
+        pack = w._action(menu, "&Session pack (PDF)…", lambda: self.export_session_pack())
+        pack.setStatusTip("Several sample cases for one session: exercise sheets, answers, myths and glossary")
+        return [exercise, present, handout]
+
+    def add_help_topics(self, menu: Any) -> None:
+        for i, topic in enumerate(TOPICS):
+            shortcut = QKeySequence("Ctrl+F1") if i == 0 else None
+            self.window._action(menu, f"{TOPIC_TITLES[topic]}…", lambda _=False, t=topic: self.show_help(t),
+                                shortcut)
+        menu.addSeparator()
+
+    # -- exercise ------------------------------------------------------------------------
+    def start_exercise(self, present: bool = False) -> ExerciseView | None:
+        """Swap the case's panes for the exercise (the explainer disappears with them)."""
+        w = self.window
+        if w.session is None:
+            return None
+        if self.view is None:
+            w.commit_pending()
+            sample = self.sample()
+            meta = sample.meta if sample is not None else None
+            self.exercise = Exercise.from_case(w.session.case, w.knowledge, meta)
+            self.view = ExerciseView(self.exercise)
+            self.view.leaveRequested.connect(self.leave_exercise)
+            self.view.presentRequested.connect(self.present)
+            w.central.addWidget(self.view)
+        w.central.setCurrentWidget(self.view)
+        w.setWindowTitle(f"lendready — exercise: {self.exercise.title if self.exercise else ''}")
+        self.view.setFocus()
+        if present:
+            self.present()
+        return self.view
+
+    def open_as_exercise(self, path: str) -> ExerciseView | None:
+        """From the start page: open a sample and go straight into its exercise."""
+        return self.start_exercise() if self.window.open_path(path) else None
+
+    def present(self) -> PresentationWindow | None:
+        if self.exercise is None:
+            return None
+        if self.presentation is None:
+            self.presentation = PresentationWindow(self.exercise)
+            self.presentation.closed.connect(self._presentation_closed)
+            screen = self.window.screen()
+            if screen is not None and QGuiApplication.platformName() == "xcb":
+                # X11 with no window manager (a kiosk PC, Xvfb) ignores the full-screen request: size it too.
+                self.presentation.resize(screen.size())
+                self.presentation.move(screen.geometry().topLeft())
+        self.presentation.showFullScreen()
+        return self.presentation
+
+    def _presentation_closed(self) -> None:
+        self.presentation = None
+        if self.view is not None:
+            self.view.refresh()  # the room may have moved on while presenting
+            self.view.setFocus()
+
+    def leave_exercise(self) -> None:
+        w = self.window
+        if self.presentation is not None:
+            self.presentation.close()
+        if self.view is not None:
+            w.central.removeWidget(self.view)
+            self.view.deleteLater()
+        self.view = None
+        self.exercise = None
+        if w.workspace is not None:
+            w.central.setCurrentWidget(w.workspace)
+        w._update_title()
+
+    # -- handouts ----------------------------------------------------------------------
+    def sample(self) -> Sample | None:
+        """The sample the open case is: the same answers as one (edited, it is a case of one's own)."""
+        w = self.window
+        return sample_for(w.session.case, w.knowledge, w.samples) if w.session is not None else None
+
+    def export_handout(self) -> bool:
+        """The open case's handout: the trainer's briefing, the same document as File → Export briefing gives."""
+        return self.window.export_briefing("trainer")
+
+    def export_session_pack(self, chosen: list[Any] | None = None) -> bool:
+        """Pick samples (the open one ticked), then write one pack for the session."""
+        from lendready.report import write_session_pack
+
+        w = self.window
+        if chosen is None:
+            dialog = SessionPackDialog(w.samples, w)
+            current = self.sample()
+            if current is not None:
+                dialog.check([current.id])
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            chosen = dialog.chosen()
+        if not chosen:
+            return False
+        target = w.ask_pdf_path("Session pack", "lendready session pack.pdf")
+        if target is None:
+            return False
+        try:
+            write_session_pack(target, chosen, w.knowledge)
+        except (OSError, ValueError, ResourceError) as exc:
+            QMessageBox.warning(w, "lendready could not write the session pack", f"{target}: {exc}")
+            return False
+        w.statusBar().showMessage(f"Session pack written to {target}", 8000)
+        return True
+
+    # -- help --------------------------------------------------------------------------
+    def show_help(self, topic: str) -> HelpBrowser:
+        if self.help is None:
+            self.help = HelpBrowser(self.window.knowledge, self.window)
+        self.help.show_topic(topic)
+        return self.help
+
