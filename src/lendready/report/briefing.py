@@ -66,6 +66,7 @@ from lendready.domain.knowledge import Knowledge
 from lendready.domain.metrics import monthly_repayment, running_cash, sorted_forecast
 from lendready.domain.stress import StressSeries, stress_series
 from lendready.report import AUDIENCE_TITLES, AUDIENCES, charts
+from lendready.report.pdfcanvas import FastCanvas
 from lendready.report.styles import (
     ACCENT,
     FONT,
@@ -1296,7 +1297,7 @@ def _canvas_maker(b: _Brief) -> type[Canvas]:
     left = _fit(org, FONT_BOLD, 8, FRAME_W - 75 * mm)
     footer = _fit(footer_left, FONT, 7, FRAME_W - 30 * mm)
 
-    class BriefingCanvas(Canvas):
+    class BriefingCanvas(FastCanvas):
         """Defers each page so the furniture can say "page 3 of 9"."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -75,6 +75,7 @@ from lendready.report.briefing import (
     grid,
     principal_reasons,
 )
+from lendready.report.pdfcanvas import FastCanvas
 from lendready.report.styles import (
     ACCENT,
     FONT,
@@ -713,7 +714,7 @@ def _canvas_maker(when: datetime, header: str, first_page_header: bool) -> type[
     right = briefing._fit(f"lendready {__version__} · {header} · {when.strftime('%d %B %Y').lstrip('0')}",
                           FONT, 7, 80 * mm)
 
-    class HandoutCanvas(Canvas):
+    class HandoutCanvas(FastCanvas):
         """Defers each page so the furniture can say "page 3 of 9" and name the part and the case."""
 
         lr_part = ""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import threading
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
 
 from reportlab.lib import colors
@@ -71,8 +72,48 @@ class MeasuredFont(TTFont):
         if unit is None:
             if len(self.widths) >= self.MAX_WORDS:
                 self.widths.clear()
-            unit = self.widths[text] = super().stringWidth(text, 1.0, encoding)
+            unit = self.widths[text] = self._unit_width(text)
         return unit * size
+
+    def _unit_width(self, text: str) -> float:
+        """reportlab's own width at one point (the same sum, in the same order), without its generator."""
+        glyphs = self.__dict__.get("_glyph_widths")
+        if glyphs is None:
+            glyphs = self._glyph_widths = _GlyphWidths(self.face.charWidths)
+            glyphs.default = self.face.defaultWidth
+        return 0.001 * 1.0 * sum(map(glyphs.__getitem__, map(ord, text)))
+
+    def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
+        """reportlab's split of ``text`` into subset codes, with a fast path for text made only of
+        characters the document has already given codes in the first subset (most lines after the
+        first page): one C-level translation instead of a Python loop per character. The codes,
+        and so the bytes, are exactly reportlab's: the table is built from its own assignments.
+        """
+        state = self.state.get(doc)
+        if state is not None and isinstance(text, str):
+            fast = state.__dict__.get("_lr_fast")
+            if fast is None or fast[0] != len(state.assignments):
+                fast = state._lr_fast = _subset_zero(state.assignments)
+            if fast[2].issuperset(text):
+                return [(0, text.translate(fast[1]).encode("latin-1"))] if text else []
+        return super().splitString(text, doc, encoding)
+
+
+class _GlyphWidths(dict):
+    """A font's advance widths by code point; a character the font lacks has its default width."""
+
+    default = 0
+
+    def __missing__(self, code: int) -> float:
+        return self.default
+
+
+def _subset_zero(assignments: dict[int, int]) -> tuple[int, dict[int, int], frozenset[str]]:
+    """(how many assignments it reflects, code point -> byte, the characters it covers)."""
+    table = {code: n for code, n in assignments.items() if n < 256}
+    if 32 in table:
+        table[0xA0] = table[32]  # reportlab prints a no-break space as a space
+    return len(assignments), table, frozenset(map(chr, table))
 
 
 def forget_widths() -> None:
