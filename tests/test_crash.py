@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import logging.handlers
+import logging
 import os
 import subprocess
 import sys
@@ -50,14 +50,19 @@ def _exc_info(name: str = SECRET_NAME):
 def test_log_is_in_the_log_dir_and_rotates(log_dir):
     path = crash.setup_logging()
     assert path == log_dir / "lendready.log"
-    handler = next(h for h in crash.log.handlers if isinstance(h, logging.handlers.RotatingFileHandler))
-    assert handler.maxBytes == crash.MAX_BYTES and handler.backupCount == crash.BACKUPS
+    handler = next(h for h in crash.log.handlers if isinstance(h, crash.RotatingLog))
+    assert handler.max_bytes == crash.MAX_BYTES and handler.backups == crash.BACKUPS
     line = "x" * 1000
     for _ in range(crash.MAX_BYTES // 1000 * 2 + 10):
         crash.log.info(line)
     assert (log_dir / "lendready.log.1").is_file()
     assert (log_dir / "lendready.log.2").is_file()
     assert path.stat().st_size <= crash.MAX_BYTES
+    for _ in range(crash.MAX_BYTES // 1000 * 3):
+        crash.log.info(line)
+    kept = sorted(p.name for p in log_dir.glob("lendready.log*"))
+    assert kept == ["lendready.log"] + [f"lendready.log.{i}" for i in range(1, crash.BACKUPS + 1)]
+    assert all(p.stat().st_size <= crash.MAX_BYTES for p in log_dir.glob("lendready.log*"))
     assert (log_dir / "faults.log").is_file()  # faulthandler's file beside it
     if os.name == "posix":
         assert (log_dir.stat().st_mode & 0o077) == 0  # private folder

@@ -107,3 +107,20 @@ def test_loaded_case_keeps_unknown_answers_through_the_session(tmp_path, knowled
     s.set_answer("fin.cash", 1)
     s.save()
     assert load_case(src, knowledge.questionnaire).answers["future.question"] == [1, 2]
+
+
+def test_settings_check_each_field_on_change_and_ignore_unknown_keys(tmp_path):
+    settings = Settings()
+    with pytest.raises(ValueError, match="lender, founder, trainer"):
+        settings.last_role = "auditor"
+    with pytest.raises(ValueError, match="list of file paths"):
+        settings.recent_files = "/one/file.lendready"
+    with pytest.raises(AttributeError, match="no field"):
+        settings.colour = "blue"
+    path = tmp_path / "settings.json"
+    path.write_text('{"last_role": "trainer", "theme": "dark", "window_geometry": 7,'
+                    ' "recent_files": ["/%d.lendready"]}' % 1, encoding="utf-8")
+    loaded = load_settings(path)
+    assert (loaded.last_role, loaded.window_geometry, loaded.recent_files) == ("trainer", "", ["/1.lendready"])
+    save_settings(loaded, path)
+    assert "theme" not in path.read_text(encoding="utf-8"), "unknown keys are not carried forward"

@@ -7,12 +7,12 @@ packages to install and exit cleanly. Qt-free, so it runs before any Qt import.
 
 from __future__ import annotations
 
-import ctypes.util
 import os
 import sys
+from collections.abc import Callable
 
-# What Qt 6's xcb plugin (libQt6XcbQpa) links against, as ctypes.util.find_library
-# names the library -> the Debian/Ubuntu package that provides it.
+# What Qt 6's xcb plugin (libQt6XcbQpa) links against, named as ctypes.util.find_library
+# names a library (lib<name>.so) -> the Debian/Ubuntu package that provides it.
 XCB_LIBRARIES = {
     "xcb": "libxcb1",
     "X11-xcb": "libx11-xcb1",
@@ -47,8 +47,43 @@ def uses_xcb() -> bool:
     return not os.environ.get("WAYLAND_DISPLAY")
 
 
-def missing_xcb_packages() -> list[str]:
-    return [pkg for lib, pkg in XCB_LIBRARIES.items() if ctypes.util.find_library(lib) is None]
+def linker_cache() -> set[str] | None:
+    """Every library name in the dynamic linker's cache, from one ``ldconfig -p`` (None if it cannot run).
+
+    ``ctypes.util.find_library`` runs ``ldconfig -p`` again for each of the twenty
+    libraries, and importing ctypes costs 3 MB; one run answers for all of them.
+    """
+    import subprocess
+
+    for exe in ("/sbin/ldconfig", "/usr/sbin/ldconfig", "ldconfig"):
+        try:
+            out = subprocess.run([exe, "-p"], capture_output=True, text=True, timeout=10,
+                                 env={"LC_ALL": "C", "LANG": "C"}, check=False)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if out.returncode == 0:
+            return {line.split()[0] for line in out.stdout.splitlines()[1:] if line.strip()}
+    return None
+
+
+def library_finder() -> Callable[[str], bool]:
+    """A test for "is lib<name> installed?": the linker cache first, ctypes for anything it lacks."""
+    cache = linker_cache() or set()
+
+    def present(name: str) -> bool:
+        stem = f"lib{name}.so"
+        if any(entry == stem or entry.startswith(stem + ".") for entry in cache):
+            return True
+        import ctypes.util  # LD_LIBRARY_PATH and other places the cache does not list
+
+        return ctypes.util.find_library(name) is not None
+
+    return present
+
+
+def missing_xcb_packages(present: Callable[[str], bool] | None = None) -> list[str]:
+    present = present or library_finder()
+    return [pkg for lib, pkg in XCB_LIBRARIES.items() if not present(lib)]
 
 
 def display_problem() -> str | None:

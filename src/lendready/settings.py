@@ -1,33 +1,85 @@
-"""Per-user settings (recent files, window layout, last role) as a validated model.
+"""Per-user settings (recent files, window layout, last role), each field checked on load and on change.
 
 Stored as JSON in the user's config folder. A damaged or foreign settings file
 must never stop the app from starting, so anything that does not validate is
-replaced by the defaults, field by field where possible.
+replaced by its default, field by field.
+
+A plain dataclass with a checker per field rather than a pydantic model: the
+settings are read before the first window appears, and importing pydantic and
+building a model costs about 60 ms there, more than half of what a bare Qt
+window takes to show (bench/gui_start.py). The checks are the same ones a model
+would make: the type of each field, the role among the three allowed, at most
+``MAX_RECENT`` recent files; unknown keys are ignored.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import Any
 
 from lendready.paths import config_dir
 
 MAX_RECENT = 10
 FILE_NAME = "settings.json"
+ROLES = ("lender", "founder", "trainer")
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"must be text, not {type(value).__name__}")
+    return value
 
-    recent_files: list[str] = Field(default_factory=list)
-    last_role: Literal["lender", "founder", "trainer"] = "lender"
+
+def _role(value: Any) -> str:
+    if value not in ROLES:
+        raise ValueError(f"must be one of {', '.join(ROLES)}, not {value!r}")
+    return str(value)
+
+
+def _paths(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+        raise ValueError("must be a list of file paths")
+    return list(value)[:MAX_RECENT]
+
+
+CHECKS: dict[str, Callable[[Any], Any]] = {
+    "recent_files": _paths,
+    "last_role": _role,
+    "window_geometry": _text,
+    "window_state": _text,
+    "splitter_state": _text,
+}
+
+
+@dataclass
+class Settings:
+    recent_files: list[str] = field(default_factory=list)
+    last_role: str = "lender"
     window_geometry: str = ""
     """Base64 of QWidget.saveGeometry(): opaque bytes owned by Qt."""
     window_state: str = ""
     splitter_state: str = ""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        check = CHECKS.get(name)
+        if check is None:
+            raise AttributeError(f"Settings has no field {name!r}")
+        super().__setattr__(name, check(value))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Settings:
+        """Every known field that checks out; the rest keep their defaults."""
+        settings = cls()
+        for f in fields(cls):
+            if f.name in data:
+                try:
+                    setattr(settings, f.name, data[f.name])
+                except ValueError:
+                    pass
+        return settings
 
     def add_recent(self, path: str | Path) -> None:
         entry = str(Path(path).resolve())
@@ -49,15 +101,7 @@ def load_settings(path: Path | None = None) -> Settings:
         return Settings()
     if not isinstance(data, dict):
         return Settings()
-    try:
-        return Settings.model_validate(data)
-    except ValidationError as exc:
-        bad = {str(e["loc"][0]) for e in exc.errors() if e.get("loc")}
-        kept = {k: v for k, v in data.items() if k not in bad}
-        try:
-            return Settings.model_validate(kept)
-        except ValidationError:
-            return Settings()
+    return Settings.from_dict(data)
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
@@ -66,6 +110,6 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     path = path or settings_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, settings.model_dump_json(indent=2).encode("utf-8"))
+        atomic_write(path, json.dumps(asdict(settings), indent=2).encode("utf-8"))
     except OSError:
         pass  # settings are a convenience; failing to save them must not lose the user's work

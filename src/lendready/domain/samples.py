@@ -9,31 +9,72 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from lendready.domain.case_file import Case, CaseFileError, load_case
-from lendready.domain.knowledge import Knowledge, read_toml, validate_model
+from lendready.domain.knowledge import (
+    Knowledge,
+    ResourceError,
+    cached_validated,
+    fingerprint,
+    read_toml,
+    validate_model,
+)
 
 SAMPLES_DIR = "samples"
+# Bump when the shape of the cached sample metadata changes, so stale caches are ignored.
+CACHE_SCHEMA = 1
 CASE_SUFFIX = ".lendready"
+
+
+class Expected(NamedTuple):
+    band: str
+    findings: tuple[str, ...]
+    absent_findings: tuple[str, ...]
+    metrics: dict[str, float | str]
+    absent_metrics: tuple[str, ...]
+
+
+class SampleMeta(NamedTuple):
+    """A sample's story and verdict as checked by ``resource_schema.SampleMeta`` (see there for each field)."""
+
+    title: str
+    summary: str
+    story: str
+    teaches: tuple[str, ...]
+    questions: tuple[str, ...]
+    lender_verdict: str
+    lender_reasons: tuple[str, ...]
+    expected: Expected
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> SampleMeta:
+        exp = data["expected"]
+        return cls(
+            data["title"], data["summary"], data["story"], tuple(data["teaches"]), tuple(data["questions"]),
+            data["lender_verdict"], tuple(data["lender_reasons"]),
+            Expected(exp["band"], tuple(exp["findings"]), tuple(exp["absent_findings"]), dict(exp["metrics"]),
+                     tuple(exp["absent_metrics"])),
+        )
 
 
 @dataclass(frozen=True)
 class Sample:
     id: str
     path: Path
-    meta: Any  # resource_schema.SampleMeta
+    meta: SampleMeta
 
 
 def sample_paths(root: Path) -> list[Path]:
     return sorted((root / SAMPLES_DIR).glob(f"*{CASE_SUFFIX}"))
 
 
-def load_samples(root: Path, problems: list[str]) -> list[Sample]:
-    """Every sample whose metadata validates; problems are appended, not raised."""
-    from lendready.domain.resource_schema import SampleMeta
+def _validate_samples(root: Path) -> tuple[dict[str, Any], list[str]]:
+    """Schema-check every sample's metadata: {id: plain data}, and the problems found."""
+    from lendready.domain.resource_schema import SampleMeta as Schema
 
-    out: list[Sample] = []
+    problems: list[str] = []
+    out: dict[str, Any] = {}
     folder = root / SAMPLES_DIR
     cases = {p.stem for p in sample_paths(root)}
     metas = {p.stem for p in folder.glob("*.toml")}
@@ -45,10 +86,35 @@ def load_samples(root: Path, problems: list[str]) -> list[Sample]:
             problems.append(f"{SAMPLES_DIR}/{sid}{CASE_SUFFIX}: (file): no {sid}.toml with its story and verdict")
             continue
         raw = read_toml(folder / f"{sid}.toml", root, problems)
-        meta = validate_model(SampleMeta, raw, rel, problems)
+        meta = validate_model(Schema, raw, rel, problems)
         if meta is not None:
-            out.append(Sample(sid, folder / f"{sid}{CASE_SUFFIX}", meta))
-    return out
+            out[sid] = meta.model_dump(mode="json")
+    return out, problems
+
+
+def load_samples(root: Path, problems: list[str]) -> list[Sample]:
+    """Every sample whose metadata validates; problems are appended, not raised.
+
+    Unchanged metadata comes from the on-disk cache, like the rest of the
+    resources, so opening the app does not import pydantic to re-check it.
+    """
+    folder = root / SAMPLES_DIR
+    files = sorted(p for p in folder.glob("*") if p.suffix in (".toml", CASE_SUFFIX) and p.is_file())
+    checked: list[tuple[dict[str, Any], list[str]]] = []
+
+    def validate() -> tuple[dict[str, Any], list[str]]:
+        checked.append(_validate_samples(root))
+        return checked[-1]
+
+    try:
+        data = cached_validated(f"samples-v{CACHE_SCHEMA}", fingerprint(root, files), validate)
+    except ResourceError:
+        data, found = checked[-1]  # broken: report every problem, keep the samples that pass
+        problems.extend(found)
+    except OSError as exc:
+        problems.append(f"{SAMPLES_DIR}: (folder): cannot be read: {exc}")
+        return []
+    return [Sample(sid, folder / f"{sid}{CASE_SUFFIX}", SampleMeta.from_data(meta)) for sid, meta in data.items()]
 
 
 def load_sample_case(sample: Sample, knowledge: Knowledge) -> Case:

@@ -14,9 +14,10 @@ from PySide6.QtWidgets import QDialog, QLineEdit, QTabWidget, QTextBrowser, QVBo
 
 from lendready.domain.knowledge import Knowledge
 from lendready.domain.teaching import Teaching, load_teaching, myths
+from lendready.ui.teaching_actions import HELP_TOPICS
 
-TOPICS = ("primer", "legal_forms", "myths", "glossary")
-TOPIC_TITLES = {"primer": "Primer", "legal_forms": "Legal forms", "myths": "Myths and facts", "glossary": "Glossary"}
+TOPICS = tuple(topic for topic, _title in HELP_TOPICS)
+TOPIC_TITLES = dict(HELP_TOPICS)
 
 
 def esc(text: object) -> str:

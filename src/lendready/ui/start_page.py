@@ -50,7 +50,7 @@ class TitledItemDelegate(QStyledItemDelegate):
 
     def __init__(self, view: QAbstractItemView) -> None:
         super().__init__(view)
-        self.view = view
+        self.viewport = view.viewport()  # asked for every item's size: fetch the wrapper once
 
     def _parts(self, index: QModelIndex | QPersistentModelIndex) -> tuple[str, str]:
         title, _, rest = str(index.data(Qt.ItemDataRole.DisplayRole) or "").partition("\n")
@@ -58,7 +58,7 @@ class TitledItemDelegate(QStyledItemDelegate):
 
     def _width(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> int:
         check = 28 if index.data(Qt.ItemDataRole.CheckStateRole) is not None else 0
-        return max(self.view.viewport().width() - check, 120) - 2 * PAD
+        return max(self.viewport.width() - check, 120) - 2 * PAD
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
         title, rest = self._parts(index)
@@ -76,7 +76,7 @@ class TitledItemDelegate(QStyledItemDelegate):
         self.initStyleOption(opt, index)
         title, rest = self._parts(index)
         opt.text = ""
-        style = opt.widget.style() if opt.widget is not None else self.view.style()
+        style = opt.widget.style() if opt.widget is not None else self.viewport.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         role = opt.palette.ColorRole.HighlightedText if selected else opt.palette.ColorRole.Text

@@ -13,15 +13,18 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from lendready.domain.exercise import Exercise
 from lendready.domain.knowledge import ResourceError
 from lendready.domain.samples import Sample, sample_for
-from lendready.ui.exercise_view import ExerciseView, PresentationWindow
-from lendready.ui.help_browser import TOPIC_TITLES, TOPICS, HelpBrowser
-from lendready.ui.session_pack_dialog import SessionPackDialog
 
 if TYPE_CHECKING:
+    from lendready.domain.exercise import Exercise
+    from lendready.ui.exercise_view import ExerciseView, PresentationWindow
+    from lendready.ui.help_browser import HelpBrowser
     from lendready.ui.main_window import MainWindow
+
+# The exercise, presentation, help and session-pack windows load when first asked for, not at start-up.
+HELP_TOPICS = (("primer", "Primer"), ("legal_forms", "Legal forms"), ("myths", "Myths and facts"),
+               ("glossary", "Glossary"))
 
 
 class TeachingActions(QObject):
@@ -52,10 +55,9 @@ class TeachingActions(QObject):
         return [exercise, present, handout]
 
     def add_help_topics(self, menu: Any) -> None:
-        for i, topic in enumerate(TOPICS):
+        for i, (topic, title) in enumerate(HELP_TOPICS):
             shortcut = QKeySequence("Ctrl+F1") if i == 0 else None
-            self.window._action(menu, f"{TOPIC_TITLES[topic]}…", lambda _=False, t=topic: self.show_help(t),
-                                shortcut)
+            self.window._action(menu, f"{title}…", lambda _=False, t=topic: self.show_help(t), shortcut)
         menu.addSeparator()
 
     # -- exercise ------------------------------------------------------------------------
@@ -65,6 +67,9 @@ class TeachingActions(QObject):
         if w.session is None:
             return None
         if self.view is None:
+            from lendready.domain.exercise import Exercise
+            from lendready.ui.exercise_view import ExerciseView
+
             w.commit_pending()
             sample = self.sample()
             meta = sample.meta if sample is not None else None
@@ -88,6 +93,8 @@ class TeachingActions(QObject):
         if self.exercise is None:
             return None
         if self.presentation is None:
+            from lendready.ui.exercise_view import PresentationWindow
+
             self.presentation = PresentationWindow(self.exercise)
             self.presentation.closed.connect(self._presentation_closed)
             screen = self.window.screen()
@@ -133,6 +140,8 @@ class TeachingActions(QObject):
 
         w = self.window
         if chosen is None:
+            from lendready.ui.session_pack_dialog import SessionPackDialog
+
             dialog = SessionPackDialog(w.samples, w)
             current = self.sample()
             if current is not None:
@@ -156,6 +165,8 @@ class TeachingActions(QObject):
     # -- help --------------------------------------------------------------------------
     def show_help(self, topic: str) -> HelpBrowser:
         if self.help is None:
+            from lendready.ui.help_browser import HelpBrowser
+
             self.help = HelpBrowser(self.window.knowledge, self.window)
         self.help.show_topic(topic)
         return self.help
