@@ -5,7 +5,8 @@ another section, whenever it has unsaved changes; a clean save or close removes
 the file. A file still present at the next start means the app did not close
 cleanly, so the user is offered the work back. Recovery files hold confidential
 answers: the folder and files are readable by their owner only, and the
-content is re-read through the same case loader as any other file.
+content is re-read through the same case loader as any other file. The temporary
+file of a copy whose writer was killed mid-write is removed at the next start.
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ import os
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from lendready.domain.case_file import Case, CaseFileError, atomic_write, now_utc, parse_case, to_document
+from lendready.domain.case_file import (
+    Case,
+    CaseFileError,
+    atomic_write,
+    now_utc,
+    parse_case,
+    remove_stale_temps,
+    to_document,
+)
 from lendready.domain.knowledge import Knowledge
 from lendready.paths import data_dir, private_dir
 
@@ -76,11 +85,18 @@ class RecoveryStore:
         except OSError:
             pass
 
+    def sweep(self) -> None:
+        """Remove temporary files of recovery copies whose writer was killed mid-write (they hold answers)."""
+        marker = f"{SUFFIX}."
+        for tmp in self.directory.glob(f".*{SUFFIX}.*.tmp"):
+            remove_stale_temps(self.directory / tmp.name[1:tmp.name.index(marker) + len(SUFFIX)])
+
     def pending(self, knowledge: Knowledge) -> list[RecoveryEntry]:
         """Recovery files left by sessions that are no longer running, newest first."""
         entries: list[RecoveryEntry] = []
         if not self.directory.is_dir():
             return entries
+        self.sweep()
         for file in sorted(self.directory.glob(f"*{SUFFIX}")):
             try:
                 payload = json.loads(file.read_text(encoding="utf-8"))

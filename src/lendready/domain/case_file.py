@@ -9,13 +9,17 @@ asks, extra top-level fields) it keeps and writes back unchanged.
 
 Saving is atomic: the new content is written to a temporary file beside the
 target, flushed to disk, then renamed over it, so a crash or power cut leaves
-either the old file or the new one, never half of each.
+either the old file or the new one, never half of each. A process killed in the
+middle leaves its temporary file behind (hidden, owner-only, named after the
+process); the next save of the same file removes it before it writes.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -98,17 +102,77 @@ def new_case(prepared_by: str = "lender") -> Case:
 MIGRATIONS: dict[int, Any] = {}
 
 
+def _shown(key: str, limit: int = 60) -> str:
+    """A key as a message may show it: control characters and lone surrogates escaped, length capped.
+
+    A refusal is printed on a terminal and shown in a dialog, so a key from the
+    file must not carry escape sequences, nor text that cannot be encoded.
+    """
+    out = "".join(
+        c if c.isprintable() and not 0xD800 <= ord(c) <= 0xDFFF else f"\\u{ord(c):04x}" for c in key[:limit]
+    )
+    return out + "…" if len(key) > limit else out
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise CaseFileError(f"the file is damaged: the key '{key}' appears twice in one object")
+            raise CaseFileError(f"the file is damaged: the key '{_shown(key)}' appears twice in one object")
         out[key] = value
     return out
 
 
-def _reject_constant(name: str) -> Any:
-    raise CaseFileError(f"the file holds '{name}', which is not a number lendready accepts")
+_CONSTANTS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+# A \uD800-\uDFFF escape is valid JSON, but alone it is not a character: such text could never be saved.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _where(path: tuple[Any, ...]) -> str:
+    return " → ".join(_shown(p) if isinstance(p, str) else f"item {p + 1}" for p in path) or "the top level"
+
+
+def _find(data: Any, bad_number: bool, bad_text: bool) -> tuple[tuple[Any, ...], str] | None:
+    """The first place holding a non-finite number or text with a lone surrogate, with what it is."""
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            for key, value in reversed(node.items()):
+                if bad_text and _SURROGATE.search(key):
+                    return path + (key,), "text"
+                stack.append((value, path + (key,)))
+        elif isinstance(node, list):
+            stack.extend((v, path + (i,)) for i, v in reversed(list(enumerate(node))))
+        elif bad_text and isinstance(node, str) and _SURROGATE.search(node):
+            return path, "text"
+        elif bad_number and isinstance(node, float) and not math.isfinite(node):
+            return path, "number"
+    return None
+
+
+def _refuse_unstorable(data: Any, questionnaire: Questionnaire, bad_number: bool, bad_text: bool) -> None:
+    """Refuse NaN, Infinity (or a number too large for a double) and lone surrogates anywhere.
+
+    Answers to known questions are checked by type first, with their own message;
+    this catches the rest (unknown answers and fields, extra keys in a forecast
+    row), which lendready would otherwise keep and then be unable to write back.
+    """
+    found = _find(data, bad_number, bad_text)
+    if found is None:
+        return
+    path, kind = found
+    qid = path[1] if len(path) > 1 and path[0] in ("answers", "notes") else None
+    question = qid if isinstance(qid, str) and qid in questionnaire.questions else None
+    if kind == "number":
+        raise CaseFileError(
+            f"the file holds NaN, Infinity or a number too large to store, at {_where(path)}", question=question
+        )
+    raise CaseFileError(
+        f"the file holds text that is not valid Unicode (a lone surrogate escape), at {_where(path)}",
+        question=question,
+    )
 
 
 def _depth_ok(value: Any, limit: int = MAX_DEPTH) -> bool:
@@ -132,8 +196,20 @@ def parse_case(raw: bytes, questionnaire: Questionnaire) -> Case:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CaseFileError(f"the file is not UTF-8 text (bad byte at position {exc.start})") from None
+    non_finite: list[bool] = []
+
+    def constant(name: str) -> float:
+        non_finite.append(True)
+        return _CONSTANTS[name]
+
+    def number(token: str) -> float:
+        value = float(token)
+        if math.isinf(value):  # 1e400: beyond what a double holds
+            non_finite.append(True)
+        return value
+
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=constant, parse_float=number)
     except CaseFileError:
         raise
     except RecursionError:
@@ -144,6 +220,9 @@ def parse_case(raw: bytes, questionnaire: Questionnaire) -> Case:
         raise CaseFileError("the file is JSON but not a case: it must be a JSON object")
     if not _depth_ok(data):
         raise CaseFileError("the file is nested too deeply to be a case file")
+    lone_surrogates = _SURROGATE_ESCAPE.search(text) is not None
+    if lone_surrogates:
+        _refuse_unstorable(data, questionnaire, False, True)
     if data.get("format") != FORMAT:
         raise CaseFileError(f"this is not a lendready case file ('format' must be \"{FORMAT}\")")
     version = data.get("format_version")
@@ -176,7 +255,7 @@ def parse_case(raw: bytes, questionnaire: Questionnaire) -> Case:
     for qid, value in answers.items():
         question = questionnaire.questions.get(qid)
         if question is None:
-            warnings.append(f"{qid}: not a question this version asks; kept unchanged")
+            warnings.append(f"{_shown(qid)}: not a question this version asks; kept unchanged")
             continue
         problem = type_problem(question, value)
         if problem:
@@ -187,7 +266,10 @@ def parse_case(raw: bytes, questionnaire: Questionnaire) -> Case:
         raise CaseFileError("'notes' must be an object mapping question ids to text")
     for qid, note in notes.items():
         if not isinstance(note, str):
-            raise CaseFileError(f"the note on {qid} must be text", question=qid)
+            known = qid in questionnaire.questions
+            raise CaseFileError(f"the note on {_shown(qid)} must be text", question=qid if known else None)
+    if non_finite:
+        _refuse_unstorable(data, questionnaire, True, False)
 
     created = data.get("created") or now_utc()
     return Case(
@@ -250,13 +332,70 @@ def dumps(case: Case, questionnaire: Questionnaire) -> str:
     return json.dumps(to_document(case, questionnaire), ensure_ascii=False, indent=2) + "\n"
 
 
+STALE_TEMP_SECONDS = 3600
+"""A temporary file this old is left over whoever wrote it: no save takes an hour."""
+
+
+def _writer_gone(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    if os.name != "posix":
+        return False  # no cheap check; only the age rule applies
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def remove_stale_temps(target: Path) -> int:
+    """Remove temporary files of ``target`` left by writers that were killed mid-save; how many went.
+
+    A temporary file is named ``.<name>.<pid>.<random>.tmp``: it is removed when that process
+    is no longer running, or (whatever wrote it) when it is older than an hour. A save under
+    way in another running process is left alone.
+    """
+    import time
+
+    directory = target.parent if str(target.parent) else Path(".")
+    prefix, removed = f".{target.name}.", 0
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return 0
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        parts = name[len(prefix):-len(".tmp")].split(".")
+        if len(parts) > 2:
+            continue  # another file's temporary (".<name>.x.<pid>.<random>.tmp")
+        try:
+            gone = len(parts) == 2 and parts[0].isdigit() and _writer_gone(int(parts[0]))
+            if not gone:
+                gone = time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_SECONDS
+            if gone and entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 def atomic_write(path: str | os.PathLike[str], content: bytes) -> None:
-    """Write-temp, fsync, rename, fsync-folder: the file is always old or new, never torn."""
+    """Write-temp, fsync, rename, fsync-folder: the file is always old or new, never torn.
+
+    The temporary file (owner-only, hidden) carries this process's id, so that a later save
+    can tell one left by a killed process from one still being written, and remove it.
+    """
     import tempfile  # imported here: only saving needs it, and the CLI's start-up is measured
 
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+    remove_stale_temps(target)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(content)
@@ -273,13 +412,14 @@ def atomic_write(path: str | os.PathLike[str], content: bytes) -> None:
         try:
             dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
         except OSError:
-            return
-        try:
-            os.fsync(dir_fd)
-        except OSError:
-            pass
-        finally:
-            os.close(dir_fd)
+            dir_fd = -1
+        if dir_fd >= 0:
+            try:
+                os.fsync(dir_fd)
+            except OSError:
+                pass
+            finally:
+                os.close(dir_fd)
 
 
 def save_case(

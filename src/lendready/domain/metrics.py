@@ -9,6 +9,7 @@ negative is *not applicable* and carries the reason instead of an infinity.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -59,7 +60,22 @@ _CENT = Decimal("0.01")
 
 def round2(x: float) -> float:
     """Half-up to two places through the decimal repr, as the definitions require."""
+    if not -_WHOLE < x < _WHOLE:
+        # Beyond 2**53 a double has no fractions left to round (and Decimal's 28
+        # digits could not quantize it); infinities are kept out by _ratio().
+        return x
     return float(Decimal(repr(x)).quantize(_CENT, ROUND_HALF_UP))
+
+
+_WHOLE = 2.0**53
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    """numerator / denominator, or None when that is not a finite number (a divisor that underflowed to 0)."""
+    if denominator == 0:
+        return None
+    value = numerator / denominator
+    return value if math.isfinite(value) else None
 
 
 class Metrics:
@@ -78,9 +94,10 @@ class Metrics:
 def monthly_repayment(amount: float, term_months: int, rate_percent: float) -> float:
     """Level repayment M = P·r / (1 − (1 + r)^−n), or P / n at a zero rate."""
     r = rate_percent / 1200.0
-    if r == 0:
+    if r < 1e-200:  # zero, or so small that it cannot change a repayment by a penny
         return amount / term_months
-    return amount * r / (1.0 - (1.0 + r) ** -term_months)
+    # 1 − (1 + r)^−n through log1p/expm1: (1.0 + r) == 1.0 for r below 1e-16 would divide by zero.
+    return amount * r / -math.expm1(-term_months * math.log1p(r))
 
 
 def sorted_forecast(rows: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -150,8 +167,10 @@ def compute(values: Mapping[str, Any], params: Mapping[str, float]) -> Metrics:
         reason["dscr"] = "needs surplus, depreciation, existing debt service and the loan"
     elif existing_service + annual <= 0:
         reason["dscr"] = "not applicable: there are no repayments to cover"
+    elif (dscr := _ratio(ebitda, existing_service + annual)) is None:
+        reason["dscr"] = "not applicable: the figures are too far apart to give a ratio"
     else:
-        v["dscr"] = round2(ebitda / (existing_service + annual))
+        v["dscr"] = round2(dscr)
 
     existing_debt = get("fin.existing_debt")
     if ebitda is None or existing_debt is None or amount is None:
@@ -160,8 +179,10 @@ def compute(values: Mapping[str, Any], params: Mapping[str, float]) -> Metrics:
         interest = (existing_debt + amount) * rate / 100.0
         if interest <= 0:
             reason["interest_cover"] = "not applicable: no interest is payable"
+        elif (cover := _ratio(ebitda, interest)) is None:
+            reason["interest_cover"] = "not applicable: the figures are too far apart to give a ratio"
         else:
-            v["interest_cover"] = round2(ebitda / interest)
+            v["interest_cover"] = round2(cover)
 
     turnover, reserves = get("fin.turnover"), get("fin.unrestricted_reserves")
     if turnover is None or surplus is None or reserves is None:
@@ -171,16 +192,20 @@ def compute(values: Mapping[str, Any], params: Mapping[str, float]) -> Metrics:
         v["yearly_costs"] = round2(costs)
         if costs <= 0:
             reason["reserves_months"] = "not applicable: yearly costs are zero or less"
+        elif (months := _ratio(reserves, costs / 12.0)) is None:
+            reason["reserves_months"] = "not applicable: the figures are too far apart to give a ratio"
         else:
-            v["reserves_months"] = round2(reserves / (costs / 12.0))
+            v["reserves_months"] = round2(months)
 
     property_value = get("sec.property_value")
     if amount is None or property_value is None:
         reason["ltv"] = "needs the loan amount and property value"
     elif property_value <= 0:
         reason["ltv"] = "not applicable: no property is offered"
+    elif (share := _ratio(amount, property_value)) is None or not math.isfinite(share * 100.0):
+        reason["ltv"] = "not applicable: the figures are too far apart to give a ratio"
     else:
-        v["ltv"] = round2(amount / property_value * 100.0)
+        v["ltv"] = round2(share * 100.0)
 
     forecast, cash = get("fin.forecast"), get("fin.cash")
     if forecast is None or cash is None or repayment is None:

@@ -195,7 +195,7 @@ MAX_MAGNITUDE = 1e15
 
 def _magnitude_problem(value: float, allowed: str) -> str | None:
     if isinstance(value, float) and not math.isfinite(value):
-        return f"expected {allowed}, got a non-finite number"
+        return f"expected {allowed}, got a non-finite number (NaN or Infinity)"
     if abs(value) > MAX_MAGNITUDE:
         return f"expected {allowed}, got a number too large to be a real figure"
     return None
