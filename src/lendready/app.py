@@ -70,7 +70,6 @@ def _load_model() -> None:
     """
     import lendready.domain.samples  # noqa: F401
     import lendready.recovery  # noqa: F401
-    import lendready.session  # noqa: F401
     import lendready.settings  # noqa: F401
 
 

@@ -14,19 +14,13 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from lendready.domain.case_file import (
-    Case,
-    CaseFileError,
-    atomic_write,
-    now_utc,
-    parse_case,
-    remove_stale_temps,
-    to_document,
-)
-from lendready.domain.knowledge import Knowledge
 from lendready.paths import data_dir, private_dir
+
+if TYPE_CHECKING:  # the store is made at start-up; the case reader loads when a copy is written or read
+    from lendready.domain.case_file import Case
+    from lendready.domain.knowledge import Knowledge
 
 SUFFIX = ".recovery.json"
 
@@ -66,6 +60,8 @@ class RecoveryStore:
         return self.directory / f"{safe}{SUFFIX}"
 
     def write(self, case: Case, knowledge: Knowledge, original_path: Path | None) -> Path:
+        from lendready.domain.case_file import atomic_write, now_utc, to_document
+
         private_dir(self.directory)
         payload: dict[str, Any] = {
             "pid": os.getpid(),
@@ -89,10 +85,14 @@ class RecoveryStore:
         """Remove temporary files of recovery copies whose writer was killed mid-write (they hold answers)."""
         marker = f"{SUFFIX}."
         for tmp in self.directory.glob(f".*{SUFFIX}.*.tmp"):
+            from lendready.domain.case_file import remove_stale_temps
+
             remove_stale_temps(self.directory / tmp.name[1:tmp.name.index(marker) + len(SUFFIX)])
 
     def pending(self, knowledge: Knowledge) -> list[RecoveryEntry]:
         """Recovery files left by sessions that are no longer running, newest first."""
+        from lendready.domain.case_file import CaseFileError, parse_case
+
         entries: list[RecoveryEntry] = []
         if not self.directory.is_dir():
             return entries

@@ -31,11 +31,13 @@ from lendready.app import run
 sys.exit(run())
 """
 
-# Loaded later, when asked for: validation models, OpenSSL, the PDF library, the case panes and teaching windows.
+# Loaded later, when asked for: validation models, OpenSSL, the PDF library, the rules and the case reader,
+# the case panes and the teaching windows.
 NOT_AT_START = (
     "pydantic", "pydantic_core", "_hashlib", "reportlab", "lendready.report.briefing",
     "lendready.ui.workspace", "lendready.ui.section_view", "lendready.ui.stress_panel",
-    "lendready.ui.exercise_view", "lendready.ui.help_browser", "lendready.domain.resource_schema",
+    "lendready.ui.exercise_view", "lendready.ui.help_browser", "lendready.domain.resource_schema", "decimal",
+    "ctypes", "lendready.domain.knowledge", "lendready.domain.case_file", "lendready.session",
 )
 
 

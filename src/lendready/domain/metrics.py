@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from lendready.domain.questionnaire import parse_month
@@ -55,16 +54,27 @@ METRIC_INPUTS: dict[str, tuple[str, ...]] = {
     "lowest_cash_income_stress": _CASH,
 }
 
-_CENT = Decimal("0.01")
-
-
 def round2(x: float) -> float:
     """Half-up to two places through the decimal repr, as the definitions require."""
     if not -_WHOLE < x < _WHOLE:
         # Beyond 2**53 a double has no fractions left to round (and Decimal's 28
         # digits could not quantize it); infinities are kept out by _ratio().
         return x
-    return float(Decimal(repr(x)).quantize(_CENT, ROUND_HALF_UP))
+    return _half_up(x)
+
+
+def _half_up(x: float) -> float:
+    """The rounding itself; decimal is imported on the first call, not when the app starts (1 MB)."""
+    global _half_up
+    from decimal import ROUND_HALF_UP, Decimal
+
+    cent = Decimal("0.01")
+
+    def half_up(value: float) -> float:
+        return float(Decimal(repr(value)).quantize(cent, ROUND_HALF_UP))
+
+    _half_up = half_up
+    return half_up(x)
 
 
 _WHOLE = 2.0**53

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from lendready.domain.case_file import Case, CaseFileError, load_case
-from lendready.domain.knowledge import (
-    Knowledge,
+from lendready.domain.resource_cache import (
     ResourceError,
     cached_validated,
     fingerprint,
     read_toml,
     validate_model,
 )
+
+if TYPE_CHECKING:  # the start page lists the samples without loading the rules or the case reader
+    from lendready.domain.case_file import Case
+    from lendready.domain.knowledge import Knowledge
 
 SAMPLES_DIR = "samples"
 # Bump when the shape of the cached sample metadata changes, so stale caches are ignored.
@@ -118,12 +120,15 @@ def load_samples(root: Path, problems: list[str]) -> list[Sample]:
 
 
 def load_sample_case(sample: Sample, knowledge: Knowledge) -> Case:
+    from lendready.domain.case_file import load_case
+
     return load_case(sample.path, knowledge.questionnaire)
 
 
 def check_sample(sample: Sample, knowledge: Knowledge) -> list[str]:
     """Compare a sample's assessment with the verdict its metadata promises."""
     from lendready.domain.assessment import assess
+    from lendready.domain.case_file import CaseFileError
 
     where = f"{SAMPLES_DIR}/{sample.id}"
     try:
@@ -164,6 +169,8 @@ def sample_for(case: Case, knowledge: Knowledge, samples: list[Sample] | None = 
     defaults to every sample under ``knowledge.root`` whose metadata validates; a
     sample whose case file is refused is skipped.
     """
+    from lendready.domain.case_file import CaseFileError
+
     q = knowledge.questionnaire
     mine = q.validate(case.answers)
     key = (mine.values, [(i.question, i.value) for i in mine.invalid])

@@ -22,17 +22,17 @@ from PySide6.QtWidgets import (
     QStackedWidget,
 )
 
-from lendready.domain.case_file import CaseFileError
-from lendready.domain.knowledge import Knowledge, ResourceError, load
+from lendready.domain.resource_cache import ResourceError
 from lendready.domain.samples import Sample, load_samples
 from lendready.recovery import RecoveryEntry, RecoveryStore
 from lendready.resources import resources_dir
-from lendready.session import CaseSession
 from lendready.settings import Settings, load_settings, save_settings
 from lendready.ui.start_page import StartPage
 from lendready.ui.teaching_actions import TeachingActions
 
 if TYPE_CHECKING:
+    from lendready.domain.knowledge import Knowledge
+    from lendready.session import CaseSession
     from lendready.ui.section_view import SectionView
     from lendready.ui.workspace import Workspace
 
@@ -40,7 +40,7 @@ AUTOSAVE_MS = 30_000
 FILE_FILTER = "lendready cases (*.lendready)"
 
 
-def sample_library(knowledge: Knowledge) -> list[Sample]:
+def sample_library() -> list[Sample]:
     """The sample cases with their stories, for the start page, the menu and exercises."""
     return load_samples(resources_dir(), [])
 
@@ -54,14 +54,14 @@ class MainWindow(QMainWindow):
         autosave_ms: int = AUTOSAVE_MS,
     ) -> None:
         super().__init__()
-        self.knowledge = knowledge or load()
+        self._knowledge = knowledge
         self.settings = settings if settings is not None else load_settings()
         self.recovery = recovery or RecoveryStore()
         self.session: CaseSession | None = None
         self.workspace: Workspace | None = None
         self._saved_recovery_revision = -1
 
-        self.samples = sample_library(self.knowledge)
+        self.samples = sample_library()
         self.teach = TeachingActions(self)
         self.start_page = StartPage([(str(s.path), s.meta.title, s.meta.summary) for s in self.samples])
         self.start_page.newCase.connect(self.new_case)
@@ -82,6 +82,15 @@ class MainWindow(QMainWindow):
         if self.settings.window_geometry:
             self.restoreGeometry(QByteArray(base64.b64decode(self.settings.window_geometry)))
         self._show_start()
+
+    @property
+    def knowledge(self) -> Knowledge:
+        """The questionnaire and rules, loaded when first needed: the start page shows without them."""
+        if self._knowledge is None:
+            from lendready.domain.knowledge import load
+
+            self._knowledge = load()
+        return self._knowledge
 
     # -- menus and shortcuts ----------------------------------------------------
     def _action(self, menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
@@ -196,6 +205,8 @@ class MainWindow(QMainWindow):
             self._install(self.session, self.workspace.current_section(), wording)
 
     def new_case(self, role: str) -> None:
+        from lendready.session import CaseSession
+
         self._install(CaseSession.new(self.knowledge, role))
 
     def choose_file(self) -> None:
@@ -206,6 +217,9 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: str) -> bool:
         """Open through the engine's loader; a refused file shows why and changes nothing."""
+        from lendready.domain.case_file import CaseFileError
+        from lendready.session import CaseSession
+
         try:
             session = CaseSession.open(self.knowledge, path)
         except CaseFileError as exc:
@@ -386,6 +400,9 @@ class MainWindow(QMainWindow):
 
     def offer_recovery(self) -> bool:
         """After a crash: offer each unsaved case found in the recovery folder. True if one was restored."""
+        if not self.recovery.pending_files():
+            self.recovery.sweep()  # leftovers of a killed save, still
+            return False  # nothing to offer: no need to load the rules to read it
         for entry in self.recovery.pending(self.knowledge):
             answer = self.ask_restore(entry)
             if answer == "restore":
@@ -414,6 +431,8 @@ class MainWindow(QMainWindow):
         return "restore" if clicked is restore else "discard" if clicked is discard else "later"
 
     def restore(self, entry: RecoveryEntry) -> None:
+        from lendready.session import CaseSession
+
         session = CaseSession(self.knowledge, entry.case, entry.original_path)
         session.mark_dirty()
         self.recovery.remove(entry)

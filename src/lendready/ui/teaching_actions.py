@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from lendready.domain.knowledge import ResourceError
+from lendready.domain.resource_cache import ResourceError
 from lendready.domain.samples import Sample, sample_for
 
 if TYPE_CHECKING:
