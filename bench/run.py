@@ -15,16 +15,20 @@ import assess  # noqa: E402
 import briefing  # noqa: E402
 import bundle  # noqa: E402
 import explainer  # noqa: E402
+import fuzz  # noqa: E402
+import gui_start  # noqa: E402
 import stress  # noqa: E402
 
 
 def main() -> None:
     table = [("figure", "value", "goal", "ratio")]
+    table += gui_start.rows()
     table += assess.rows(seconds=3.0, runs=21)
     table += explainer.rows()
     table += stress.rows()
     table += briefing.rows()
     table += bundle.rows()
+    table += fuzz.rows()
     widths = [max(len(r[i]) for r in table) for i in range(4)]
     for i, row in enumerate(table):
         print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths)))

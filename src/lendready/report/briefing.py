@@ -82,6 +82,7 @@ from lendready.report.styles import (
     clean,
     esc,
     forget_widths,
+    shortened,
     styles,
     text_on,
 )
@@ -244,7 +245,8 @@ class _Brief(NamedTuple):
 
     @property
     def org(self) -> str:
-        return self.a.organisation or "Organisation not named"
+        """The organisation's name; one too long to be valid (the file may hold megabytes) shortened."""
+        return shortened(self.a.organisation or "Organisation not named")
 
     def label(self, qid: str) -> str:
         q = self.k.questionnaire.questions.get(qid)
@@ -423,8 +425,35 @@ class _Grid(Table):
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         repeat = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
         if self._nrows - repeat < 2 * self.KEEP:
-            return []  # too short to split well: it moves whole to the next page
+            _, height = self.wrap(availWidth, availHeight)
+            if height <= FRAME_H:
+                return []  # too short to split well: it moves whole to the next page
+            # Taller than a page (a few capped cells): it must split, or it could not be placed.
         return super().split(availWidth, availHeight)
+
+
+# No table cell is taller than this, so every row fits on a page with room to spare.
+CELL_MAX = FRAME_H * 0.5
+CELL_CUT = "… shown shortened here; the case file holds it in full"
+
+
+def capped(cell: Any, width: float, st: Styles) -> Any:
+    """A table cell no taller than :data:`CELL_MAX` at ``width``: a taller paragraph keeps the lines
+    that fit, then says it was shortened (reportlab cannot place a row taller than its frame)."""
+    if not isinstance(cell, Paragraph):
+        return cell
+    _, height = cell.wrap(width, CELL_MAX)
+    if height <= CELL_MAX:
+        return cell
+    note = T(CELL_CUT, st.muted)
+    _, note_h = note.wrap(width, CELL_MAX)
+    parts = cell.split(width, CELL_MAX - note_h)
+    return [parts[0], note] if parts else [note]
+
+
+def cap_rows(rows: list[list[Any]], widths: Sequence[float], padding: float, st: Styles) -> list[list[Any]]:
+    """:func:`capped` for every cell (``padding``: a cell's left plus right padding)."""
+    return [[capped(cell, widths[c] - padding, st) for c, cell in enumerate(row)] for row in rows]
 
 
 def grid(rows: list[list[Any]], widths: Sequence[float], *, header: bool = True, zebra: bool = True,
@@ -432,6 +461,7 @@ def grid(rows: list[list[Any]], widths: Sequence[float], *, header: bool = True,
     first = 1 if header else 0
     # Never leave a lone row at the foot of a page or at the head of the next one.
     keep = (first + _Grid.KEEP, -_Grid.KEEP) if len(rows) - first >= 2 * _Grid.KEEP else None
+    rows = cap_rows(rows, widths, 8, styles())
     table = _Grid(rows, colWidths=list(widths), repeatRows=first, hAlign="LEFT", rowSplitRange=keep)
     style: list[tuple] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -980,7 +1010,8 @@ def finding_block(b: _Brief, f: Finding, *, belief_label: str = "The belief:") -
         rows = [[T(b.label(e.question), st.cell_small), plain_or_para(b.answer(e.question, e.value), st.cell,
                                                                       width * 0.38)]
                 for e in f.evidence]
-        ev = Table(rows, colWidths=[width * 0.62, width * 0.38], hAlign="RIGHT")
+        ev = Table(cap_rows(rows, [width * 0.62, width * 0.38], 3 + 6, st), colWidths=[width * 0.62, width * 0.38],
+                   hAlign="RIGHT")
         ev.setStyle(TableStyle(PLAIN_CELLS + [
             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 3),
             ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
@@ -1226,8 +1257,10 @@ def provenance(b: _Brief) -> list[Flowable]:
         out.append(P("None: every question asked has a valid answer.", st.body))
     if a.invalid:
         out += h2(b, "Answers set aside as invalid")
-        rows = [[T(b.label(i.question), st.cell), T(i.value, st.cell), T(i.message, st.cell_small)]
-                for i in a.invalid]
+        # Each value as it is in the file, shortened: it may be far too long (that can be why it is
+        # set aside), and the case file holds it in full.
+        rows = [[T(b.label(i.question), st.cell), T(shortened(i.value), st.cell),
+                 T(shortened(i.message), st.cell_small)] for i in a.invalid]
         out.append(grid(rows, [70 * mm, 35 * mm, FRAME_W - 105 * mm], header=False))
     if b.case.warnings:
         out += h2(b, "Kept but not used")

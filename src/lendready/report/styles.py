@@ -167,9 +167,41 @@ def register_fonts(root: Path | None = None) -> None:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
+# A soft hyphen offers reportlab a place to break a word; for each line it tries every one left
+# in the word, measuring the word up to each (reportlab's ``_SHYStr.__shysplit__``), so a long
+# word full of them costs the cube of its length: minutes for a few thousand characters in a
+# narrow cell. Words of ordinary length keep theirs; a longer word loses them and is broken
+# anywhere instead (``splitLongWords``), which costs one pass over it.
+SHY = "\xad"
+SHY_WORD = 64
+# Only the spaces every reportlab version breaks words at (it splits at more, never at fewer), so
+# a word here is never shorter than the word reportlab measures.
+_SPACES = re.compile(r"([ \t\n\r]+)")
+
+
+def _drop_shy(text: str) -> str:
+    return "".join(w.replace(SHY, "") if len(w) > SHY_WORD and SHY in w else w for w in _SPACES.split(text))
+
+
 def clean(text: object) -> str:
-    """User text made safe for a canvas string (no markup is read there): control characters removed."""
-    return _CONTROL.sub("", str(text))
+    """User text made safe for a canvas string or a paragraph: control characters removed, and soft
+    hyphens in over-long words (which reportlab's line breaking cannot afford) dropped."""
+    text = _CONTROL.sub("", str(text))
+    if SHY in text:
+        text = _drop_shy(text)
+    return text
+
+
+def shortened(text: object, limit: int = 300) -> str:
+    """``text`` as a table cell shows it: up to ``limit`` characters, then how long it really is.
+
+    For values set aside as invalid (the case file holds them in full): a cell never grows
+    taller than a page, whatever the file holds.
+    """
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit].rstrip()}… ({len(text):,} characters, shown shortened)"
 
 
 def esc(text: object) -> str:
