@@ -22,7 +22,6 @@ from __future__ import annotations
 import faulthandler
 import logging
 import os
-import platform
 import sys
 import threading
 import traceback
@@ -283,6 +282,15 @@ def _log_file() -> Path | None:
     return None
 
 
+def _system() -> str:
+    """'Linux 6.1.0', 'Darwin 23.4.0' or 'Windows 10.0.19045': enough to match a log to a machine."""
+    if hasattr(os, "uname"):
+        info = os.uname()
+        return f"{info.sysname} {info.release}"
+    version = sys.getwindowsversion()  # type: ignore[attr-defined]
+    return f"Windows {version.major}.{version.minor}.{version.build}"
+
+
 def install() -> Path | None:
     """Streams, log, faulthandler and the hooks; returns the log file (None if it cannot be written)."""
     ensure_streams()
@@ -291,9 +299,9 @@ def install() -> Path | None:
     threading.excepthook = _thread_hook
     log.info(
         "lendready %s starting: Python %s, %s, frozen=%s",
-        # system and release only: platform.platform() reads the interpreter binary for its libc version,
-        # ~10 ms on every start.
-        __version__, platform.python_version(), f"{platform.system()} {platform.release()}",
+        # From os.uname: the platform module costs ~2 ms to import, and platform.platform() reads the
+        # interpreter binary for its libc version.
+        __version__, sys.version.split()[0], _system(),
         bool(getattr(sys, "frozen", False)),
     )
     return path

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QMainWindow,
@@ -31,6 +31,8 @@ from lendready.ui.start_page import StartPage
 from lendready.ui.teaching_actions import TeachingActions
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent  # creating its Python type costs ~2 ms of start-up
+
     from lendready.domain.knowledge import Knowledge
     from lendready.session import CaseSession
     from lendready.ui.section_view import SectionView
