@@ -39,7 +39,7 @@ from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -55,7 +55,11 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import Indenter
 from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.paragraph import split as _rl_split
+from reportlab.platypus.paragraph import strip as _rl_strip
+from reportlab.rl_config import _FUZZ, listWrapOnFakeWidth
 
 from lendready import __version__
 from lendready.domain import formatting
@@ -86,6 +90,8 @@ from lendready.report.styles import (
     styles,
     text_on,
 )
+
+SHY_CHAR = "\xad"
 
 AUDIENCE_DESCRIPTIONS = {
     "lender": "for a credit committee: the verdict first, then the evidence and the conditions",
@@ -312,9 +318,153 @@ class Para(Paragraph):
         self._wrapped = (availWidth, size)
         return size
 
+    def breakLines(self, width: Any) -> Any:
+        """reportlab's line breaking, with a fast path for the common case: one plain fragment, no
+        bullet, no soft hyphen, no hyphenation, and no word wider than a line.
+
+        The same greedy fill in the same floating-point order, so the lines are exactly
+        reportlab's; anything else (or a word that must be split) goes to reportlab itself.
+        """
+        lines = _fast_lines(self, width)
+        if lines is None:
+            return super().breakLines(width)
+        return lines
+
+
+def _fast_lines(para: Paragraph, width: Any) -> Any:
+    """:meth:`Para.breakLines` for one plain fragment, or None when reportlab must do it."""
+    frags = para.frags
+    style = para.style
+    if len(frags) != 1 or para.bulletText or style.wordWrap or style.endDots or style.shaping:
+        return None
+    if style.hyphenationLang or style.uriWasteReduce or style.embeddedHyphenation:
+        return None
+    f = frags[0]
+    text = getattr(f, "__dict__", {}).get("text")
+    if type(text) is not str or "cbDefn" in f.__dict__ or "backColor" in f.__dict__ or SHY_CHAR in text:
+        return None
+    font = getFont(f.fontName)
+    measured = font.__dict__.get("widths")
+    if not isinstance(measured, dict):
+        return None
+    words = _rl_split(_rl_strip(text))
+    fontSize, fontName = f.fontSize, f.fontName
+    ascent, descent = getAscentDescent(fontName, fontSize)
+    if not words:
+        return None
+    maxWidths = [width] if not isinstance(width, (tuple, list)) else width
+    maxlineno = len(maxWidths) - 1
+    measure = font.stringWidth
+    get = measured.get
+    spaceWidth = measure(" ", fontSize)
+    dSpaceShrink = style.spaceShrinkage * spaceWidth
+    splitLongWords = style.splitLongWords
+    lines = []
+    cLine: list[str] = []
+    lineno = 0
+    width_max = 0
+    maxWidth = maxWidths[0]
+    currentWidth = -spaceWidth
+    for word in words:
+        unit = get(word)
+        wordWidth = unit * fontSize if unit is not None else measure(word, fontSize)
+        newWidth = currentWidth + spaceWidth + wordWidth
+        limWidth = maxWidth + dSpaceShrink * len(cLine)
+        if newWidth > limWidth:
+            if splitLongWords and wordWidth > maxWidths[min(lineno, maxlineno)]:
+                return None  # a long word to split: reportlab's own way
+            if cLine:
+                width_max = max(width_max, currentWidth)
+                lines.append((maxWidth - currentWidth, cLine))
+                cLine = [word]
+                currentWidth = wordWidth
+                lineno += 1
+                maxWidth = maxWidths[min(maxlineno, lineno)]
+                continue
+        cLine.append(word)
+        currentWidth = newWidth
+    if cLine:
+        width_max = max(width_max, currentWidth)
+        lines.append((maxWidth - currentWidth, cLine))
+    para._width_max = width_max
+    para.height = 0
+    para._splitLongWordCount = para._hyphenations = 0
+    return f.clone(kind=0, lines=lines, ascent=ascent, descent=descent, fontSize=fontSize)
+
+
+class Keep(KeepTogether):
+    """reportlab's KeepTogether without its per-wrap deep copy of the frame.
+
+    reportlab copies the whole frame each time it measures the group, in case one of the
+    flowables adds content to the frame while it is measured; none of this module's does
+    (paragraphs, tables, spacers, headings), so the group is measured in place, in the same way.
+    """
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+        dims: list[tuple[float, float]] = []
+        W, H = _list_wrap(self._content, aW, self.canv, dims)
+        self._H = H
+        self._H0 = dims and dims[0][1] or 0
+        self._wrapInfo = aW, aH
+        return W, 0xffffff  # force a split, as reportlab's does
+
+
+def _list_wrap(content: Sequence[Flowable], availWidth: float, canv: Any,
+               dims: list[tuple[float, float]]) -> tuple[float, float]:
+    """reportlab's ``_listWrapOn`` (space merged, fake width) for flowables that add no frame content."""
+    W = H = pS = 0.0
+    atTop = True
+    for f in content:
+        if hasattr(f, "frameAction"):
+            if isinstance(f, Indenter):
+                availWidth -= f.left + f.right
+            continue
+        w, h = f.wrapOn(canv, availWidth, 0xfffffff)
+        dims.append((w, h))
+        if h <= _FUZZ:
+            continue
+        W = max(W, min(w, availWidth) if listWrapOnFakeWidth else w)
+        H += h
+        if not atTop:
+            h = f.getSpaceBefore()
+            if getattr(f, "_SPACETRANSFER", False):
+                h = pS
+            H += max(h - pS, 0)
+        else:
+            atTop = False
+        s = f.getSpaceAfter()
+        if getattr(f, "_SPACETRANSFER", False):
+            s = pS
+        pS = s
+        H += pS
+    return W, H - pS
+
+
+# The markup this module writes most: escaped text, optionally bold and/or in one colour. Such a
+# paragraph is one fragment, made here from the fragments the parser made once for the style.
+_SIMPLE_MARKUP = re.compile(
+    r'(?:<font color="(?P<colour>#[0-9a-fA-F]{6})">)?(?P<ob><b>)?(?P<text>[^<>]*)(?P<cb></b>)?(?P<cf></font>)?'
+)
+
 
 def P(text: str, style: Any) -> Paragraph:
-    """A paragraph of markup built by this module (callers escape any outside text)."""
+    """A paragraph of markup built by this module (callers escape any outside text).
+
+    Escaped text that is all of one kind (plain, bold, coloured) is built without the parser; the
+    fragment is the one the parser would make. Anything richer is parsed.
+    """
+    m = _SIMPLE_MARKUP.fullmatch(text)
+    if (m is not None and bool(m["colour"]) == bool(m["cf"]) and bool(m["ob"]) == bool(m["cb"])
+            and "&" not in m["text"]):  # the parser splits text at each entity: left to it
+        plain = cleanBlockQuotedText(m["text"])
+        protos = _run_prototypes(style) if plain else None
+        if protos is not None:
+            frag = protos["b" if m["ob"] else ""].clone(text=plain)
+            if m["colour"]:
+                frag.textColor = colors.toColor(m["colour"])
+                if not m["ob"]:
+                    frag.__tag__ = "font"
+            return Para(text, style, frags=[frag])
     return Para(text, style)
 
 
@@ -393,7 +543,12 @@ class _Heading(Para):
     """A section heading that also becomes a PDF bookmark."""
 
     def __init__(self, text: str, style: Any, level: int = 0) -> None:
-        super().__init__(esc(text), style)
+        plain = cleanBlockQuotedText(clean(text))
+        proto = _prototype(style)
+        if plain and proto is not None:
+            super().__init__(esc(plain), style, frags=[proto.clone(text=plain)])
+        else:
+            super().__init__(esc(text), style)
         self.outline_title = clean(text)
         self.outline_level = level
 
@@ -720,7 +875,7 @@ def loan_sizing_table(b: _Brief) -> list[Flowable]:
     else:
         shortest = "no term up to 30 years meets both"
     rows = [[T(first, st.cell), T(largest, st.cell_bold)], [T(second, st.cell), T(shortest, st.cell_bold)]]
-    out.append(KeepTogether([
+    out.append(Keep([
         T(b.pick("Worked out on the same metrics as the band, at the asked interest rate.",
                  "Worked out on the same figures as your band, at the interest rate you gave.",
                  "Worked out on the same metrics as the band, at the asked interest rate."), st.body_tight),
@@ -754,7 +909,7 @@ def band_moves(b: _Brief) -> list[Flowable]:
         else:
             why = ("No change lendready can try, alone or in pairs, gives a better band: the steps below "
                    "are the way forward.")
-        return [CondPageBreak(70), KeepTogether([heading, T(why, st.body)])]
+        return [CondPageBreak(70), Keep([heading, T(why, st.body)])]
     intro = T(b.pick(
         "The smallest sets of answers that would give a better band, each checked by rerunning the "
         "assessment with the changed answers.",
@@ -773,7 +928,7 @@ def band_moves(b: _Brief) -> list[Flowable]:
         rows.append([R(st.cell, *runs), band_cell(b, prop.band)])
     table = grid(rows, [FRAME_W - 32 * mm, 32 * mm], extra=[("FONTNAME", (0, 0), (-1, 0), FONT_BOLD)])
     if len(found) <= 4:
-        return [CondPageBreak(70), KeepTogether([heading, intro, table]), Spacer(1, 4)]
+        return [CondPageBreak(70), Keep([heading, intro, table]), Spacer(1, 4)]
     return [CondPageBreak(70), heading, intro, table, Spacer(1, 4)]
 
 
@@ -1024,7 +1179,7 @@ def finding_block(b: _Brief, f: Finding, *, belief_label: str = "The belief:") -
     if f.lender_condition:
         parts.append(R(st.finding_body, ("b", "Lender condition:"), " " + f.lender_condition))
     parts.append(Spacer(1, 7))
-    return KeepTogether(parts)
+    return Keep(parts)
 
 
 def findings(b: _Brief) -> list[Flowable]:
@@ -1166,7 +1321,7 @@ def products(b: _Brief) -> list[Flowable]:
         if p.caution:
             block.append(R(st.body_tight, ("b", "Caution:"), " " + p.caution))
         block.append(Spacer(1, 4))
-        out.append(KeepTogether(block))
+        out.append(Keep(block))
     return out
 
 
@@ -1195,7 +1350,7 @@ def primer(b: _Brief) -> list[Flowable]:
                 ("Charges", form.charges), ("What a lender checks", form.lender_checks))]
             table = grid(rows, [32 * mm, FRAME_W - 32 * mm], header=False, zebra=False,
                          extra=[("FONTSIZE", (0, 0), (0, -1), 7.3), ("TEXTCOLOR", (0, 0), (0, -1), MUTED)])
-            out.append(KeepTogether([T(name, st.h3), table, Spacer(1, 3)]))
+            out.append(Keep([T(name, st.h3), table, Spacer(1, 3)]))
         others = [f for f in ordered if f not in full]
         if others:
             out.append(T("The other legal forms, in brief", st.h3))
@@ -1209,7 +1364,7 @@ def primer(b: _Brief) -> list[Flowable]:
     if beliefs:
         out += h2(b, "Myths and their corrections")
         for belief, correction in beliefs:
-            out.append(KeepTogether([
+            out.append(Keep([
                 R(st.body_tight, ("b", "Myth:"), " " + belief),
                 R(st.body, ("b", "Correction:"), " " + correction),
             ]))
@@ -1277,10 +1432,10 @@ def provenance(b: _Brief) -> list[Flowable]:
         p = k.parameters[pid]
         mark = "● " if pid in used else ""
         rows.append([
-            R(st.cell_small, ("b", mark + pid), ("br", ""), p.label),
+            [T(mark + pid, st.cell_small_bold), T(p.label, st.cell_small)],
             formatting.by_unit(p.value, p.unit),
-            R(st.cell_small, p.reference, ("br", ""),
-              ("m", f"{p.source} · valid from {p.valid_from} · last reviewed {p.last_review}")),
+            [T(p.reference, st.cell_small),
+             T(f"{p.source} · valid from {p.valid_from} · last reviewed {p.last_review}", st.cell_small_muted)],
         ])
     out.append(grid(rows, [62 * mm, 19 * mm, FRAME_W - 81 * mm], extra=[("ALIGN", (1, 1), (1, -1), "RIGHT")]))
     return out
@@ -1374,6 +1529,8 @@ def _canvas_maker(b: _Brief) -> type[Canvas]:
 
 
 class _Doc(BaseDocTemplate):
+    keepTogetherClass = Keep  # the groups reportlab makes for keepWithNext (a heading and what follows)
+
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, _Heading):
             key = f"h{self.seq.nextf('outline')}"

@@ -65,6 +65,7 @@ from lendready.report.briefing import (
     PAGE_H,
     PAGE_W,
     BriefingError,
+    Keep,
     P,
     R,
     T,
@@ -302,7 +303,7 @@ def _together(heading: Flowable, block: Flowable) -> KeepTogether:
     the outer one would always start a new page: the block's content is taken out.
     """
     content = list(block._content) if isinstance(block, KeepTogether) else [block]
-    return KeepTogether([heading, *content])
+    return Keep([heading, *content])
 
 
 def story_paragraphs(item: _Item) -> list[str]:
@@ -465,7 +466,7 @@ def exercise(item: _Item, *, level: int, number: int | None = None) -> list[Flow
 
     # The questions are read as one list: never one or two left over at the head of the next page.
     brk, heading = _heading("Questions for the room", st.h2, level + 1)
-    out += [brk, KeepTogether([heading, *(R(st.bullet, q, bullet=f"{i}.")
+    out += [brk, Keep([heading, *(R(st.bullet, q, bullet=f"{i}.")
                                           for i, q in enumerate(item.questions, start=1))])]
 
     # The grid on a page of its own when it does not fit, never split: it is filled in as one.
@@ -482,7 +483,7 @@ def exercise(item: _Item, *, level: int, number: int | None = None) -> list[Flow
         Spacer(1, 5 * mm),
         prediction_grid(b, "The band", ["Overall band"], band_options),
     ]
-    out += [Spacer(1, 4), KeepTogether(grid_block), _Notes(st.h3, lines=4)]
+    out += [Spacer(1, 4), Keep(grid_block), _Notes(st.h3, lines=4)]
     return out
 
 
@@ -608,7 +609,7 @@ def answers(item: _Item, *, level: int, number: int | None = None) -> list[Flowa
         if reasons_given:
             verdict.append(T("Why:", st.h3))
             verdict += [R(st.bullet, reason, bullet="•") for reason in reasons_given]
-        out += [CondPageBreak(90), KeepTogether(verdict[:3]), *verdict[3:]]
+        out += [CondPageBreak(90), Keep(verdict[:3]), *verdict[3:]]
     else:
         out += _heading("The experienced lender's verdict", st.h2, level + 1)
         out.append(T("None: this case is not one of lendready's sample cases, so no experienced lender's "
@@ -691,7 +692,7 @@ def reference(b: _Brief, *, level: int) -> list[Flowable]:
         for i, (belief, correction) in enumerate(beliefs):
             pair = [R(st.body_tight, ("b", "Myth:"), " " + belief),
                     R(st.body, ("b", "Correction:"), " " + correction)]
-            out.append(KeepTogether(heading[1:] + pair if i == 0 else pair))
+            out.append(Keep(heading[1:] + pair if i == 0 else pair))
     if t.glossary:
         out += _heading("Glossary", st.h2, level + 1)
         out += [R(st.glossary, ("b", term.term + ":"), " " + term.definition) for term in t.glossary]
@@ -701,7 +702,7 @@ def reference(b: _Brief, *, level: int) -> list[Flowable]:
                      "it in full.", st.muted))
         for section in t.primer:
             if section.paragraphs:
-                out.append(KeepTogether([T(section.heading, st.h3), T(section.paragraphs[0], st.reading)]))
+                out.append(Keep([T(section.heading, st.h3), T(section.paragraphs[0], st.reading)]))
     return out
 
 

@@ -13,12 +13,14 @@ that is not TrueType, CMYK colours) goes through reportlab unchanged.
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from reportlab.lib.colors import Color
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfbase.ttfonts import ShapedStr
+from reportlab.pdfgen import canvas as _canvas
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
@@ -94,6 +96,58 @@ class FastCanvas(Canvas):
 
     def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> PDFTextObject:
         return _Text(self, x, y, direction=direction)
+
+    _STATE = operator.itemgetter(*Canvas.STATE_ATTRIBUTES)
+
+    def push_state_stack(self) -> None:
+        """reportlab's saveState bookkeeping (every flowable drawn saves and restores the state),
+        with the attributes read in one C-level step instead of a loop."""
+        self.state_stack.append(dict(zip(self.STATE_ATTRIBUTES, self._STATE(self.__dict__))))
+        self._extgstate = self._extgstate.pushCopy()
+
+    def transform(self, a: float, b: float, c: float, d: float, e: float, f: float) -> None:
+        code = self._code
+        if not _canvas.ENABLE_TRACKING or (code and code[-1][-3:] == " cm"):
+            super().transform(a, b, c, d, e, f)  # reportlab merges consecutive transforms
+            return
+        a0, b0, c0, d0, e0, f0 = self._currentMatrix
+        self._currentMatrix = (a0 * a + c0 * b, b0 * a + d0 * b,
+                               a0 * c + c0 * d, b0 * c + d0 * d,
+                               a0 * e + c0 * f + e0, b0 * e + d0 * f + f0)
+        fp = self._lr_numbers
+        code.append(f"{fp[a]} {fp[b]} {fp[c]} {fp[d]} {fp[e]} {fp[f]} cm")
+
+    def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
+        fp = self._lr_numbers
+        self._code.append(f"n {fp[x1]} {fp[y1]} m {fp[x2]} {fp[y2]} l S")
+
+    def rect(self, x: float, y: float, width: float, height: float, stroke: int = 1, fill: int = 0) -> None:
+        fp = self._lr_numbers
+        self._code.append(f"n {fp[x]} {fp[y]} {fp[width]} {fp[height]} re "
+                          + _canvas.PATH_OPS[stroke, fill, self._fillMode])
+
+    def setLineWidth(self, width: float) -> None:
+        self._lineWidth = width
+        self._code.append(f"{self._lr_numbers[width]} w")
+
+    def _rgb(self, colour: Any, alpha: Any, operator: str, attr: str, fallback: Any, set_alpha: Any) -> None:
+        """An RGB fill or stroke colour with the memoised numbers; anything else goes to reportlab."""
+        if type(colour) is not Color or self._enforceColorSpace:
+            fallback(colour, alpha)
+            return
+        fp = self._lr_numbers
+        setattr(self, attr, colour)
+        self._code.append(f"{fp[colour.red]} {fp[colour.green]} {fp[colour.blue]} {operator}")
+        if alpha is not None:
+            set_alpha(alpha)
+        elif getattr(colour, "alpha", None) is not None:
+            set_alpha(colour.alpha)
+
+    def setFillColor(self, aColor: Any, alpha: Any = None) -> None:
+        self._rgb(aColor, alpha, "rg", "_fillColorObj", super().setFillColor, self.setFillAlpha)
+
+    def setStrokeColor(self, aColor: Any, alpha: Any = None) -> None:
+        self._rgb(aColor, alpha, "RG", "_strokeColorObj", super().setStrokeColor, self.setStrokeAlpha)
 
 
 __all__ = ["FastCanvas"]

@@ -1,0 +1,107 @@
+"""The briefing's shortcuts around reportlab give reportlab's own results.
+
+``Para.breakLines`` breaks a one-fragment paragraph itself, and ``P`` builds simple markup
+(escaped text, bold, one colour) without the parser; both must give exactly what reportlab
+would, including for hostile text (long words, soft hyphens, markup characters), and anything
+outside the shortcut must still go to reportlab.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from reportlab.platypus import Paragraph
+
+from lendready.report import briefing
+from lendready.report.briefing import P, R, T, _fast_lines
+from lendready.report.styles import styles
+
+TEXTS = [
+    "a",
+    "  leading and trailing  ",
+    "The society's forecast shows cash at the end of every month after the new loan's repayments. " * 6,
+    "x" * 500,
+    "short " + "y" * 300 + " words after a long one",
+    "tabs\tand\nnew lines  and\xa0no-break spaces",
+    "soft\xadhy\xadphens in ordinary words",
+    "A & B <Ltd> <b>bold</b> &amp;",
+    "Ŵyr Ŷnys Cyf — £1,000 · ● ■",
+]
+
+
+def _dump(x: object) -> object:
+    if isinstance(x, (list, tuple)):
+        return type(x).__name__, [_dump(i) for i in x]
+    if hasattr(x, "__dict__"):
+        return type(x).__name__, {k: _dump(v) for k, v in vars(x).items()}
+    return x
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("width", [12, 60, 180, 480])
+def test_fast_line_breaking_is_reportlabs(text: str, width: float) -> None:
+    st = styles()
+    for style in (st.body, st.cell_small, st.h2, st.finding_body):
+        para = T(text, style)
+        ours, theirs = copy.copy(para), copy.copy(para)
+        ours.frags, theirs.frags = copy.deepcopy(para.frags), copy.deepcopy(para.frags)
+        widths = [width - style.leftIndent, width - style.leftIndent]
+        fast = _fast_lines(ours, list(widths))
+        reference = Paragraph.breakLines(theirs, list(widths))
+        if fast is None:  # left to reportlab (a word to split, a soft hyphen)
+            continue
+        assert _dump(fast) == _dump(reference)
+        assert ours._width_max == theirs._width_max
+
+
+def test_fast_line_breaking_covers_plain_text_and_leaves_the_rest() -> None:
+    st = styles()
+    assert _fast_lines(T("plain words that fit", st.body), [400, 400]) is not None
+    assert _fast_lines(T("z" * 400, st.body), [100, 100]) is None  # splitLongWords: reportlab's
+    assert _fast_lines(T("soft\xadhyphen", st.body), [400, 400]) is None
+    assert _fast_lines(R(st.body, ("b", "Bold:"), " plain"), [400, 400]) is None  # two fragments
+
+
+@pytest.mark.parametrize("markup", [
+    "plain text",
+    "<b>Figure</b>",
+    '<font color="#5f6368">n/a: not available</font>',
+    '<font color="#c62828"><b>Not ready</b></font>',
+    "  spaced\n   out  ",
+])
+def test_simple_markup_makes_the_parsers_fragments(markup: str) -> None:
+    st = styles()
+    for style in (st.cell, st.body, st.cover_kicker):
+        ours = P(markup, style)
+        assert ours.frags is not None and len(ours.frags) == 1
+        assert _dump(ours.frags) == _dump(Paragraph(markup, style).frags)
+
+
+@pytest.mark.parametrize("markup", [
+    "A &amp; B",  # the parser splits text at entities
+    "<b>Bold:</b> plain",
+    'a <font color="#5f6368">muted</font>',
+    "line<br/>break",
+])
+def test_richer_markup_is_parsed(markup: str) -> None:
+    st = styles()
+    assert _dump(P(markup, st.body).frags) == _dump(Paragraph(markup, st.body).frags)
+
+
+def test_malformed_markup_still_fails_as_reportlab_does() -> None:
+    with pytest.raises(ValueError):
+        P('<font color="#123456">Ready</b></font>', styles().body)
+
+
+def test_keep_together_measures_like_reportlabs() -> None:
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import KeepTogether, Spacer
+
+    st = styles()
+    content = [T("A heading", st.h3), T("Some words " * 40, st.body), Spacer(1, 3), T("Last", st.body)]
+    canv = Canvas(None)
+    ours, theirs = briefing.Keep(content), KeepTogether(content)
+    ours.canv = theirs.canv = canv
+    assert ours.wrap(300, 500) == theirs.wrap(300, 500)
+    assert (ours._H, ours._H0) == (theirs._H, theirs._H0)
