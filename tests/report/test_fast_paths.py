@@ -105,3 +105,69 @@ def test_keep_together_measures_like_reportlabs() -> None:
     ours.canv = theirs.canv = canv
     assert ours.wrap(300, 500) == theirs.wrap(300, 500)
     assert (ours._H, ours._H0) == (theirs._H, theirs._H0)
+
+
+MIXED_RUNS = [
+    (("b", "Why it matters:"), " "),
+    (("b", "Term:"),),
+    (("b", "Glossary term:"), " a definition that is long enough to wrap over several lines of a narrow column"),
+    (("b", "Bold"), "glued to plain text with no space between them"),
+    (("b", "ends with a space "), "and plain"),
+    ("plain first ", ("b", "then bold"), " then plain again"),
+    (("m", "a muted note"), " and more"),
+    (("b", "  spaced   label  "), "  tabs\tand\nnew lines  and\xa0no-break spaces  "),
+    (("b", "Label:"), " " + "x" * 300),
+    (("b", "y" * 300), " after a long bold word"),
+    (("b", "Soft:"), " soft\xadhy\xadphens in ordinary words"),
+    (("b", "A & B <Ltd>:"), " <b>bold</b> &amp; Ŵyr Ŷnys Cyf — £1,000 · ● ■"),
+    (("b", "Line:"), ("br", ""), "after a break"),
+]
+
+
+@pytest.mark.parametrize("runs", MIXED_RUNS)
+@pytest.mark.parametrize("width", [12, 60, 180, 480])
+@pytest.mark.parametrize("bullet", [None, "•", "12."])
+def test_mixed_line_breaking_is_reportlabs(runs: tuple, width: float, bullet: str | None) -> None:
+    st = styles()
+    for style in (st.body, st.body_tight, st.cell, st.cell_small, st.finding_body, st.glossary, st.bullet):
+        for text in (runs, runs + (" " + TEXTS[2],)):
+            para = R(style, *text, bullet=bullet)
+            ours, theirs = copy.copy(para), copy.copy(para)
+            ours.frags, theirs.frags = copy.deepcopy(para.frags), copy.deepcopy(para.frags)
+            ours_w = [width - style.leftIndent, width - style.leftIndent]
+            theirs_w = list(ours_w)
+            fast = briefing._mixed_lines(ours, ours_w)
+            reference = Paragraph.breakLines(theirs, theirs_w)
+            if fast is None:  # left to reportlab (a word to split, a soft hyphen, a line break)
+                continue
+            assert _dump(fast) == _dump(reference)
+            assert _dump(ours.frags) == _dump(theirs.frags)
+            assert ours._width_max == theirs._width_max
+            assert ours_w == theirs_w
+
+
+def test_mixed_line_breaking_covers_labels_and_leaves_the_rest() -> None:
+    st = styles()
+    assert briefing._mixed_lines(R(st.body, ("b", "Bold:"), " plain"), [400, 400]) is not None
+    assert briefing._mixed_lines(R(st.body, ("b", "Bold:"), " " + "z" * 400), [100, 100]) is None
+    assert briefing._mixed_lines(R(st.body, ("b", "Bold:"), " soft\xadhyphen"), [400, 400]) is None
+    assert briefing._mixed_lines(R(st.body, ("b", "Bold:"), ("br", ""), "x"), [400, 400]) is None
+    assert briefing._mixed_lines(T("one fragment", st.body), [400, 400]) is None
+
+
+def test_mixed_paragraphs_draw_as_reportlabs() -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    st = styles()
+    out = []
+    for fast in (True, False):
+        canv = Canvas(None, invariant=1)
+        for runs in MIXED_RUNS:
+            para = R(st.finding_body, *runs, " " + TEXTS[2])
+            if not fast:
+                para.breakLines = lambda w, p=para: Paragraph.breakLines(p, w)  # type: ignore[method-assign]
+            w, h = para.wrap(300, 1000)
+            para.drawOn(canv, 20, 800 - h)
+            out.append((w, h))
+        out.append(b"".join(x.encode() if isinstance(x, str) else x for x in canv._code))
+    assert out[: len(out) // 2] == out[len(out) // 2:]

@@ -249,10 +249,11 @@ def _sizing(values: Mapping[str, Any], params: Mapping[str, float]) -> dict[str,
     out: dict[str, Any] = {"max_amount": None, "shortest_term_months": None, "dscr_target": target}
     work = dict(values)
     term, amount = values.get("loan.term_months"), values.get("loan.amount")
-    if term is not None and term > 0 and _meets(work, params, target, UNIT, term) is not None:
+    first = _meets(work, params, target, UNIT, term) if term is not None and term > 0 else None
+    if first is not None:
         # Largest k with k·£1,000 meeting the targets (the metrics fall as the amount grows).
         lo = 0
-        if _meets(work, params, target, UNIT, term):
+        if first:
             lo, hi = 1, 2
             while hi < _AMOUNT_CEILING and _meets(work, params, target, hi * UNIT, term):
                 lo, hi = hi, hi * 2

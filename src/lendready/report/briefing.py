@@ -33,11 +33,13 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
+from string import whitespace as _WHITESPACE
 from typing import Any, NamedTuple
 
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.rl_accel import sameFrag
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -56,7 +58,15 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus.doctemplate import Indenter
-from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.paragraph import (
+    _FK_TEXT,
+    FragLine,
+    ParaLines,
+    _handleBulletWidth,
+    _HSFrag,
+    cleanBlockQuotedText,
+)
+from reportlab.platypus.paragraph import lstrip as _rl_lstrip
 from reportlab.platypus.paragraph import split as _rl_split
 from reportlab.platypus.paragraph import strip as _rl_strip
 from reportlab.rl_config import _FUZZ, listWrapOnFakeWidth
@@ -327,6 +337,8 @@ class Para(Paragraph):
         """
         lines = _fast_lines(self, width)
         if lines is None:
+            lines = _mixed_lines(self, width)
+        if lines is None:
             return super().breakLines(width)
         return lines
 
@@ -390,6 +402,256 @@ def _fast_lines(para: Paragraph, width: Any) -> Any:
     para.height = 0
     para._splitLongWordCount = para._hyphenations = 0
     return f.clone(kind=0, lines=lines, ascent=ascent, descent=descent, fontSize=fontSize)
+
+
+
+def _add_runs(runs: Any, words: list[Any], size: float, ascent_max: float, descent_min: float,
+              asc_desc: Any) -> tuple[Any, Any, float, float, float, int]:
+    """Put a word's further style runs on the line, as reportlab does: (last run, its source frag, the
+    line's largest size, ascent and smallest descent, 1 if any run has text)."""
+    g = g_src = None
+    has_text = 0
+    for frag, text in runs:
+        g = frag.clone()
+        g_src = frag
+        g.text = text
+        if text:
+            has_text = 1
+        words.append(g)
+        ascent, descent = asc_desc(g.fontName, g.fontSize)
+        size = max(size, g.fontSize)
+        ascent_max = max(ascent_max, ascent)
+        descent_min = min(descent_min, descent)
+    return g, g_src, size, ascent_max, descent_min, has_text
+
+
+def _mixed_lines(para: Paragraph, width: Any) -> Any:
+    """:meth:`Para.breakLines` for several plain text fragments (a bold label then plain text, a
+    muted note), or None when reportlab must do it.
+
+    reportlab's own multi-fragment algorithm (``_getFragWords``, then the greedy fill with its
+    space shrinkage), step for step and in the same floating-point order, for text fragments
+    only: no line break, image, background, soft hyphen, hyphenation or bidi, and no word wider
+    than a line. The frag words and lines it leaves are the ones reportlab would.
+    """
+    frags = para.frags
+    style = para.style
+    if len(frags) < 2 or style.wordWrap or style.endDots or style.shaping:
+        return None
+    if style.hyphenationLang or style.uriWasteReduce or style.embeddedHyphenation:
+        return None
+    fonts: dict[str, Any] = {}
+    for f in frags:
+        d = getattr(f, "__dict__", None)
+        if d is None or type(d.get("text")) is not str or SHY_CHAR in d["text"]:
+            return None  # processed frags (lists), images, line breaks, soft hyphens
+        if "cbDefn" in d or "backColor" in d or "lineBreak" in d:
+            return None
+        name = f.fontName
+        if name not in fonts:
+            font = getFont(name)
+            measured = font.__dict__.get("widths")
+            if not isinstance(measured, dict):
+                return None
+            fonts[name] = (measured.get, font.stringWidth)
+
+    def measure(word: str, name: str, size: float) -> float:
+        get, slow = fonts[name]
+        unit = get(word)
+        return unit * size if unit is not None else slow(word, size)
+
+    # -- reportlab's _getFragWords, for text fragments (no soft hyphens)
+    R: list[Any] = []
+    aR = R.append
+    W: list[Any] = []
+    n: float = 0
+    hangingSpace = False
+    hangingStrip = True
+    for f in frags:
+        text = f.text
+        if text != "":
+            f._fkind = _FK_TEXT
+            if hangingStrip:
+                text = _rl_lstrip(text)
+                if not text:
+                    continue
+                hangingStrip = False
+            S = _rl_split(text)
+            if text[0] in _WHITESPACE or not S:
+                if W:
+                    W.insert(0, n)
+                    aR(W)
+                    whs = hangingSpace
+                    W = []
+                    hangingSpace = False
+                    n = 0
+                else:
+                    whs = R and isinstance(R[-1], _HSFrag)
+                if not whs:
+                    S.insert(0, "")
+                elif not S:
+                    continue
+            name, size = f.fontName, f.fontSize
+            for w in S[:-1]:
+                W.append((f, w))
+                n += measure(w, name, size)
+                W.insert(0, n)
+                aR(_HSFrag(W))
+                W = []
+                n = 0
+            hangingSpace = False
+            w = S[-1]
+            W.append((f, w))
+            n += measure(w, name, size)
+            if text and text[-1] in _WHITESPACE:
+                W.insert(0, n)
+                aR(_HSFrag(W))
+                W = []
+                n = 0
+    if W:
+        W.insert(0, n)
+        aR(W)
+    if not R:
+        return None  # nothing but white space: reportlab's own way
+
+    # -- reportlab's multi-fragment line filling, for those frag words
+    maxWidths = list(width) if isinstance(width, list) else [width] if not isinstance(width, tuple) else width
+    _handleBulletWidth(para.bulletText, style, maxWidths)
+    maxlineno = len(maxWidths) - 1
+    lineno = 0
+    maxWidth = maxWidths[0]
+    spaceShrinkage = style.spaceShrinkage
+    splitLongWords = style.splitLongWords
+    lines: list[Any] = []
+    FW: list[Any] = []
+    aFW = FW.append
+    words: list[Any] = []
+    width_max = 0
+    sFW = 0
+    spaces: dict[tuple[str, float], float] = {}
+    metrics: dict[tuple[str, float], tuple[float, float]] = {}
+    same: dict[tuple[int, int], bool] = {}
+
+    def space(name: str, size: float) -> float:
+        key = (name, size)
+        got = spaces.get(key)
+        if got is None:
+            got = spaces[key] = stringWidth(" ", name, size)
+        return got
+
+    def asc_desc(name: str, size: float) -> tuple[float, float]:
+        key = (name, size)
+        got = metrics.get(key)
+        if got is None:
+            got = metrics[key] = getAscentDescent(name, size)
+        return got
+
+    n_words = 0
+    spaceWidth = currentWidth = 0.0
+    maxSize = maxAscent = minDescent = 0.0
+    g: Any = None
+    g_src: Any = None
+    for w in R:
+        aFW(w)
+        f = w[-1][0]
+        fontName = f.fontName
+        fontSize = f.fontSize
+        if not words:
+            n_words = 0
+            spaceWidth = currentWidth = 0
+            maxSize = fontSize
+            maxAscent, minDescent = asc_desc(fontName, fontSize)
+        wordWidth = w[0]
+        f = w[1][0]
+        newWidth = currentWidth + spaceWidth + wordWidth if wordWidth > 0 else currentWidth
+        limWidth = maxWidth
+        if spaceShrinkage:
+            spaceShrink = spaceWidth
+            for wi in words:
+                ns = wi.text.count(" ")
+                if ns:
+                    spaceShrink += ns * space(wi.fontName, wi.fontSize)
+            spaceShrink *= spaceShrinkage
+            limWidth += spaceShrink
+        if newWidth > limWidth and splitLongWords:
+            nmw = min(lineno, maxlineno)
+            if wordWidth > max(maxWidths[nmw:nmw + 1]):
+                return None  # a long word to split: reportlab's own way
+        if not (newWidth > limWidth and n_words > 0):
+            nText = w[1][1]
+            if nText:
+                n_words += 1
+            fontSize = f.fontSize
+            ascent, descent = asc_desc(f.fontName, fontSize)
+            maxSize = max(maxSize, fontSize)
+            maxAscent = max(maxAscent, ascent)
+            minDescent = min(minDescent, descent)
+            if not words:
+                g = f.clone()
+                g_src = f
+                words = [g]
+                g.text = nText
+            else:
+                key = (id(g_src), id(f))
+                alike = same.get(key)
+                if alike is None:
+                    alike = same[key] = bool(sameFrag(g_src, f))
+                if not alike:
+                    if spaceWidth:
+                        wi = words[-1]
+                        if not wi.text.endswith(" "):
+                            wi.text += " "
+                    g = f.clone()
+                    g_src = f
+                    words.append(g)
+                    g.text = nText
+                elif spaceWidth:
+                    if not g.text.endswith(" "):
+                        g.text += " " + nText
+                    else:
+                        g.text += nText
+                else:
+                    g.text += nText
+            spaceWidth = space(fontName, fontSize) if isinstance(w, _HSFrag) else 0
+            ni = 0
+            if len(w) > 2:
+                g, g_src, maxSize, maxAscent, minDescent, ni = _add_runs(
+                    w[2:], words, maxSize, maxAscent, minDescent, asc_desc)
+            if not nText and ni:
+                n_words += 1
+            currentWidth = newWidth
+        else:
+            width_max = max(width_max, currentWidth)
+            lines.append(FragLine(extraSpace=maxWidth - currentWidth, wordCount=n_words, lineBreak=False,
+                                  words=words, fontSize=maxSize, ascent=maxAscent, descent=minDescent,
+                                  maxWidth=maxWidth, sFW=sFW))
+            sFW = len(FW) - 1
+            lineno += 1
+            maxWidth = maxWidths[min(maxlineno, lineno)]
+            spaceWidth = space(fontName, fontSize) if isinstance(w, _HSFrag) else 0
+            currentWidth = wordWidth
+            n_words = 1
+            g = f.clone()
+            g_src = f
+            maxSize = g.fontSize
+            maxAscent, minDescent = asc_desc(g.fontName, maxSize)
+            words = [g]
+            g.text = w[1][1]
+            if len(w) > 2:
+                g, g_src, maxSize, maxAscent, minDescent, _ = _add_runs(
+                    w[2:], words, maxSize, maxAscent, minDescent, asc_desc)
+    if words:
+        width_max = max(width_max, currentWidth)
+        lines.append(FragLine(extraSpace=maxWidth - currentWidth, wordCount=n_words, lineBreak=False,
+                              words=words, fontSize=maxSize, ascent=maxAscent, descent=minDescent,
+                              maxWidth=maxWidth, sFW=sFW))
+    if para.bulletText and maxWidths is not width:
+        _handleBulletWidth(para.bulletText, style, width)  # reportlab adjusts the caller's widths too
+    para._width_max = width_max
+    para.height = 0
+    para._splitLongWordCount = para._hyphenations = 0
+    para.frags = FW
+    return ParaLines(kind=1, lines=lines)
 
 
 class Keep(KeepTogether):
