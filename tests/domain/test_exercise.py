@@ -174,4 +174,4 @@ def test_walking_off_either_end_stays_on_the_first_or_last_step(samples, knowled
     for _ in range(len(ex.steps) + 3):
         ex.next()
     assert ex.at_end and ex.step.kind == SCORE
-    assert set(PREDICTABLE_RATINGS) >= set(ex.ratings[a] for a in ex.scored_areas)
+    assert set(PREDICTABLE_RATINGS) >= {ex.ratings[a] for a in ex.scored_areas}

@@ -45,11 +45,13 @@ def test_the_first_window_loads_only_what_it_shows(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     for kind in ("CACHE", "CONFIG", "DATA", "LOG"):
         env[f"LENDREADY_{kind}_DIR"] = str(tmp_path / kind.lower())
-    first = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=120)
+    first = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=120,
+                           check=False)
     assert first.returncode == 0, first.stderr
     # The first start validates the resources and fills the cache (pydantic is allowed then);
     # every start after that must read the cache.
-    again = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=120)
+    again = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=120,
+                           check=False)
     assert again.returncode == 0, again.stderr
     loaded = set(json.loads(again.stdout.strip().splitlines()[-1]))
     assert "lendready.ui.main_window" in loaded and "lendready.ui.start_page" in loaded
