@@ -3,9 +3,10 @@
 
     .venv/bin/python packaging/linux/make_screenshots.py
 
-Writes packaging/linux/screenshots/{start,explainer,stress}.png: the start page,
-the riverside sample open with its risk explainer, and the vale sample's
-forecast with its stress tests. The
+Writes packaging/linux/screenshots/{start,explainer,stress,exercise}.png: the
+start page, the riverside sample open with its risk explainer, the vale sample's
+forecast with its stress tests, and a teaching exercise on riverside with the
+room's predictions being entered. The
 metainfo file refers to them by their address in the repository. The user's own
 settings are not touched (a temporary profile is used).
 """
@@ -55,6 +56,17 @@ def main() -> None:
     window.go_to_question("fin.forecast")
     window.workspace.right_tabs.setCurrentIndex(1)
     shot("stress")
+    # A training room's view: the exercise on a sample, predictions being made.
+    if not window.open_path(str(resources_dir() / "samples" / SAMPLE)):
+        sys.exit(f"cannot open {SAMPLE}")
+    view = window.teach.start_exercise()
+    while view is not None and view.exercise.step.kind != "predict":
+        view.advance()
+    for area, rating in (("organisation", "green"), ("governance", "green"), ("asset_lock", "green"),
+                         ("cashflow", "amber"), ("income", "red")):
+        view.choose(area, rating)
+    shot("exercise")
+    window.teach.leave_exercise()
     window.close()
     print(f"wrote {', '.join(sorted(p.name for p in OUT.glob('*.png')))} to {OUT}")
 

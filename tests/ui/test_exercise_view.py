@@ -73,6 +73,8 @@ def test_predict_reveal_and_score_from_the_keyboard(qtbot, window):
     assert not ex.missing_predictions
     checked = [b for b in view.findChildren(QPushButton) if b.isChecked()]
     assert len(checked) == len(ex.scored_areas) + 1, "each prediction shows as a pressed button"
+    assert all(b.text().startswith("✓") for b in checked), "and is ticked: colour is never the only cue"
+    assert {b.property("choice") for b in checked} <= {"green", "amber", "red", ex.assessment.band}
 
     press(qtbot, view, Qt.Key.Key_Space)
     assert ex.revealing

@@ -56,7 +56,7 @@ from lendready.domain.exercise import (
     Mark,
 )
 from lendready.domain.status import RATING_COLOURS, RATING_WORDS
-from lendready.ui.explainer_pane import chip
+from lendready.ui.explainer_pane import chip, text_on
 
 # Presentation: white on black with a yellow accent reads from the back of a room
 # and survives a washed-out projector; body text is a 34th of the screen height
@@ -166,6 +166,17 @@ class ExerciseView(QWidget):
         size = font.pixelSize() if font.pixelSize() > 0 else round(font.pointSizeF() * 96 / 72)
         return round(size * WINDOW_SCALE)
 
+    def _choice_colours(self) -> str:
+        """A pressed prediction takes its rating's or band's colour (and a tick, so colour is not the only cue)."""
+        colours = dict(RATING_COLOURS)
+        colours.update({b: band.colour for b, band in self.exercise.knowledge.bands.items()})
+        border = PRESENT_TEXT if self.presentation else "palette(dark)"
+        return "".join(
+            f' #exercise QPushButton[choice="{choice}"]:checked {{ background: {colour}; color: {text_on(colour)};'
+            f" border: 2px solid {border}; font-weight: 700; }}"
+            for choice, colour in colours.items()
+        )
+
     def apply_style(self) -> None:
         self.px = px = self.base_pixels()
         if self.presentation:
@@ -179,12 +190,14 @@ class ExerciseView(QWidget):
                 f" #exercise QScrollBar:vertical {{ background: {PRESENT_BACKGROUND}; width: 14px; }}"
                 f" #exercise QScrollBar::handle:vertical {{ background: #757575; border-radius: 6px; }}"
                 f" #exercise QScrollBar::add-line, #exercise QScrollBar::sub-line {{ height: 0px; }}"
+                + self._choice_colours()
             )
         else:
             self.setStyleSheet(
                 f"#exercise QLabel, #exercise QPushButton {{ font-size: {px}px; }}"
                 f" #exercise QPushButton {{ padding: 4px 14px; }}"
                 f" #exercise QLabel#hint {{ font-size: {round(px * 0.75)}px; }}"
+                + self._choice_colours()
             )
         self.hint.setObjectName("hint")
 
@@ -332,7 +345,9 @@ class ExerciseView(QWidget):
             group.setExclusive(True)
             for c, option in enumerate(options):
                 word = RATING_WORDS[option] if key != BAND_ROW else self._band_label(option)
-                button = QPushButton(f"{word} ({'GAR'[c] if key != BAND_ROW else c + 1})")
+                tick = "✓ " if option == chosen else ""
+                button = QPushButton(f"{tick}{word} ({'GAR'[c] if key != BAND_ROW else c + 1})")
+                button.setProperty("choice", option)
                 button.setCheckable(True)
                 button.setChecked(option == chosen)
                 button.setEnabled(not locked)
