@@ -10,6 +10,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -80,3 +81,30 @@ def editor(qtbot, knowledge):
     qtbot.waitExposed(widget)
     widget.activateWindow()
     return widget
+
+
+class Wheel(NamedTuple):
+    names: list[str]
+    """Every path inside the wheel."""
+    site: Path
+    """The wheel unpacked, as pip installs it: put it on PYTHONPATH to run lendready from it."""
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Wheel:
+    """lendready built as a wheel once per run and unpacked, for the tests that run it as installed."""
+    import subprocess
+    import sys
+    import zipfile
+
+    where = tmp_path_factory.mktemp("wheel")
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
+         "--wheel-dir", str(where / "dist"), str(REPO)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    path = next((where / "dist").glob("lendready-*.whl"))
+    with zipfile.ZipFile(path) as archive:
+        archive.extractall(where / "site")
+        return Wheel(archive.namelist(), where / "site")

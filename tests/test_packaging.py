@@ -6,26 +6,16 @@ import json
 import os
 import subprocess
 import sys
-import zipfile
 
-from conftest import REPO, SAMPLES
+from conftest import SAMPLES
 
 
-def test_wheel_ships_resources_and_assesses_from_them(tmp_path):
-    built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-         "--wheel-dir", str(tmp_path / "dist"), str(REPO)],
-        capture_output=True, text=True, timeout=300,
-    )
-    assert built.returncode == 0, built.stderr
-    wheel = next((tmp_path / "dist").glob("lendready-*.whl"))
-    names = zipfile.ZipFile(wheel).namelist()
+def test_wheel_ships_resources_and_assesses_from_them(tmp_path, wheel):
+    names, site = wheel
     assert "lendready/resources/rules/rulebook.toml" in names
     assert "lendready/resources/samples/riverside.lendready" in names
     assert not any(n.startswith("lendready/resources/") and "__pycache__" in n for n in names)
 
-    site = tmp_path / "site"
-    zipfile.ZipFile(wheel).extractall(site)
     env = dict(os.environ, PYTHONPATH=str(site), LENDREADY_CACHE_DIR=str(tmp_path / "cache"))
     where = subprocess.run(
         [sys.executable, "-c", "from lendready.resources import resources_dir; print(resources_dir())"],

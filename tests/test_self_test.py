@@ -6,11 +6,10 @@ import os
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO, RESOURCES, SAMPLES, edit
+from conftest import RESOURCES, SAMPLES, edit
 
 from lendready import __version__
 
@@ -109,20 +108,11 @@ def test_a_failing_step_is_named(tmp_path, step):
         f"(LENDREADY_SELF_TEST_FAIL={step})"
 
 
-def test_runs_from_the_installed_wheel_under_a_bare_environment(tmp_path):
+def test_runs_from_the_installed_wheel_under_a_bare_environment(tmp_path, wheel):
     """The wheel carries everything the self-test needs: resources, fonts and icons, found inside it."""
-    built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-         "--wheel-dir", str(tmp_path / "dist"), str(REPO)],
-        capture_output=True, text=True, timeout=300,
-    )
-    assert built.returncode == 0, built.stderr
-    wheel = next((tmp_path / "dist").glob("lendready-*.whl"))
-    names = zipfile.ZipFile(wheel).namelist()
+    names, site = wheel
     assert "lendready/resources/icons/lendready.svg" in names
     assert "lendready/resources/icons/lendready-48.png" in names
-    site = tmp_path / "site"
-    zipfile.ZipFile(wheel).extractall(site)
     env = bare_env(tmp_path, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(site))
     out = self_test(env, "--verbose")
     assert out.returncode == 0, out.stdout + out.stderr

@@ -140,29 +140,25 @@ def cmd_assess(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _file_bytes(path: str | Path) -> bytes | int:
+    """The case file's bytes for the PDF's provenance hash, or the exit status after saying why not."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        _err(f"cannot read {path} again to fingerprint it: {exc.strerror or exc}")
+        return EXIT_REFUSED
+
+
 def _write_pdf(args: argparse.Namespace, case: Case, knowledge: Knowledge, audience: str) -> int:
     """The briefing, written atomically beside nothing else: on any failure no file appears."""
-    from lendready.domain.knowledge import ResourceError
-    from lendready.report.briefing import BriefingError, write_briefing
-    from lendready.report.styles import FontsMissing
+    from lendready.report.briefing import write_briefing
 
-    try:
-        case_bytes = Path(args.case).read_bytes()
-    except OSError as exc:
-        _err(f"cannot read {args.case} again to fingerprint it: {exc.strerror or exc}")
-        return EXIT_REFUSED
-    try:
-        write_briefing(args.pdf, case, knowledge, audience=audience, case_bytes=case_bytes)
-    except BriefingError as exc:
-        _err(str(exc))
-        return EXIT_USAGE
-    except (ResourceError, FontsMissing) as exc:
-        _err(f"the installed teaching content or fonts are not usable:\n{exc}")
-        return EXIT_RESOURCES
-    except OSError as exc:
-        _err(f"cannot write {args.pdf}: {exc.strerror or exc}")
-        return EXIT_USAGE
-    return EXIT_OK
+    case_bytes = _file_bytes(args.case)
+    if isinstance(case_bytes, int):
+        return case_bytes
+    return _write_pdf_file(
+        args.pdf, lambda: write_briefing(args.pdf, case, knowledge, audience=audience, case_bytes=case_bytes)
+    )
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
@@ -244,7 +240,7 @@ def _broken_samples(problems: list[str]) -> int:
     return EXIT_RESOURCES
 
 
-def _write_trainer_pdf(path: str, write: Any) -> int:
+def _write_pdf_file(path: str, write: Any) -> int:
     """Run ``write`` (an atomic write): on any failure no file appears, and the status says why."""
     from lendready.domain.case_file import CaseFileError
     from lendready.domain.knowledge import ResourceError
@@ -311,12 +307,10 @@ def cmd_handout(args: argparse.Namespace) -> int:
         source = sample.path
     for warning in case.warnings:
         _err(f"warning: {warning}")
-    try:
-        case_bytes = source.read_bytes()  # the provenance hash is of the file, as `assess --pdf` gives it
-    except OSError as exc:
-        _err(f"cannot read {source} again to fingerprint it: {exc.strerror or exc}")
-        return EXIT_REFUSED
-    status = _write_trainer_pdf(
+    case_bytes = _file_bytes(source)  # the provenance hash is of the file, as `assess --pdf` gives it
+    if isinstance(case_bytes, int):
+        return case_bytes
+    status = _write_pdf_file(
         args.output, lambda: write_handout(args.output, case, knowledge, sample=sample, case_bytes=case_bytes)
     )
     if status == EXIT_OK:
@@ -347,7 +341,7 @@ def cmd_session_pack(args: argparse.Namespace) -> int:
     if unknown:
         return _unknown_samples(unknown, found)
     chosen = [found[i] for i in wanted]
-    status = _write_trainer_pdf(args.output, lambda: write_session_pack(args.output, chosen, knowledge))
+    status = _write_pdf_file(args.output, lambda: write_session_pack(args.output, chosen, knowledge))
     if status == EXIT_OK:
         count = f"{len(chosen)} case{'s' if len(chosen) != 1 else ''}"
         print(f"Wrote the session pack ({count}: {', '.join(wanted)}) to {args.output}")
