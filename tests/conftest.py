@@ -108,3 +108,19 @@ def wheel(tmp_path_factory) -> Wheel:
     with zipfile.ZipFile(path) as archive:
         archive.extractall(where / "site")
         return Wheel(archive.namelist(), where / "site")
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, knowledge):
+    """The main window, shown, with fresh settings and a private recovery folder."""
+    from lendready.recovery import RecoveryStore
+    from lendready.settings import Settings
+    from lendready.ui.main_window import MainWindow
+
+    w = MainWindow(knowledge, settings=Settings(), recovery=RecoveryStore(tmp_path / "recovery"))
+    w.resize(1320, 860)
+    w.show()
+    yield w
+    w.session = None  # the test has checked what it wanted; closing must not prompt
+    w.close()
+    w.deleteLater()

@@ -110,4 +110,5 @@ def test_handout_and_the_trainer_briefing_of_one_file_are_the_same_document(tmp_
     assert by_handout.returncode == 0 and by_assess.returncode == 0, by_handout.stderr + by_assess.stderr
     assert (tmp_path / "h.pdf").read_bytes() == (tmp_path / "a.pdf").read_bytes()
     by_id = run("handout", "northtown", "-o", str(tmp_path / "i.pdf"))
+    assert by_id.returncode == 0, by_id.stderr
     assert (tmp_path / "i.pdf").read_bytes() == (tmp_path / "h.pdf").read_bytes()

@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
 from conftest import SAMPLES
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 
 from lendready.domain.exercise import AREA, BAND, MYTH, PREDICT, SCORE, VERDICT
-from lendready.recovery import RecoveryStore
-from lendready.settings import Settings
 from lendready.ui.exercise_view import PRESENT_BACKGROUND, ExerciseView, PresentationWindow
-from lendready.ui.main_window import MainWindow
 
 KEY_OF = {"green": Qt.Key.Key_G, "amber": Qt.Key.Key_A, "red": Qt.Key.Key_R}
 BAND_KEY = {"ready": Qt.Key.Key_1, "nearly_ready": Qt.Key.Key_2, "not_ready": Qt.Key.Key_3}
 WRONG = {"green": "red", "amber": "green", "red": "green"}
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, knowledge):
-    w = MainWindow(knowledge, settings=Settings(), recovery=RecoveryStore(tmp_path / "recovery"))
-    w.resize(1320, 860)
-    w.show()
-    yield w
-    w.session = None
-    w.close()
-    w.deleteLater()
 
 
 def shown_text(view: ExerciseView) -> str:

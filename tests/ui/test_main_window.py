@@ -13,22 +13,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from lendready.domain import formatting
 from lendready.domain.case_file import load_case
-from lendready.recovery import RecoveryStore
-from lendready.settings import Settings
 from lendready.ui.forecast_table import ForecastEditor
-from lendready.ui.main_window import MainWindow
 from lendready.ui.widgets.answers import ComboInput, LineInput, RadioInput, TextAreaInput
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, knowledge):
-    w = MainWindow(knowledge, settings=Settings(), recovery=RecoveryStore(tmp_path / "recovery"))
-    w.resize(1320, 860)
-    w.show()
-    yield w
-    w.session = None  # the test has checked what it wanted; closing must not prompt
-    w.close()
-    w.deleteLater()
 
 
 def cli_json(path) -> dict:

@@ -155,6 +155,7 @@ class Exercise:
             for f in assessment.findings if f.myth
         )
         self.steps = self._script()
+        self._predict_at = self.steps.index(Step(PREDICT))
         self.position = 0
         self.area_predictions: dict[str, str] = {}
         self.band_prediction: str | None = None
@@ -242,7 +243,7 @@ class Exercise:
     @property
     def revealing(self) -> bool:
         """True once the room has gone past the prediction: predictions are then locked."""
-        return self._furthest > self.steps.index(Step(PREDICT))
+        return self._furthest > self._predict_at
 
     # -- predictions -------------------------------------------------------------
     def predict_area(self, area: str, rating: str | None) -> None:

@@ -31,11 +31,8 @@ from lendready.domain.questionnaire import (
     TableSpec,
 )
 from lendready.domain.resource_cache import (  # noqa: F401 (re-exported: the resource API lives here too)
-    CACHE_SCHEMA,
     ResourceError,
-    _format_error,
     _rel,
-    _write_cache,
     cached_validated,
     fingerprint,
     read_toml,

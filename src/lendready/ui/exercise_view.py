@@ -479,7 +479,8 @@ class ExerciseView(QWidget):
         return f"{words[mark.verdict]} ({_points(mark.points)} of {_points(mark.out_of)})"
 
     # -- acting ----------------------------------------------------------------------
-    def choose(self, key: str, option: str) -> None:
+    def choose(self, key: str, option: str, *, then_next_row: bool = False) -> None:
+        """Record a prediction; from the keyboard the marker then moves on, as a room calls the rows out."""
         ex = self.exercise
         try:
             if key == BAND_ROW:
@@ -489,7 +490,7 @@ class ExerciseView(QWidget):
         except PermissionError:
             return
         keys = [*ex.scored_areas, BAND_ROW]
-        self.row = keys.index(key)
+        self.row = min(keys.index(key) + (1 if then_next_row else 0), len(keys) - 1)
         self._warned_missing = False
         self.refresh()
 
@@ -543,9 +544,7 @@ class ExerciseView(QWidget):
                 if key in (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3):
                     self.choose(row_key, BAND_ORDER[index])
             else:
-                self.choose(row_key, PREDICTABLE_RATINGS[index])
-                self.row = min(self.row + 1, len(keys) - 1)  # on to the next row, as a room calls them out
-                self.refresh()
+                self.choose(row_key, PREDICTABLE_RATINGS[index], then_next_row=True)
         elif ex.step.kind == MYTH and key in (Qt.Key.Key_T, Qt.Key.Key_F):
             self.answer_myth(key == Qt.Key.Key_T)
         elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
