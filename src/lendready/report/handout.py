@@ -609,7 +609,7 @@ def answers(item: _Item, *, level: int, number: int | None = None) -> list[Flowa
         if reasons_given:
             verdict.append(T("Why:", st.h3))
             verdict += [R(st.bullet, reason, bullet="•") for reason in reasons_given]
-        out += [CondPageBreak(90), Keep(verdict[:3]), *verdict[3:]]
+        out += [CondPageBreak(90), Keep(verdict)]  # reasons are a few lines: never leave one behind
     else:
         out += _heading("The experienced lender's verdict", st.h2, level + 1)
         out.append(T("None: this case is not one of lendready's sample cases, so no experienced lender's "
