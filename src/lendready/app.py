@@ -50,7 +50,7 @@ def _file_open_filter(window: Any) -> Any:
     from PySide6.QtCore import QEvent, QObject
 
     class FileOpenFilter(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.FileOpen:
                 path = event.file()  # type: ignore[attr-defined]
                 if path:
@@ -58,7 +58,7 @@ def _file_open_filter(window: Any) -> Any:
                     return True
             return False
 
-    return FileOpenFilter()
+    return FileOpenFilter(window)  # the window keeps it alive
 
 
 def _load_model() -> None:
@@ -68,8 +68,8 @@ def _load_model() -> None:
     (to support ``from __feature__ import ...``); the model's twenty-odd modules
     need none of that, and skipping it saves ~15 ms of start-up.
     """
-    import lendready.domain.samples  # noqa: F401
-    import lendready.recovery  # noqa: F401
+    import lendready.domain.samples
+    import lendready.recovery
     import lendready.settings  # noqa: F401
 
 
@@ -90,8 +90,8 @@ def run(case_path: str | None = None, argv: list[str] | None = None) -> int:
 
     app = make_application(argv)
     window = MainWindow()
-    file_open = _file_open_filter(window)
-    app.installEventFilter(file_open)
+    if sys.platform == "darwin":  # an application-wide filter sees every event: only where it is needed
+        app.installEventFilter(_file_open_filter(window))
     window.show()
 
     def start() -> None:

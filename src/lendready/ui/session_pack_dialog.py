@@ -34,7 +34,7 @@ class SessionPackDialog(QDialog):
         layout.addWidget(intro)
         self.list = QListWidget()
         self.list.setAccessibleName("Cases in the session pack")
-        self.list.setItemDelegate(TitledItemDelegate(self.list))
+        self.list.setItemDelegate(TitledItemDelegate(self.list, checkable=True))
         self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         for sample in self.samples:
             item = QListWidgetItem(f"{sample.meta.title}\n{sample.meta.summary}")

@@ -7,26 +7,35 @@ explanations say; trainers mostly want the sample cases, so they are one click
 
 from __future__ import annotations
 
+from math import ceil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QPainter
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Signal
+from PySide6.QtGui import QFont, QPainter, QTextCharFormat, QTextLayout
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QSizePolicy,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QAbstractItemView
+
+# The start page is the first window, so it stays clear of the Python types of ``Qt``,
+# ``QStyle`` and a bare ``viewport()``: PySide6 builds their enums (some 150) on first
+# touch, which cost ~25 ms of start-up. Even ``QPainter.setPen`` builds ``Qt`` (one of its
+# overloads takes a ``Qt.PenStyle``), so the delegate draws with ``QTextLayout`` and an
+# explicit colour. The item role is the int Qt's ``setData`` takes; a test checks it.
+USER_ROLE = 0x0100  # Qt.ItemDataRole.UserRole
 
 ROLE_BUTTONS = (
     ("lender", "New case as a bank officer",
@@ -39,62 +48,95 @@ ROLE_BUTTONS = (
 
 
 PAD = 6
+CHECK_WIDTH = 28  # room a check box takes beside the text
+GAP = 2  # between a title and its text
 
 
 class TitledItemDelegate(QStyledItemDelegate):
     """Each item's first line in bold, the rest wrapped beneath it, with room between items.
 
     Thirteen samples as plain two-line text run together; a bold title per case
-    lets a trainer find one at a glance.
+    lets a trainer find one at a glance. The style draws the item (background,
+    selection, focus, check box) with its text blanked; the two text runs are
+    drawn on top.
     """
 
-    def __init__(self, view: QAbstractItemView) -> None:
+    def __init__(self, view: QAbstractItemView, checkable: bool = False) -> None:
         super().__init__(view)
-        self.viewport = view.viewport()  # asked for every item's size: fetch the wrapper once
+        self.view = view
+        self.checkable = checkable
 
     def _parts(self, index: QModelIndex | QPersistentModelIndex) -> tuple[str, str]:
-        title, _, rest = str(index.data(Qt.ItemDataRole.DisplayRole) or "").partition("\n")
+        title, _, rest = str(index.data() or "").partition("\n")
         return title, rest
 
-    def _width(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> int:
-        check = 28 if index.data(Qt.ItemDataRole.CheckStateRole) is not None else 0
-        return max(self.viewport.width() - check, 120) - 2 * PAD
+    def _viewport_width(self) -> int:
+        """The viewport's width, without asking for the viewport (see the note at the top)."""
+        width = self.view.maximumViewportSize().width()
+        bar = self.view.verticalScrollBar()
+        return width - bar.width() if bar.isVisible() else width
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+    def _width(self) -> int:
+        check = CHECK_WIDTH if self.checkable else 0
+        return max(self._viewport_width() - check, 120) - 2 * PAD
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         title, rest = self._parts(index)
+        width = self._width()
+        return QSize(width, ceil(sum(height for _, height in self._runs(option, title, rest, width))) + 2 * PAD)
+
+    def _runs(self, option: QStyleOptionViewItem, title: str, rest: str, width: int) -> list[tuple[QTextLayout, float]]:
+        """The bold title and the wrapped rest, each laid out to ``width``: one layout serves size and paint."""
         bold = QFont(option.font)
         bold.setBold(True)
-        width = self._width(option, index)
-        flags = int(Qt.TextFlag.TextWordWrap)
-        height = QFontMetrics(bold).boundingRect(QRect(0, 0, width, 10_000), flags, title).height()
+        runs = [_wrapped(title, bold, width)]
         if rest:
-            height += option.fontMetrics.boundingRect(QRect(0, 0, width, 10_000), flags, rest).height() + 2
-        return QSize(width, height + 2 * PAD)
+            runs.append(_wrapped(rest, option.font, width, gap=GAP))
+        return runs
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.text = ""  # the style draws the item without text; paint() writes the two runs
+
+    def _text_rect(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QRect:
+        if not self.checkable:
+            return QRect(option.rect)
+        from PySide6.QtWidgets import QStyle  # the session-pack checklist only, never at start-up
+
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
+        return self.view.style().subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, self.view)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().paint(painter, option, index)  # background, selection, focus and check box
         title, rest = self._parts(index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget is not None else self.viewport.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        role = opt.palette.ColorRole.HighlightedText if selected else opt.palette.ColorRole.Text
-        painter.save()
-        painter.setPen(opt.palette.color(role))
-        # Beside the check box, when the item has one (the session-pack list).
-        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, opt.widget)
-        area = QRect(text_rect.left() + PAD, opt.rect.top() + PAD, text_rect.width() - 2 * PAD,
-                     opt.rect.height() - 2 * PAD)
-        bold = QFont(opt.font)
-        bold.setBold(True)
-        painter.setFont(bold)
-        flags = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft) | int(Qt.AlignmentFlag.AlignTop)
-        used = painter.drawText(area, flags, title)
-        if rest:
-            painter.setFont(opt.font)
-            painter.drawText(area.adjusted(0, used.height() + 2, 0, 0), flags, rest)
-        painter.restore()
+        palette = option.palette
+        selected = self.view.selectionModel().isSelected(index)
+        colour = QTextCharFormat()
+        colour.setForeground(palette.brush(palette.ColorRole.HighlightedText if selected else palette.ColorRole.Text))
+        text_rect = self._text_rect(option, index)  # beside the check box, when the item has one
+        x, y = text_rect.left() + PAD, option.rect.top() + PAD
+        for layout, height in self._runs(option, title, rest, text_rect.width() - 2 * PAD):
+            whole = QTextLayout.FormatRange()
+            whole.start, whole.length, whole.format = 0, len(layout.text().encode("utf-16-le")) // 2, colour
+            layout.draw(painter, QPointF(x, y), [whole])
+            y += height
+
+
+def _wrapped(text: str, font: QFont, width: int, gap: float = 0.0) -> tuple[QTextLayout, float]:
+    """``text`` broken into lines of at most ``width`` pixels (at word boundaries), and the height it takes."""
+    layout = QTextLayout(text, font)
+    layout.beginLayout()
+    y = gap
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        line.setPosition(QPointF(0, y))
+        y += line.height()
+    layout.endLayout()
+    return layout, y
 
 
 class StartPage(QWidget):
@@ -111,8 +153,7 @@ class StartPage(QWidget):
         outer.setContentsMargins(32, 24, 32, 24)
         outer.setSpacing(16)
 
-        title = QLabel("<h1>lendready</h1>")
-        title.setTextFormat(Qt.TextFormat.RichText)
+        title = QLabel("<h1>lendready</h1>")  # shown as rich text: Qt recognises the markup
         subtitle = QLabel(
             "How a lender will read a loan request from a co-operative, community benefit society, "
             "CIC or employee-owned spin-out, and what would make it ready."
@@ -121,10 +162,10 @@ class StartPage(QWidget):
         outer.addWidget(title)
         outer.addWidget(subtitle)
 
-        roles = QGridLayout()
-        roles.setHorizontalSpacing(16)
+        roles = QHBoxLayout()
+        roles.setSpacing(16)
         self.role_buttons: dict[str, QPushButton] = {}
-        for column, (role, text, blurb) in enumerate(ROLE_BUTTONS):
+        for role, text, blurb in ROLE_BUTTONS:
             button = QPushButton(text)
             button.setMinimumHeight(44)
             button.setAccessibleName(text)
@@ -133,9 +174,11 @@ class StartPage(QWidget):
             button.clicked.connect(lambda _=False, r=role: self.newCase.emit(r))
             note = QLabel(blurb)
             note.setWordWrap(True)
-            note.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-            roles.addWidget(button, 0, column)
-            roles.addWidget(note, 1, column)
+            column = QVBoxLayout()  # each note under its button; the stretch keeps it there
+            column.addWidget(button)
+            column.addWidget(note)
+            column.addStretch(1)
+            roles.addLayout(column, 1)
             self.role_buttons[role] = button
         outer.addLayout(roles)
 
@@ -156,7 +199,10 @@ class StartPage(QWidget):
         self.open_button.clicked.connect(self.openRequested.emit)
         recent_box.addWidget(recent_label)
         recent_box.addWidget(self.recent, 1)
-        recent_box.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
+        open_row = QHBoxLayout()
+        open_row.addWidget(self.open_button)
+        open_row.addStretch(1)
+        recent_box.addLayout(open_row)
 
         sample_box = QVBoxLayout()
         sample_label = QLabel("<b>Sample cases</b> (fictional, for learning and training)")
@@ -164,12 +210,13 @@ class StartPage(QWidget):
         self.samples.setAccessibleName("Sample cases")
         self.samples.setWordWrap(True)
         sample_label.setBuddy(self.samples)
-        self.samples.setItemDelegate(TitledItemDelegate(self.samples))
+        self.delegate = TitledItemDelegate(self.samples)
+        self.samples.setItemDelegate(self.delegate)
         self.samples.setUniformItemSizes(False)
         self.samples.setResizeMode(QListWidget.ResizeMode.Adjust)
         for path, name, summary in samples:
             item = QListWidgetItem(f"{name}\n{summary}")
-            item.setData(Qt.ItemDataRole.UserRole, path)
+            item.setData(USER_ROLE, path)
             item.setToolTip(summary)
             self.samples.addItem(item)
         if samples:
@@ -199,20 +246,19 @@ class StartPage(QWidget):
         self.recent.clear()
         for path in paths:
             item = QListWidgetItem(f"{Path(path).name}\n{Path(path).parent}")
-            item.setData(Qt.ItemDataRole.UserRole, path)
+            item.setData(USER_ROLE, path)
             item.setToolTip(path)
             self.recent.addItem(item)
         if not paths:
-            empty = QListWidgetItem("No recent cases yet")
-            empty.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.recent.addItem(empty)
+            self.recent.addItem(QListWidgetItem("No recent cases yet"))
+        self.recent.setEnabled(bool(paths))  # greyed, and nothing to select, while empty
 
     def _sample_chosen(self, signal: Signal) -> None:
         item = self.samples.currentItem()
-        if item is not None and item.data(Qt.ItemDataRole.UserRole):
-            signal.emit(str(item.data(Qt.ItemDataRole.UserRole)))  # type: ignore[attr-defined]
+        if item is not None and item.data(USER_ROLE):
+            signal.emit(str(item.data(USER_ROLE)))  # type: ignore[attr-defined]
 
     def _activated(self, item: QListWidgetItem) -> None:
-        path = item.data(Qt.ItemDataRole.UserRole)
+        path = item.data(USER_ROLE)
         if path:
             self.pathChosen.emit(str(path))

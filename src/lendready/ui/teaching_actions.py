@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QDialog, QMessageBox
 
 from lendready.domain.resource_cache import ResourceError
 from lendready.domain.samples import Sample, sample_for
@@ -136,6 +135,8 @@ class TeachingActions(QObject):
 
     def export_session_pack(self, chosen: list[Any] | None = None) -> bool:
         """Pick samples (the open one ticked), then write one pack for the session."""
+        from PySide6.QtWidgets import QDialog, QMessageBox  # dialogs load when first used
+
         from lendready.report import write_session_pack
 
         w = self.window
