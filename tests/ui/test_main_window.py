@@ -292,3 +292,17 @@ def test_trying_a_proposal_opens_an_unsaved_what_if_copy(window, tmp_path, knowl
     assert window.session.assessment.band == "ready"
     assert "what-if copy of vale-variant.lendready" in window.windowTitle()
     assert original.read_bytes() == before
+
+
+def test_a_document_handed_over_by_macos_opens_in_the_window(window, monkeypatch):
+    """Finder sends a double-clicked case as a QFileOpenEvent; app.run installs this filter on macOS only."""
+    from PySide6.QtGui import QFileOpenEvent
+
+    from lendready.app import _file_open_filter
+
+    opened = []
+    monkeypatch.setattr(window, "open_path", opened.append)
+    handler = _file_open_filter(window)
+    assert handler.parent() is window  # kept alive by the window, not by a local variable
+    assert handler.eventFilter(window, QFileOpenEvent(str(SAMPLES / "vale.lendready")))
+    assert opened == [str(SAMPLES / "vale.lendready")]
