@@ -171,3 +171,42 @@ def test_mixed_paragraphs_draw_as_reportlabs() -> None:
             out.append((w, h))
         out.append(b"".join(x.encode() if isinstance(x, str) else x for x in canv._code))
     assert out[: len(out) // 2] == out[len(out) // 2:]
+
+
+@pytest.mark.parametrize("case_id", ["vale", "hilltop", "civictech", "harbourside"])
+def test_whole_briefings_are_reportlabs_bytes(case_id, knowledge, monkeypatch) -> None:
+    """Every shortcut at once, against reportlab doing it all: line breaking, drawing and the canvas.
+
+    The same case, audience and time through the briefing with the shortcuts and with each one
+    switched off must give the same PDF, byte for byte.
+    """
+    from datetime import datetime, timezone
+
+    from conftest import SAMPLES
+    from reportlab.pdfgen.canvas import Canvas
+
+    from lendready.domain.case_file import load_case
+    from lendready.report import fast_draw, handout
+
+    path = SAMPLES / f"{case_id}.lendready"
+    case = load_case(path, knowledge.questionnaire)
+    when = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
+    drawn = []
+
+    def counted(*args):
+        done = fast_draw.draw_plain(*args)
+        drawn.append(done)
+        return done
+
+    monkeypatch.setattr(briefing, "draw_plain", counted)
+    fast = {a: briefing.build_briefing(case, knowledge, audience=a, generated=when, case_bytes=path.read_bytes())
+            for a in ("lender", "founder", "trainer")}
+    assert drawn.count(True) > 100  # the drawing shortcut took most paragraphs
+    monkeypatch.setattr(briefing, "draw_plain", lambda *args: False)
+    monkeypatch.setattr(briefing, "_fast_lines", lambda *args: None)
+    monkeypatch.setattr(briefing, "_mixed_lines", lambda *args: None)
+    monkeypatch.setattr(briefing, "FastCanvas", Canvas)
+    monkeypatch.setattr(handout, "FastCanvas", Canvas)
+    for audience, pdf in fast.items():
+        assert pdf == briefing.build_briefing(case, knowledge, audience=audience, generated=when,
+                                              case_bytes=path.read_bytes()), audience

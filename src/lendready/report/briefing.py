@@ -80,6 +80,7 @@ from lendready.domain.knowledge import Knowledge
 from lendready.domain.metrics import monthly_repayment, running_cash, sorted_forecast
 from lendready.domain.stress import StressSeries, stress_series
 from lendready.report import AUDIENCE_TITLES, AUDIENCES, charts
+from lendready.report.fast_draw import draw_plain
 from lendready.report.pdfcanvas import FastCanvas
 from lendready.report.styles import (
     ACCENT,
@@ -327,6 +328,10 @@ class Para(Paragraph):
         size = super().wrap(availWidth, availHeight)
         self._wrapped = (availWidth, size)
         return size
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        if not draw_plain(self, canvas, x, y, _sW):
+            super().drawOn(canvas, x, y, _sW)
 
     def breakLines(self, width: Any) -> Any:
         """reportlab's line breaking, with a fast path for the common case: one plain fragment, no
