@@ -107,6 +107,18 @@ def test_keep_together_measures_like_reportlabs() -> None:
     assert (ours._H, ours._H0) == (theirs._H, theirs._H0)
 
 
+
+def test_the_documents_keep_headings_with_their_text_through_keep() -> None:
+    """reportlab's constructor puts its own KeepTogether on every document; ours must win, or each
+    heading-and-paragraph group deep-copies the frame when it is measured."""
+    import io
+
+    from lendready.report import handout
+
+    assert briefing._Doc(io.BytesIO()).keepTogetherClass is briefing.Keep
+    assert handout._Doc(io.BytesIO()).keepTogetherClass is briefing.Keep
+
+
 MIXED_RUNS = [
     (("b", "Why it matters:"), " "),
     (("b", "Term:"),),

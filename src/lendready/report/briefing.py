@@ -1796,7 +1796,11 @@ def _canvas_maker(b: _Brief) -> type[Canvas]:
 
 
 class _Doc(BaseDocTemplate):
-    keepTogetherClass = Keep  # the groups reportlab makes for keepWithNext (a heading and what follows)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The groups reportlab makes for keepWithNext (a heading and what follows). A class
+        # attribute would not do: reportlab's constructor sets its own default on the instance.
+        kwargs.setdefault("keepTogetherClass", Keep)
+        super().__init__(*args, **kwargs)
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, _Heading):
