@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_LEFT
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus.paragraph import Paragraph, _nbspCount
@@ -41,18 +42,25 @@ def draw_plain(para: Paragraph, canvas: Any, x: float, y: float, sW: float = 0) 
         return False
     x = para._hAlignAdjust(x, sW)
     code = canvas._code
-    # Flowable.drawOn: save the state and move to the paragraph; drawPara: save it again, and
-    # draw. Only the matrix, the fill colour and the graphics-state dictionary change in between,
-    # so those three are put back at the end, as the two restores would.
+    fp = canvas._lr_numbers
+    # Flowable.drawOn saves the state and moves to the paragraph; drawPara saves it again and
+    # sets the fill colour; both restore at the end. In between only the matrix, the fill
+    # colour and the graphics-state dictionary change, so those three are put back at the end.
     saved = canvas._currentMatrix, canvas._fillColorObj, canvas._extgstate
     code.append("q")
-    canvas._extgstate = saved[2].pushCopy()
     canvas.translate(x, y)
     lines = bl.lines
     if lines:
         code.append("q")
-        canvas.setFillColor(bl.textColor)
-        fp = canvas._lr_numbers
+        colour = bl.textColor
+        state = canvas._extgstate
+        if (type(colour) is Color and not canvas._enforceColorSpace
+                and colour.alpha == state._d.get("ca", state.defaults["ca"])):
+            # What setFillColor writes when the opacity is already the colour's: just the colour.
+            code.append(f"{fp[colour.red]} {fp[colour.green]} {fp[colour.blue]} rg")
+        else:
+            canvas._extgstate = state.pushCopy()
+            canvas.setFillColor(colour)
         size = bl.fontSize
         top = para.height - (size if paraFontSizeHeightOffset else getattr(bl, "ascent", size))
         doc = canvas._doc
