@@ -9,6 +9,7 @@ outside the shortcut must still go to reportlab.
 from __future__ import annotations
 
 import copy
+from datetime import UTC
 
 import pytest
 from reportlab.platypus import Paragraph
@@ -192,7 +193,7 @@ def test_whole_briefings_are_reportlabs_bytes(case_id, knowledge, monkeypatch) -
     The same case, audience and time through the briefing with the shortcuts and with each one
     switched off must give the same PDF, byte for byte.
     """
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from conftest import SAMPLES
     from reportlab.pdfgen.canvas import Canvas
@@ -202,7 +203,7 @@ def test_whole_briefings_are_reportlabs_bytes(case_id, knowledge, monkeypatch) -
 
     path = SAMPLES / f"{case_id}.lendready"
     case = load_case(path, knowledge.questionnaire)
-    when = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
+    when = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
     drawn = []
 
     def counted(*args):
@@ -222,3 +223,26 @@ def test_whole_briefings_are_reportlabs_bytes(case_id, knowledge, monkeypatch) -
     for audience, pdf in fast.items():
         assert pdf == briefing.build_briefing(case, knowledge, audience=audience, generated=when,
                                               case_bytes=path.read_bytes()), audience
+
+
+def test_hostile_paragraphs_draw_as_reportlabs(monkeypatch) -> None:
+    """The drawing shortcut on awkward text, one style and several, squeezed and not: reportlab's bytes."""
+    from lendready.report.pdfcanvas import FastCanvas
+
+    st = styles()
+    made = []
+    for fast in (True, False):
+        if not fast:
+            monkeypatch.setattr(briefing, "draw_plain", lambda *args: False)
+        canv = FastCanvas(None, invariant=1)
+        sizes = []
+        for width in (60, 180, 480):
+            paras = [T(text, style) for text in TEXTS for style in (st.body, st.cell_small, st.muted)]
+            paras += [R(st.finding_body, *runs, " " + TEXTS[2]) for runs in MIXED_RUNS]
+            paras += [R(st.glossary, *runs) for runs in MIXED_RUNS]
+            for para in paras:
+                w, h = para.wrap(width, 10_000)
+                para.drawOn(canv, 20, 800 - h)
+                sizes.append((w, h))
+        made.append((sizes, b"".join(x.encode() if isinstance(x, str) else x for x in canv._code)))
+    assert made[0] == made[1]

@@ -1,13 +1,18 @@
 """Drawing a plain paragraph in one step: reportlab's own content stream, without its general machinery.
 
-Most of a briefing's 500-odd paragraphs are one style, left-aligned, with no
-bullet, background, underline or link. For those, reportlab's ``drawPara``
-still builds a text object, walks its alignment helpers and merges cursor
-moves line by line, at ~20 µs a paragraph. :func:`draw_plain` writes the same
-operators directly: save the state, set the fill colour, ``BT``, the origin,
-each line through the canvas's text formatting with ``T*``, ``ET``, restore.
-The bytes are exactly reportlab's (tests/report/test_fast_paths.py compares
-whole documents); anything else returns False and reportlab draws it.
+Nearly all of a briefing's 500-odd paragraphs are left-aligned text with no
+bullet, background, underline, link or image: most of one style, the rest a
+bold label or a muted note within the text. For those, reportlab's
+``drawOn``/``drawPara`` saves the graphics state twice, builds a text object
+and walks its alignment helpers fragment by fragment, at 20 to 60 µs a
+paragraph. :func:`draw_plain` writes the same operators directly: save the
+state, move to the paragraph, ``BT``, the origin, each line's runs (font and
+colour changes, then the text through the canvas's formatting, ``T*`` at the
+end of a line), ``ET``, restore.
+
+The bytes are exactly reportlab's: tests/report/test_fast_paths.py builds whole
+briefings and handouts both ways and compares them. Anything else returns
+False before writing a thing, and reportlab draws it.
 """
 
 from __future__ import annotations
@@ -23,72 +28,173 @@ from reportlab.rl_config import paraFontSizeHeightOffset
 from lendready.report.pdfcanvas import FastCanvas
 
 
+def _plain_layout(para: Paragraph, canvas: Any) -> Any:
+    """The paragraph's broken lines if it is laid out plainly enough to draw here, else None."""
+    bl = para.__dict__.get("blPara")
+    if bl is None or not isinstance(canvas, FastCanvas) or not canvas.bottomup or canvas._enforceColorSpace:
+        return None
+    style = para.style
+    if (style.alignment != TA_LEFT or style.backColor or getattr(style, "borderWidth", None)
+            or style.firstLineIndent or style.wordWrap or style.endDots or getattr(style, "shaping", 0)
+            or para.bulletText or para.debug
+            or "_offsets" in para.__dict__ or getattr(para, "_showBoundary", None)
+            or getattr(para, "autoLeading", getattr(style, "autoLeading", "")) in ("max", "min")
+            or "preformatted" in type(para).__name__.lower()):
+        return None
+    return bl
+
+
 def draw_plain(para: Paragraph, canvas: Any, x: float, y: float, sW: float = 0) -> bool:
     """``para.drawOn(canvas, x, y, sW)`` as reportlab would do it, if ``para`` is a plain one (see the
     module note); False, having drawn nothing, otherwise."""
-    bl = para.__dict__.get("blPara")
-    if bl is None or bl.kind != 0 or not isinstance(canvas, FastCanvas) or not canvas.bottomup:
+    bl = _plain_layout(para, canvas)
+    if bl is None:
         return False
-    style = para.style
-    if (style.alignment != TA_LEFT or style.backColor or getattr(style, "borderWidth", None)
-            or style.firstLineIndent or style.wordWrap or para.bulletText or para.debug
-            or "_offsets" in para.__dict__ or getattr(para, "_showBoundary", None)
-            or getattr(para, "autoLeading", getattr(style, "autoLeading", "")) in ("max", "min")
-            or bl.__dict__.get("us_lines") or bl.__dict__.get("link")
-            or "preformatted" in type(para).__name__.lower()):
-        return False
-    font = getFont(bl.fontName)
-    if not font._dynamicFont:
-        return False
-    x = para._hAlignAdjust(x, sW)
-    code = canvas._code
-    fp = canvas._lr_numbers
-    # Flowable.drawOn saves the state and moves to the paragraph; drawPara saves it again and
-    # sets the fill colour; both restore at the end. In between only the matrix, the fill
-    # colour and the graphics-state dictionary change, so those three are put back at the end.
     saved = canvas._currentMatrix, canvas._fillColorObj, canvas._extgstate
+    if bl.kind == 0:
+        if bl.__dict__.get("us_lines") or bl.__dict__.get("link") or not getFont(bl.fontName)._dynamicFont:
+            return False
+        body = _one_style(para, bl, canvas) if bl.lines else []
+    elif bl.kind == 1:
+        body = _mixed_styles(para, bl, canvas)
+        if body is None:
+            return False
+    else:
+        return False
+    # Flowable.drawOn saves the state and moves to the paragraph; drawPara saves it again and
+    # draws. Only the matrix (and, for a single style, the fill colour) change in between, and
+    # the two restores put them back.
+    code = canvas._code
     code.append("q")
-    canvas.translate(x, y)
-    lines = bl.lines
-    if lines:
-        code.append("q")
-        colour = bl.textColor
-        state = canvas._extgstate
-        if (type(colour) is Color and not canvas._enforceColorSpace
-                and colour.alpha == state._d.get("ca", state.defaults["ca"])):
-            # What setFillColor writes when the opacity is already the colour's: just the colour.
-            code.append(f"{fp[colour.red]} {fp[colour.green]} {fp[colour.blue]} rg")
-        else:
-            canvas._extgstate = state.pushCopy()
-            canvas.setFillColor(colour)
-        size = bl.fontSize
-        top = para.height - (size if paraFontSizeHeightOffset else getattr(bl, "ascent", size))
-        doc = canvas._doc
-        escape = canvas._escape
-        head = f"{fp[size]} Tf {fp[style.leading]} TL"
-        text_code = ["BT", f"1 0 0 1 {fp[style.leftIndent]} {fp[top]} Tm"]
-        add = text_code.append
-        current = -1  # the subset in use: none yet in this text object
-        for extra, words in lines:
-            text = " ".join(words)
-            spaced = False
-            if extra <= -1e-8:  # a line squeezed by space shrinkage: reportlab narrows its spaces
-                gaps = len(words) + _nbspCount(text) - 1
-                if gaps > 0:
-                    add(f"{fp[extra / float(gaps)]} Tw")
-                    spaced = True
-            out = []
-            for subset, chunk in font.splitString(text, doc):
-                if subset != current:
-                    out.append(f"{font.getSubsetInternalName(subset, doc)} {head}")
-                    current = subset
-                out.append(f"({escape(chunk)}) Tj")
-            add(" ".join(out) + " T*")
-            if spaced:
-                add("0 Tw")
-        add("ET")
-        code.append(" ".join(text_code))
-        code.append("Q")
+    canvas.translate(para._hAlignAdjust(x, sW), y)
+    code += body
     code.append("Q")
     canvas._currentMatrix, canvas._fillColorObj, canvas._extgstate = saved
     return True
+
+
+def _opacity_set(canvas: Any, colour: Any) -> bool:
+    """True when ``colour`` is RGB and already at the current fill opacity: setting it then writes only
+    the colour (after noting, as reportlab does, that the document uses transparency)."""
+    state = canvas._extgstate
+    if type(colour) is not Color or colour.alpha != state._d.get("ca", state.defaults["ca"]):
+        return False
+    canvas._doc.ensureMinPdfVersion("transparency")
+    return True
+
+
+def _one_style(para: Paragraph, bl: Any, canvas: Any) -> list[str]:
+    """The inside of drawPara for one style (kind 0): the colour on the canvas, then the text."""
+    colour = bl.textColor
+    fp = canvas._lr_numbers
+    out = ["q"]
+    if _opacity_set(canvas, colour):
+        out.append(f"{fp[colour.red]} {fp[colour.green]} {fp[colour.blue]} rg")
+    else:  # reportlab's own setter, on a copy of the state dictionary that the restore drops
+        canvas._extgstate = canvas._extgstate.pushCopy()
+        code, canvas._code = canvas._code, out
+        try:
+            canvas.setFillColor(colour)
+        finally:
+            canvas._code = code
+    style = para.style
+    size = bl.fontSize
+    font = getFont(bl.fontName)
+    doc, escape = canvas._doc, canvas._escape
+    top = para.height - (size if paraFontSizeHeightOffset else getattr(bl, "ascent", size))
+    head = f"{fp[size]} Tf {fp[style.leading]} TL"
+    text = ["BT", f"1 0 0 1 {fp[style.leftIndent]} {fp[top]} Tm"]
+    add = text.append
+    current = -1  # the subset in use: none yet in this text object
+    for extra, words in bl.lines:
+        line = " ".join(words)
+        spaced = False
+        if extra <= -1e-8:  # a line squeezed by space shrinkage: reportlab narrows its spaces
+            gaps = len(words) + _nbspCount(line) - 1
+            if gaps > 0:
+                add(f"{fp[extra / float(gaps)]} Tw")
+                spaced = True
+        runs = []
+        for subset, chunk in font.splitString(line, doc):
+            if subset != current:
+                runs.append(f"{font.getSubsetInternalName(subset, doc)} {head}")
+                current = subset
+            runs.append(f"({escape(chunk)}) Tj")
+        add(" ".join(runs) + " T*")
+        if spaced:
+            add("0 Tw")
+    add("ET")
+    out.append(" ".join(text))
+    out.append("Q")
+    return out
+
+
+def _mixed_styles(para: Paragraph, bl: Any, canvas: Any) -> list[str] | None:
+    """The inside of drawPara for several styles (kind 1), or None when a run needs reportlab: an
+    image or callback, a rise, an underline or link, a background, a font that is not TrueType."""
+    lines = bl.lines
+    if not lines:
+        return None
+    for line in lines:
+        if getattr(line, "preformatted", False):
+            return None
+        for f in line.words:
+            d = f.__dict__
+            if ("cbDefn" in d or type(f.text) is not str or getattr(f, "rise", 0) or getattr(f, "us_lines", None) or getattr(f, "link", None)
+                    or getattr(f, "backColor", None) or type(f.textColor) is not Color
+                    or not getFont(f.fontName)._dynamicFont):
+                return None
+    fp = canvas._lr_numbers
+    state = canvas._extgstate
+    opacity = state._d.get("ca", state.defaults["ca"])
+    if any(f.textColor.alpha != opacity for line in lines for f in line.words):
+        return None
+    style = para.style
+    leading = style.leading
+    doc, escape = canvas._doc, canvas._escape
+    head_line = lines[0]
+    top = para.height - (head_line.fontSize if paraFontSizeHeightOffset
+                         else getattr(head_line, "ascent", head_line.fontSize))
+    text = ["BT", f"1 0 0 1 {fp[style.leftIndent]} {fp[top]} Tm"]
+    add = text.append
+    font_key: tuple[str, float] | None = None
+    font: Any = None
+    head = ""
+    current = -1  # the subset in use
+    colour: Any = None
+    first = True
+    for line in lines:
+        extra = line.extraSpace
+        spaced = False
+        if not extra > -1e-8:  # squeezed: reportlab narrows the spaces (_leftDrawParaLineX)
+            gaps = line.wordCount + sum(_nbspCount(w.text) for w in line.words) - 1
+            if gaps > 0:
+                add(f"{fp[extra / float(gaps)]} Tw")
+                spaced = True
+        if first:  # _putFragLine sets the leading once, on the first line
+            add(f"{fp[leading]} TL")
+            first = False
+        words = line.words
+        last = words[-1]
+        for f in words:
+            key = (f.fontName, f.fontSize)
+            if key != font_key:
+                font_key = key
+                font = getFont(f.fontName)
+                head = f"{fp[f.fontSize]} Tf {fp[leading]} TL"
+                current = -1
+            if colour != f.textColor:
+                colour = f.textColor
+                add(f"{fp[colour.red]} {fp[colour.green]} {fp[colour.blue]} rg")
+                doc.ensureMinPdfVersion("transparency")
+            runs = []
+            for subset, chunk in font.splitString(f.text, doc):
+                if subset != current:
+                    runs.append(f"{font.getSubsetInternalName(subset, doc)} {head}")
+                    current = subset
+                runs.append(f"({escape(chunk)}) Tj")
+            add(" ".join(runs) + (" T*" if f is last else ""))
+        if spaced:
+            add("0 Tw")
+    add("ET")
+    return ["q", " ".join(text), "Q"]
