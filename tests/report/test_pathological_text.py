@@ -149,3 +149,20 @@ def test_soft_hyphens_are_kept_in_words_of_ordinary_length():
     assert clean("x" * 80 + "\xad" + "y" + " co\xadop") == "x" * 80 + "y co\xadop"
     assert shortened("abc") == "abc"
     assert shortened("a" * 301) == "a" * 300 + "… (301 characters, shown shortened)"
+
+
+@pytest.mark.parametrize("text", ["plain words", "Ŵyr Ŷnys £1,000 — ● ■", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 🙂", "\ud800lone", "\x00\x07\t",
+                                  "e\u0301 combining", ""])
+def test_word_widths_are_the_fonts_own_advances(text):
+    """The measured font sums each character's advance, the font's default for one it lacks."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from lendready.report import styles as st
+
+    st.styles()
+    for name in (st.FONT, st.FONT_BOLD):
+        font = pdfmetrics.getFont(name)
+        face = font.face
+        expected = 0.001 * 1.0 * sum(face.charWidths.get(ord(c), face.defaultWidth) for c in text)
+        assert font._unit_width(text) == expected
+        assert font.stringWidth(text, 9.3) == expected * 9.3

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from lendready.domain.conditions import VALUE_KEY, Condition
@@ -53,7 +54,19 @@ def is_number(value: Any) -> bool:
 
 
 def parse_month(text: str) -> tuple[int, int] | None:
-    """``"2027-08"`` -> (2027, 8); anything else -> None."""
+    """``"2027-08"`` -> (2027, 8); anything else -> None.
+
+    Loan sizing recomputes the metrics some eighty times, and each sorts the forecast by
+    month, so a month's parse is remembered (only for month-length text: a hostile value
+    may be megabytes long, and is parsed each time).
+    """
+    if len(text) <= 7:
+        return _parse_month(text)
+    return _parse_month.__wrapped__(text)
+
+
+@lru_cache(maxsize=512)
+def _parse_month(text: str) -> tuple[int, int] | None:
     m = _MONTH.match(text)
     if not m:
         return None

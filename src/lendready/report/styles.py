@@ -78,10 +78,10 @@ class MeasuredFont(TTFont):
     def _unit_width(self, text: str) -> float:
         """reportlab's own width at one point (the same sum, in the same order), without its generator."""
         glyphs = self.__dict__.get("_glyph_widths")
-        if glyphs is None:
-            glyphs = self._glyph_widths = _GlyphWidths(self.face.charWidths)
+        if glyphs is None:  # keyed by character, so a word is summed without converting each one
+            glyphs = self._glyph_widths = _GlyphWidths({chr(c): w for c, w in self.face.charWidths.items()})
             glyphs.default = self.face.defaultWidth
-        return 0.001 * 1.0 * sum(map(glyphs.__getitem__, map(ord, text)))
+        return 0.001 * 1.0 * sum(map(glyphs.__getitem__, text))
 
     def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
         """reportlab's split of ``text`` into subset codes, with a fast path for text made only of
@@ -100,11 +100,11 @@ class MeasuredFont(TTFont):
 
 
 class _GlyphWidths(dict):
-    """A font's advance widths by code point; a character the font lacks has its default width."""
+    """A font's advance widths by character; a character the font lacks has its default width."""
 
     default = 0
 
-    def __missing__(self, code: int) -> float:
+    def __missing__(self, char: str) -> float:
         return self.default
 
 
