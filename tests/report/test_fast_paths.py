@@ -159,6 +159,44 @@ def test_mixed_line_breaking_is_reportlabs(runs: tuple, width: float, bullet: st
             assert ours_w == theirs_w
 
 
+TAGS = [("Info", "Myth: a mutual cannot give security"), ("Blocker · red", TEXTS[2]), ("Low", "x" * 300),
+        ("Amber", "  spaced   title  with\nnew lines "), ("A & B <b>", "Tŷ Coffi & <b>Co</b> \"Ltd\" ΩΩΩ"), ("", "")]
+
+
+@pytest.mark.parametrize("tag,title", TAGS)
+@pytest.mark.parametrize("width", [40, 180, 480])
+def test_tagged_line_breaking_is_reportlabs(tag: str, title: str, width: float) -> None:
+    st = styles()
+    para = briefing.tagged(st.finding_title, "#546e7a", "#ffffff", tag, title)
+    ours, theirs = copy.copy(para), copy.copy(para)
+    ours.frags, theirs.frags = copy.deepcopy(para.frags), copy.deepcopy(para.frags)
+    fast = briefing._mixed_lines(ours, [width, width])
+    reference = Paragraph.breakLines(theirs, [width, width])
+    if fast is None:  # a word wider than the line goes to reportlab, nothing else
+        assert width < 180 or "x" * 300 in title
+        return
+    assert _dump(fast) == _dump(reference)
+    assert _dump(ours.frags) == _dump(theirs.frags)
+
+
+def test_tags_are_the_parsers_fragments() -> None:
+    """Built without the parser, a tag and its title are what the markup gives, to the byte."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    st = styles()
+    out = []
+    for tag, title in TAGS[:4]:
+        made = briefing.tagged(st.finding_title, "#c62828", "#ffffff", tag, title)
+        parsed = Paragraph(f'<font backColor="#c62828" color="#ffffff" size="8">\xa0{tag}\xa0</font>\xa0 {title}',
+                           st.finding_title)
+        for para in (made, parsed):
+            canv = Canvas(None, invariant=1)
+            w, h = para.wrap(300, 1000)
+            para.drawOn(canv, 20, 800 - h)
+            out.append((w, h, "".join(canv._code)))
+    assert out[0::2] == out[1::2]
+
+
 def test_mixed_line_breaking_covers_labels_and_leaves_the_rest() -> None:
     st = styles()
     assert briefing._mixed_lines(R(st.body, ("b", "Bold:"), " plain"), [400, 400]) is not None
@@ -240,6 +278,8 @@ def test_hostile_paragraphs_draw_as_reportlabs(monkeypatch) -> None:
             paras = [T(text, style) for text in TEXTS for style in (st.body, st.cell_small, st.muted)]
             paras += [R(st.finding_body, *runs, " " + TEXTS[2]) for runs in MIXED_RUNS]
             paras += [R(st.glossary, *runs) for runs in MIXED_RUNS]
+            paras += [briefing.tagged(st.finding_title, colour, "#ffffff", tag, title)
+                      for tag, title in TAGS for colour in ("#546e7a", "#c62828")]
             for para in paras:
                 w, h = para.wrap(width, 10_000)
                 para.drawOn(canv, 20, 800 - h)

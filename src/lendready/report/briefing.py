@@ -432,11 +432,11 @@ def _add_runs(runs: Any, words: list[Any], size: float, ascent_max: float, desce
 
 def _mixed_lines(para: Paragraph, width: Any) -> Any:
     """:meth:`Para.breakLines` for several plain text fragments (a bold label then plain text, a
-    muted note), or None when reportlab must do it.
+    muted note, a coloured tag), or None when reportlab must do it.
 
     reportlab's own multi-fragment algorithm (``_getFragWords``, then the greedy fill with its
     space shrinkage), step for step and in the same floating-point order, for text fragments
-    only: no line break, image, background, soft hyphen, hyphenation or bidi, and no word wider
+    only: no line break, image, soft hyphen, hyphenation or bidi, and no word wider
     than a line. The frag words and lines it leaves are the ones reportlab would.
     """
     frags = para.frags
@@ -450,7 +450,7 @@ def _mixed_lines(para: Paragraph, width: Any) -> Any:
         d = getattr(f, "__dict__", None)
         if d is None or type(d.get("text")) is not str or SHY_CHAR in d["text"]:
             return None  # processed frags (lists), images, line breaks, soft hyphens
-        if "cbDefn" in d or "backColor" in d or "lineBreak" in d:
+        if "cbDefn" in d or "lineBreak" in d:  # (a background changes nothing in the breaking)
             return None
         name = f.fontName
         if name not in fonts:
@@ -804,6 +804,38 @@ def R(style: Any, *runs: Run | str, bullet: str | None = None) -> Paragraph:
         if text:
             frags.append(protos[kind].clone(text=text))
     return Para("".join(esc(t) for _, t in parts), style, bulletText=bullet, frags=frags)
+
+
+_TAG_TEMPLATE = '<font backColor="#000000" color="#ffffff" size="8">x</font>x'
+
+
+def _tag_prototypes(style: Any) -> tuple[Any, Any] | None:
+    key = ("tag", id(style))
+    known = _PROTOTYPES.get(key)  # type: ignore[call-overload]
+    if known is None or known[0] is not style:
+        if len(_PROTOTYPES) > 512:
+            _PROTOTYPES.clear()
+        frags = Paragraph(_TAG_TEMPLATE, style).frags
+        known = (style, (frags[0], frags[1]) if len(frags) == 2 else None)
+        _PROTOTYPES[key] = known  # type: ignore[index]
+    return known[1]
+
+
+def tagged(style: Any, background: str, foreground: str, tag: str, text: str) -> Paragraph:
+    """A small coloured tag (a finding's severity), then ``text``; both literal outside text.
+
+    The fragments are the ones the parser makes for ``<font backColor=… color=… size="8">``
+    and the text after it (parsed once per style), so nothing is parsed per paragraph.
+    """
+    tag, text = cleanBlockQuotedText(clean(tag)), cleanBlockQuotedText(clean(text))
+    markup = f'<font backColor="{background}" color="{foreground}" size="8">\xa0{esc(tag)}\xa0</font>\xa0 {esc(text)}'
+    protos = _tag_prototypes(style)
+    if protos is None:  # pragma: no cover - a reportlab whose parser splits the template differently
+        return Para(markup, style)
+    frags = [protos[0].clone(text=f"\xa0{tag}\xa0", backColor=colors.toColor(background),
+                             textColor=colors.toColor(foreground)),
+             protos[1].clone(text=f"\xa0 {text}")]
+    return Para(markup, style, frags=frags)
 
 
 class _Heading(Para):
@@ -1419,8 +1451,7 @@ def finding_block(b: _Brief, f: Finding, *, belief_label: str = "The belief:") -
     word = SEVERITY_WORDS.get(f.severity, f.severity) + (f" · {f.rating}" if f.rating else "")
     fg = "#ffffff" if text_on(colour) == colors.white else "#1a1a1a"
     parts: list[Flowable] = [
-        P(f'<font backColor="{colour}" color="{fg}" size="8"> {esc(word)} </font>  {esc(f.title)}',
-          st.finding_title),
+        tagged(st.finding_title, colour, fg, word, f.title),
         R(st.finding_meta, f"{b.area_title(f.area)} · rule {f.id}"),
     ]
     if f.myth:

@@ -21,8 +21,9 @@ from typing import Any
 
 from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_LEFT
-from reportlab.pdfbase.pdfmetrics import getFont
-from reportlab.platypus.paragraph import Paragraph, _nbspCount
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+from reportlab.pdfgen.canvas import PATH_OPS
+from reportlab.platypus.paragraph import Paragraph, _nbspCount, _wsc_end_search
 from reportlab.rl_config import paraFontSizeHeightOffset
 
 from lendready.report.pdfcanvas import FastCanvas
@@ -131,52 +132,70 @@ def _one_style(para: Paragraph, bl: Any, canvas: Any) -> list[str]:
 
 def _mixed_styles(para: Paragraph, bl: Any, canvas: Any) -> list[str] | None:
     """The inside of drawPara for several styles (kind 1), or None when a run needs reportlab: an
-    image or callback, a rise, an underline or link, a background, a font that is not TrueType."""
+    image or callback, a rise, an underline or link, a font that is not TrueType, an opacity."""
     lines = bl.lines
     if not lines:
         return None
+    state = canvas._extgstate
+    opacity = state._d.get("ca", state.defaults["ca"])
+    shaded = False
     for line in lines:
         if getattr(line, "preformatted", False):
             return None
         for f in line.words:
-            d = f.__dict__
-            if ("cbDefn" in d or type(f.text) is not str or getattr(f, "rise", 0) or getattr(f, "us_lines", None) or getattr(f, "link", None)
-                    or getattr(f, "backColor", None) or type(f.textColor) is not Color
+            if ("cbDefn" in f.__dict__ or type(f.text) is not str or getattr(f, "rise", 0)
+                    or getattr(f, "us_lines", None) or getattr(f, "link", None)
+                    or type(f.textColor) is not Color or f.textColor.alpha != opacity
                     or not getFont(f.fontName)._dynamicFont):
                 return None
+            back = getattr(f, "backColor", None)
+            if back is not None:
+                if type(back) is not Color or back.alpha != opacity:
+                    return None
+                shaded = True
     fp = canvas._lr_numbers
-    state = canvas._extgstate
-    opacity = state._d.get("ca", state.defaults["ca"])
-    if any(f.textColor.alpha != opacity for line in lines for f in line.words):
-        return None
     style = para.style
     leading = style.leading
     doc, escape = canvas._doc, canvas._escape
-    head_line = lines[0]
-    top = para.height - (head_line.fontSize if paraFontSizeHeightOffset
-                         else getattr(head_line, "ascent", head_line.fontSize))
+    first_size = lines[0].fontSize
+    top = para.height - (first_size if paraFontSizeHeightOffset else getattr(lines[0], "ascent", first_size))
     text = ["BT", f"1 0 0 1 {fp[style.leftIndent]} {fp[top]} Tm"]
     add = text.append
+    shading: list[str] = []  # backgrounds go on the canvas, before the text object
     font_key: tuple[str, float] | None = None
     font: Any = None
     head = ""
     current = -1  # the subset in use
     colour: Any = None
     first = True
+    back_colour: Any = None  # reportlab's XtraState.backColor, backColor_x and backColors
+    back_x = 0.0
+    backs: list[tuple[float, float, Any]] = []
+    y = top
     for line in lines:
         extra = line.extraSpace
-        spaced = False
+        ws = 0.0
         if not extra > -1e-8:  # squeezed: reportlab narrows the spaces (_leftDrawParaLineX)
             gaps = line.wordCount + sum(_nbspCount(w.text) for w in line.words) - 1
             if gaps > 0:
-                add(f"{fp[extra / float(gaps)]} Tw")
-                spaced = True
+                ws = extra / float(gaps)
+                add(f"{fp[ws]} Tw")
         if first:  # _putFragLine sets the leading once, on the first line
             add(f"{fp[leading]} TL")
             first = False
         words = line.words
         last = words[-1]
+        x = style.leftIndent
+        spaces = 0
+        previous: Any = None
         for f in words:
+            if shaded:  # where this run starts, and where the one before ended (_putFragLine)
+                x_s = x + spaces * ws
+                end_x = x_s
+                if previous is not None:
+                    trailing = _wsc_end_search(previous.text)
+                    if trailing:
+                        end_x = x_s - stringWidth(trailing.group(), font_key[0], font_key[1])
             key = (f.fontName, f.fontSize)
             if key != font_key:
                 font_key = key
@@ -194,7 +213,34 @@ def _mixed_styles(para: Paragraph, bl: Any, canvas: Any) -> list[str] | None:
                     current = subset
                 runs.append(f"({escape(chunk)}) Tj")
             add(" ".join(runs) + (" T*" if f is last else ""))
-        if spaced:
+            if shaded:
+                bg = getattr(f, "backColor", None)
+                if bg and not back_colour:
+                    back_colour, back_x = bg, x_s
+                elif back_colour:
+                    if not bg:
+                        backs.append((back_x, end_x, back_colour))
+                        back_colour = None
+                    elif f.backColor != back_colour or colour != back_colour:
+                        backs.append((back_x, end_x, back_colour))
+                        back_colour, back_x = bg, x_s
+                x += stringWidth(f.text, f.fontName, f.fontSize)
+                spaces += f.text.count(" ") + _nbspCount(f.text)
+                previous = f
+        if ws:
             add("0 Tw")
+        if shaded:
+            if back_colour:
+                backs.append((back_x, x + (spaces - 1) * ws, back_colour))
+            if backs:  # _do_post_text: each background as a rectangle the height of the line
+                low = y + first_size - leading
+                for x1, x2, c in backs:
+                    shading.append(f"{fp[c.red]} {fp[c.green]} {fp[c.blue]} rg")
+                    doc.ensureMinPdfVersion("transparency")
+                    shading.append(f"n {fp[x1]} {fp[low]} {fp[x2 - x1]} {fp[leading]} re {PATH_OPS[0, 1, canvas._fillMode]}")
+                    canvas._fillColorObj = c
+                backs = []
+                back_colour = None
+            y -= leading
     add("ET")
-    return ["q", " ".join(text), "Q"]
+    return ["q", *shading, " ".join(text), "Q"]
