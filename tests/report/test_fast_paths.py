@@ -134,6 +134,9 @@ MIXED_RUNS = [
     (("b", "Soft:"), " soft\xadhy\xadphens in ordinary words"),
     (("b", "A & B <Ltd>:"), " <b>bold</b> &amp; Ŵyr Ŷnys Cyf — £1,000 · ● ■"),
     (("b", "Line:"), ("br", ""), "after a break"),
+    (("br", ""), "a break first, ", ("b", "then bold"), ("br", ""), ("br", ""), " two breaks  ", ("br", "")),
+    ("words then a break ", ("br", ""), "   spaces after it", ("m", " muted "), ("br", ""), ("b", "x" * 300)),
+    (("m", "■"), " ", ("b", "Red below 1.00"), ("m", " · the committee's floor"), ("br", ""), ("m", "■"), " more"),
 ]
 
 
@@ -202,7 +205,7 @@ def test_mixed_line_breaking_covers_labels_and_leaves_the_rest() -> None:
     assert briefing._mixed_lines(R(st.body, ("b", "Bold:"), " plain"), [400, 400]) is not None
     assert briefing._mixed_lines(R(st.body, ("b", "Bold:"), " " + "z" * 400), [100, 100]) is None
     assert briefing._mixed_lines(R(st.body, ("b", "Bold:"), " soft\xadhyphen"), [400, 400]) is None
-    assert briefing._mixed_lines(R(st.body, ("b", "Bold:"), ("br", ""), "x"), [400, 400]) is None
+    assert briefing._mixed_lines(R(st.body, ("b", "Bold:"), ("br", ""), "x"), [400, 400]) is not None
     assert briefing._mixed_lines(T("one fragment", st.body), [400, 400]) is None
 
 

@@ -59,6 +59,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import Indenter
 from reportlab.platypus.paragraph import (
+    _FK_BREAK,
     _FK_TEXT,
     FragLine,
     ParaLines,
@@ -436,7 +437,7 @@ def _mixed_lines(para: Paragraph, width: Any) -> Any:
 
     reportlab's own multi-fragment algorithm (``_getFragWords``, then the greedy fill with its
     space shrinkage), step for step and in the same floating-point order, for text fragments
-    only: no line break, image, soft hyphen, hyphenation or bidi, and no word wider
+    only (and line breaks): no image, soft hyphen, hyphenation or bidi, and no word wider
     than a line. The frag words and lines it leaves are the ones reportlab would.
     """
     frags = para.frags
@@ -450,7 +451,7 @@ def _mixed_lines(para: Paragraph, width: Any) -> Any:
         d = getattr(f, "__dict__", None)
         if d is None or type(d.get("text")) is not str or SHY_CHAR in d["text"]:
             return None  # processed frags (lists), images, line breaks, soft hyphens
-        if "cbDefn" in d or "lineBreak" in d:  # (a background changes nothing in the breaking)
+        if "cbDefn" in d or ("lineBreak" in d and d["text"] != ""):  # (a background changes nothing)
             return None
         name = f.fontName
         if name not in fonts:
@@ -513,6 +514,16 @@ def _mixed_lines(para: Paragraph, width: Any) -> Any:
                 aR(_HSFrag(W))
                 W = []
                 n = 0
+        elif "lineBreak" in f.__dict__:  # passed through as a word of its own; the filling ends the line
+            if W:
+                W.insert(0, n)
+                aR(W)
+                W = []
+                n = 0
+                hangingSpace = False
+            f._fkind = _FK_BREAK
+            aR([0, (f, "")])
+            hangingStrip = True
     if W:
         W.insert(0, n)
         aR(W)
@@ -568,6 +579,7 @@ def _mixed_lines(para: Paragraph, width: Any) -> Any:
             maxAscent, minDescent = asc_desc(fontName, fontSize)
         wordWidth = w[0]
         f = w[1][0]
+        lineBreak = f._fkind == _FK_BREAK
         newWidth = currentWidth + spaceWidth + wordWidth if wordWidth > 0 else currentWidth
         limWidth = maxWidth
         if spaceShrinkage:
@@ -578,11 +590,11 @@ def _mixed_lines(para: Paragraph, width: Any) -> Any:
                     spaceShrink += ns * space(wi.fontName, wi.fontSize)
             spaceShrink *= spaceShrinkage
             limWidth += spaceShrink
-        if newWidth > limWidth and splitLongWords:
+        if newWidth > limWidth and splitLongWords and not lineBreak:
             nmw = min(lineno, maxlineno)
             if wordWidth > max(maxWidths[nmw:nmw + 1]):
                 return None  # a long word to split: reportlab's own way
-        if not (newWidth > limWidth and n_words > 0):
+        if not ((newWidth > limWidth and n_words > 0) or lineBreak):
             nText = w[1][1]
             if nText:
                 n_words += 1
@@ -626,13 +638,19 @@ def _mixed_lines(para: Paragraph, width: Any) -> Any:
                 n_words += 1
             currentWidth = newWidth
         else:
+            if lineBreak:  # the break ends its line, and goes with it
+                words.append(f.clone())
             width_max = max(width_max, currentWidth)
-            lines.append(FragLine(extraSpace=maxWidth - currentWidth, wordCount=n_words, lineBreak=False,
+            lines.append(FragLine(extraSpace=maxWidth - currentWidth, wordCount=n_words,
+                                  lineBreak=lineBreak and not style.justifyBreaks,
                                   words=words, fontSize=maxSize, ascent=maxAscent, descent=minDescent,
                                   maxWidth=maxWidth, sFW=sFW))
             sFW = len(FW) - 1
             lineno += 1
             maxWidth = maxWidths[min(maxlineno, lineno)]
+            if lineBreak:
+                words = []
+                continue
             spaceWidth = space(fontName, fontSize) if isinstance(w, _HSFrag) else 0
             currentWidth = wordWidth
             n_words = 1
