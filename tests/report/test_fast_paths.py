@@ -41,19 +41,24 @@ def _dump(x: object) -> object:
 
 @pytest.mark.parametrize("text", TEXTS)
 @pytest.mark.parametrize("width", [12, 60, 180, 480])
-def test_fast_line_breaking_is_reportlabs(text: str, width: float) -> None:
+@pytest.mark.parametrize("bullet", [None, "•", "12.", "a long bullet label"])
+def test_fast_line_breaking_is_reportlabs(text: str, width: float, bullet: str | None) -> None:
     st = styles()
-    for style in (st.body, st.cell_small, st.h2, st.finding_body):
+    for style in (st.body, st.cell_small, st.h2, st.finding_body, st.bullet):
         para = T(text, style)
+        para.bulletText = bullet
         ours, theirs = copy.copy(para), copy.copy(para)
         ours.frags, theirs.frags = copy.deepcopy(para.frags), copy.deepcopy(para.frags)
-        widths = [width - style.leftIndent, width - style.leftIndent]
-        fast = _fast_lines(ours, list(widths))
-        reference = Paragraph.breakLines(theirs, list(widths))
+        ours_w = [width - style.leftIndent, width - style.leftIndent]
+        theirs_w = list(ours_w)
+        fast = _fast_lines(ours, ours_w)
+        reference = Paragraph.breakLines(theirs, theirs_w)
         if fast is None:  # left to reportlab (a word to split, a soft hyphen)
+            assert ours_w == [width - style.leftIndent] * 2  # and the widths left as they were
             continue
         assert _dump(fast) == _dump(reference)
         assert ours._width_max == theirs._width_max
+        assert ours_w == theirs_w  # a bullet wider than the indent narrows the first line, as reportlab does
 
 
 def test_fast_line_breaking_covers_plain_text_and_leaves_the_rest() -> None:
@@ -283,6 +288,12 @@ def test_hostile_paragraphs_draw_as_reportlabs(monkeypatch) -> None:
             paras += [R(st.glossary, *runs) for runs in MIXED_RUNS]
             paras += [briefing.tagged(st.finding_title, colour, "#ffffff", tag, title)
                       for tag, title in TAGS for colour in ("#546e7a", "#c62828")]
+            for bullet in ("•", "12.", "a long bullet label"):
+                paras += [R(st.bullet, *runs, bullet=bullet) for runs in MIXED_RUNS]
+                for text in TEXTS:
+                    para = T(text, st.bullet)
+                    para.bulletText = bullet
+                    paras.append(para)
             for para in paras:
                 w, h = para.wrap(width, 10_000)
                 para.drawOn(canv, 20, 800 - h)

@@ -350,12 +350,15 @@ class Para(Paragraph):
 
 
 def _fast_lines(para: Paragraph, width: Any) -> Any:
-    """:meth:`Para.breakLines` for one plain fragment, or None when reportlab must do it."""
+    """:meth:`Para.breakLines` for one plain fragment (bulleted or not), or None when reportlab must do it."""
     frags = para.frags
     style = para.style
-    if len(frags) != 1 or para.bulletText or style.wordWrap or style.endDots or style.shaping:
+    bullet = para.bulletText
+    if len(frags) != 1 or style.wordWrap or style.endDots or style.shaping:
         return None
     if style.hyphenationLang or style.uriWasteReduce or style.embeddedHyphenation:
+        return None
+    if bullet and not isinstance(width, list):
         return None
     f = frags[0]
     text = getattr(f, "__dict__", {}).get("text")
@@ -370,7 +373,11 @@ def _fast_lines(para: Paragraph, width: Any) -> Any:
     ascent, descent = getAscentDescent(fontName, fontSize)
     if not words:
         return None
-    maxWidths = [width] if not isinstance(width, (tuple, list)) else width
+    if bullet:  # on a copy: the caller's widths change only if this path finishes (as at its end)
+        maxWidths = list(width)
+        _handleBulletWidth(bullet, style, maxWidths)
+    else:
+        maxWidths = [width] if not isinstance(width, (tuple, list)) else width
     maxlineno = len(maxWidths) - 1
     measure = font.stringWidth
     get = measured.get
@@ -404,6 +411,8 @@ def _fast_lines(para: Paragraph, width: Any) -> Any:
     if cLine:
         width_max = max(width_max, currentWidth)
         lines.append((maxWidth - currentWidth, cLine))
+    if bullet:
+        _handleBulletWidth(bullet, style, width)  # reportlab narrows the caller's first line too
     para._width_max = width_max
     para.height = 0
     para._splitLongWordCount = para._hyphenations = 0

@@ -23,7 +23,7 @@ from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_LEFT
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import PATH_OPS
-from reportlab.platypus.paragraph import Paragraph, _nbspCount, _wsc_end_search
+from reportlab.platypus.paragraph import Paragraph, _drawBullet, _nbspCount, _wsc_end_search
 from reportlab.rl_config import paraFontSizeHeightOffset
 
 from lendready.report.pdfcanvas import FastCanvas
@@ -37,12 +37,35 @@ def _plain_layout(para: Paragraph, canvas: Any) -> Any:
     style = para.style
     if (style.alignment != TA_LEFT or style.backColor or getattr(style, "borderWidth", None)
             or style.firstLineIndent or style.wordWrap or style.endDots or getattr(style, "shaping", 0)
-            or para.bulletText or para.debug
+            or para.debug or (para.bulletText and not _plain_bullet(para, canvas))
             or "_offsets" in para.__dict__ or getattr(para, "_showBoundary", None)
             or getattr(para, "autoLeading", getattr(style, "autoLeading", "")) in ("max", "min")
             or "preformatted" in type(para).__name__.lower()):
         return None
     return bl
+
+
+def _plain_bullet(para: Paragraph, canvas: Any) -> bool:
+    """A bullet given as text, in a colour at the current opacity (so drawing it changes no state)."""
+    style = para.style
+    colour = getattr(style, "bulletColor", style.textColor)
+    state = canvas._extgstate
+    return (isinstance(para.bulletText, str) and type(colour) is Color
+            and colour.alpha == state._d.get("ca", state.defaults["ca"]))
+
+
+def _draw_bullet(para: Paragraph, canvas: Any, top: float, out: list[str]) -> float:
+    """reportlab's own bullet drawing, into ``out``; the first line's offset after the bullet."""
+    code, canvas._code = canvas._code, out
+    try:
+        return _drawBullet(canvas, 0, top, para.bulletText, para.style, rtl=False)
+    finally:
+        canvas._code = code
+
+
+def _move(fp: Any, dx: float) -> str:
+    """The text cursor move reportlab's setXPos writes."""
+    return f"{fp[dx]} 0 Td"
 
 
 def draw_plain(para: Paragraph, canvas: Any, x: float, y: float, sW: float = 0) -> bool:
@@ -89,6 +112,10 @@ def _one_style(para: Paragraph, bl: Any, canvas: Any) -> list[str]:
     colour = bl.textColor
     fp = canvas._lr_numbers
     out = ["q"]
+    style = para.style
+    size = bl.fontSize
+    top = para.height - (size if paraFontSizeHeightOffset else getattr(bl, "ascent", size))
+    offset = _draw_bullet(para, canvas, top, out) if para.bulletText else 0
     if _opacity_set(canvas, colour):
         out.append(f"{fp[colour.red]} {fp[colour.green]} {fp[colour.blue]} rg")
     else:  # reportlab's own setter, on a copy of the state dictionary that the restore drops
@@ -98,11 +125,8 @@ def _one_style(para: Paragraph, bl: Any, canvas: Any) -> list[str]:
             canvas.setFillColor(colour)
         finally:
             canvas._code = code
-    style = para.style
-    size = bl.fontSize
     font = getFont(bl.fontName)
     doc, escape = canvas._doc, canvas._escape
-    top = para.height - (size if paraFontSizeHeightOffset else getattr(bl, "ascent", size))
     head = f"{fp[size]} Tf {fp[style.leading]} TL"
     text = ["BT", f"1 0 0 1 {fp[style.leftIndent]} {fp[top]} Tm"]
     add = text.append
@@ -110,6 +134,9 @@ def _one_style(para: Paragraph, bl: Any, canvas: Any) -> list[str]:
     for extra, words in bl.lines:
         line = " ".join(words)
         spaced = False
+        moved = offset > 1e-6 or offset < -1e-6  # the first line starts after the bullet
+        if moved:
+            add(_move(fp, offset))
         if extra <= -1e-8:  # a line squeezed by space shrinkage: reportlab narrows its spaces
             gaps = len(words) + _nbspCount(line) - 1
             if gaps > 0:
@@ -124,6 +151,9 @@ def _one_style(para: Paragraph, bl: Any, canvas: Any) -> list[str]:
         add(" ".join(runs) + " T*")
         if spaced:
             add("0 Tw")
+        if moved:
+            add(_move(fp, -offset))
+            offset = 0
     add("ET")
     out.append(" ".join(text))
     out.append("Q")
@@ -159,9 +189,10 @@ def _mixed_styles(para: Paragraph, bl: Any, canvas: Any) -> list[str] | None:
     doc, escape = canvas._doc, canvas._escape
     first_size = lines[0].fontSize
     top = para.height - (first_size if paraFontSizeHeightOffset else getattr(lines[0], "ascent", first_size))
+    shading: list[str] = []  # the bullet and backgrounds go on the canvas, before the text object
+    offset = _draw_bullet(para, canvas, top, shading) if para.bulletText else 0
     text = ["BT", f"1 0 0 1 {fp[style.leftIndent]} {fp[top]} Tm"]
     add = text.append
-    shading: list[str] = []  # backgrounds go on the canvas, before the text object
     font_key: tuple[str, float] | None = None
     font: Any = None
     head = ""
@@ -175,6 +206,9 @@ def _mixed_styles(para: Paragraph, bl: Any, canvas: Any) -> list[str] | None:
     for line in lines:
         extra = line.extraSpace
         ws = 0.0
+        moved = offset > 1e-6 or offset < -1e-6  # the first line starts after the bullet
+        if moved:
+            add(_move(fp, offset))
         if not extra > -1e-8:  # squeezed: reportlab narrows the spaces (_leftDrawParaLineX)
             gaps = line.wordCount + sum(_nbspCount(w.text) for w in line.words) - 1
             if gaps > 0:
@@ -185,7 +219,7 @@ def _mixed_styles(para: Paragraph, bl: Any, canvas: Any) -> list[str] | None:
             first = False
         words = line.words
         last = words[-1]
-        x = style.leftIndent
+        x = offset + style.leftIndent
         spaces = 0
         previous: Any = None
         for f in words:
@@ -229,6 +263,9 @@ def _mixed_styles(para: Paragraph, bl: Any, canvas: Any) -> list[str] | None:
                 previous = f
         if ws:
             add("0 Tw")
+        if moved:
+            add(_move(fp, -offset))
+        offset = 0
         if shaded:
             if back_colour:
                 backs.append((back_x, x + (spaces - 1) * ws, back_colour))
