@@ -300,3 +300,18 @@ def test_hostile_paragraphs_draw_as_reportlabs(monkeypatch) -> None:
                 sizes.append((w, h))
         made.append((sizes, b"".join(x.encode() if isinstance(x, str) else x for x in canv._code)))
     assert made[0] == made[1]
+
+
+def test_skipping_the_block_cleaning_changes_nothing() -> None:
+    """_block is reportlab's cleanBlockQuotedText on every string, white space of every kind included."""
+    import random
+
+    from reportlab.platypus.paragraph import _wsc, cleanBlockQuotedText
+
+    rng = random.Random(7)
+    alphabet = list(_wsc) + ["\xa0", "\u200b", "a", "B", "é", "£", "1", ".", "<", "&"] + ["x"] * 6 + [" "] * 6
+    samples = ["", " ", "a", "a b", "a  b", " a", "a ", "a\nb", "a\xa0b", "\u200ba", "a\u200b", "a\u200bb"]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))) for _ in range(5000)]
+    samples += [TEXTS[2], TEXTS[5], "Ŵyr Ŷnys Cyf — £1,000 · ● ■"]
+    for text in samples:
+        assert briefing._block(text) == cleanBlockQuotedText(text), repr(text)

@@ -741,6 +741,17 @@ _SIMPLE_MARKUP = re.compile(
 )
 
 
+# Text that reportlab's cleanBlockQuotedText would change: any white space but a single space
+# between words (which covers new lines, tabs and no-break spaces), a zero-width space (which
+# it strips), or a space at either end. Most text has none, and then the cleaning is skipped.
+_UNCLEAN = re.compile(r"[^\S ]|\u200b|^ | $|  ")
+
+
+def _block(text: str) -> str:
+    """``cleanBlockQuotedText(text)``, without its splitting and joining when it would change nothing."""
+    return cleanBlockQuotedText(text) if _UNCLEAN.search(text) else text
+
+
 def P(text: str, style: Any) -> Paragraph:
     """A paragraph of markup built by this module (callers escape any outside text).
 
@@ -750,7 +761,7 @@ def P(text: str, style: Any) -> Paragraph:
     m = _SIMPLE_MARKUP.fullmatch(text)
     if (m is not None and bool(m["colour"]) == bool(m["cf"]) and bool(m["ob"]) == bool(m["cb"])
             and "&" not in m["text"]):  # the parser splits text at each entity: left to it
-        plain = cleanBlockQuotedText(m["text"])
+        plain = _block(m["text"])
         protos = _run_prototypes(style) if plain else None
         if protos is not None:
             frag = protos["b" if m["ob"] else ""].clone(text=plain)
@@ -784,7 +795,7 @@ def T(text: object, style: Any) -> Paragraph:
     paragraph's style directly, which is both faster and, since no parser ever
     reads it, immune to anything in the text that looks like markup.
     """
-    plain = cleanBlockQuotedText(clean(text))
+    plain = _block(clean(text))
     proto = _prototype(style)
     if not plain or proto is None:
         return Para(esc(text), style)
@@ -854,7 +865,7 @@ def tagged(style: Any, background: str, foreground: str, tag: str, text: str) ->
     The fragments are the ones the parser makes for ``<font backColor=… color=… size="8">``
     and the text after it (parsed once per style), so nothing is parsed per paragraph.
     """
-    tag, text = cleanBlockQuotedText(clean(tag)), cleanBlockQuotedText(clean(text))
+    tag, text = _block(clean(tag)), _block(clean(text))
     markup = f'<font backColor="{background}" color="{foreground}" size="8">\xa0{esc(tag)}\xa0</font>\xa0 {esc(text)}'
     protos = _tag_prototypes(style)
     if protos is None:  # pragma: no cover - a reportlab whose parser splits the template differently
@@ -869,7 +880,7 @@ class _Heading(Para):
     """A section heading that also becomes a PDF bookmark."""
 
     def __init__(self, text: str, style: Any, level: int = 0) -> None:
-        plain = cleanBlockQuotedText(clean(text))
+        plain = _block(clean(text))
         proto = _prototype(style)
         if plain and proto is not None:
             super().__init__(esc(plain), style, frags=[proto.clone(text=plain)])
