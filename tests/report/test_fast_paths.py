@@ -84,6 +84,17 @@ def test_simple_markup_makes_the_parsers_fragments(markup: str) -> None:
         assert _dump(ours.frags) == _dump(Paragraph(markup, style).frags)
 
 
+def test_runs_make_the_parsers_fragments() -> None:
+    """R's runs, a colour of one's own included, are the fragments their markup gives."""
+    st = styles()
+    runs = [("#c62828", "■"), " ", ("b", "Red below 1.00"), " ", ("m", "· the floor"), ("br", ""),
+            ("#2e7d32", "■"), " plain"]
+    markup = ('<font color="#c62828">■</font> <b>Red below 1.00</b> <font color="#5f6368">· the floor</font>'
+              '<br/><font color="#2e7d32">■</font> plain')
+    for style in (st.cell_small, st.body):
+        assert _dump(R(style, *runs).frags) == _dump(Paragraph(markup, style).frags)
+
+
 @pytest.mark.parametrize("markup", [
     "A &amp; B",  # the parser splits text at entities
     "<b>Bold:</b> plain",

@@ -803,7 +803,8 @@ def T(text: object, style: Any) -> Paragraph:
 
 
 Run = tuple[str, str]
-"""(kind, text): kind "" plain, "b" bold, "m" muted, "br" a line break; the text is taken literally."""
+"""(kind, text): kind "" plain, "b" bold, "m" muted, "#rrggbb" that colour, "br" a line break; the text
+is taken literally."""
 
 _RUN_TEMPLATE = 'x<b>x</b><font color="#5f6368">x</font><br/>x'
 _RUN_KINDS = ("", "b", "m", "br")
@@ -832,14 +833,19 @@ def R(style: Any, *runs: Run | str, bullet: str | None = None) -> Paragraph:
     parts = [("", r) if isinstance(r, str) else r for r in runs]
     if protos is None:  # pragma: no cover - a reportlab whose parser splits the template differently
         markup = {"": "{}", "b": "<b>{}</b>", "m": '<font color="#5f6368">{}</font>', "br": "<br/>"}
-        return Para("".join(markup[k].format(esc(t)) for k, t in parts), style, bulletText=bullet)
+        return Para("".join((f'<font color="{k}">{{}}</font>' if k.startswith("#") else markup[k]).format(esc(t))
+                            for k, t in parts), style, bulletText=bullet)
     frags = []
     for kind, text in parts:
         if kind == "br":
             frags.append(protos["br"].clone())
             continue
         text = clean(text)
-        if text:
+        if not text:
+            continue
+        if kind.startswith("#"):  # what <font color="#rrggbb"> makes: the muted run, in this colour
+            frags.append(protos["m"].clone(text=text, textColor=colors.HexColor(kind)))
+        else:
             frags.append(protos[kind].clone(text=text))
     return Para("".join(esc(t) for _, t in parts), style, bulletText=bullet, frags=frags)
 
@@ -1411,16 +1417,16 @@ def key_figures_table(b: _Brief) -> Table:
             if mid == "lowest_forecast_cash" and b.metric("lowest_cash_month"):
                 extra = f" in {b.metric('lowest_cash_month')}"
             shown = T(value + extra, st.cell_bold)
-        limit_items = limits.get(mid, [])
-        if limit_items:
-            limit_html = "<br/>".join(
-                f'<font color="{RATING_COLOURS.get(t.rating, SEVERITY_COLOURS["blocker"])}">■</font> '
-                f"<b>{esc(t.text)}</b>"
-                + (f' <font color="#5f6368">· {esc(t.about)}</font>' if t.about else "")
-                for t in limit_items)
-        else:
-            limit_html = '<font color="#5f6368">shown for information; no rule tests it on its own</font>'
-        rows.append([T(b.metric_label(mid), st.cell), shown, P(limit_html, st.cell_small)])
+        runs: list[Run | str] = []
+        for t in limits.get(mid, []):  # a coloured square, the limit in bold, then what it is about
+            if runs:
+                runs.append(("br", ""))
+            runs += [(RATING_COLOURS.get(t.rating, SEVERITY_COLOURS["blocker"]), "■"), " ", ("b", t.text)]
+            if t.about:
+                runs += [" ", ("m", "· " + t.about)]
+        if not runs:
+            runs = [("m", "shown for information; no rule tests it on its own")]
+        rows.append([T(b.metric_label(mid), st.cell), shown, R(st.cell_small, *runs)])
     return grid(rows, [52 * mm, 36 * mm, FRAME_W - 88 * mm])
 
 
