@@ -16,6 +16,19 @@ def test_round_half_up_through_decimal_repr():
     assert round2(1.2449999) == 1.24
 
 
+def test_rounding_remembered_or_not_is_the_same_and_keeps_the_sign_of_zero():
+    import math
+    import random
+    from decimal import ROUND_HALF_UP, Decimal
+
+    rng = random.Random(3)
+    values = [rng.uniform(-1e6, 1e6) for _ in range(3000)] + [0.005 * k for k in range(-400, 400)]
+    for value in values + values:  # the second pass is answered from memory
+        assert round2(value) == float(Decimal(repr(value)).quantize(Decimal("0.01"), ROUND_HALF_UP))
+    assert math.copysign(1, round2(-0.0)) == -1 and math.copysign(1, round2(0.0)) == 1
+    assert math.copysign(1, round2(-0.001)) == -1  # -0.00, as Decimal gives
+
+
 def test_annuity_repayment_by_hand():
     # £12,000 over 12 months at 0% is £1,000 a month.
     assert monthly_repayment(12_000, 12, 0) == 1000

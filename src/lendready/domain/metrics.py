@@ -69,9 +69,17 @@ def _half_up(x: float) -> float:
     from decimal import ROUND_HALF_UP, Decimal
 
     cent = Decimal("0.01")
+    done: dict[float, float] = {}  # loan sizing rounds the same figures over and over
 
     def half_up(value: float) -> float:
-        return float(Decimal(repr(value)).quantize(cent, ROUND_HALF_UP))
+        if value == 0:
+            return value  # what quantizing gives, the sign of a zero included (which a memo would lose)
+        rounded = done.get(value)
+        if rounded is None:
+            if len(done) >= 4096:
+                done.clear()
+            rounded = done[value] = float(Decimal(repr(value)).quantize(cent, ROUND_HALF_UP))
+        return rounded
 
     _half_up = half_up
     return half_up(x)
