@@ -222,3 +222,24 @@ def test_sample_for_recognises_a_sample_by_its_answers_alone(resources, knowledg
     fewer = Case("x", "", "", "trainer", {k: v for k, v in riverside.items() if k != "fin.turnover"})
     assert sample_for(fewer, knowledge, found) is None
     assert sample_for(Case("x", "", "", "trainer", {}), knowledge, found) is None
+
+
+def test_an_edited_sample_file_is_recognised_by_its_new_answers(broken, knowledge):
+    """sample_for remembers each sample's answers by the file's content, so an edit shows at once."""
+    import json
+
+    from lendready.domain.case_file import Case
+
+    found = load_samples(broken, [])
+    vale = next(s for s in found if s.id == "vale")
+    data = json.loads(vale.path.read_text(encoding="utf-8"))
+    answers = dict(data["answers"])
+    case = Case("x", "", "", "trainer", dict(answers))
+    assert sample_for(case, knowledge, found).id == "vale"
+    data["answers"]["fin.turnover"] = answers["fin.turnover"] + 1  # the same length or not, it is new content
+    vale.path.write_text(json.dumps(data), encoding="utf-8")
+    assert sample_for(case, knowledge, found) is None
+    edited = Case("x", "", "", "trainer", dict(data["answers"]))
+    assert sample_for(edited, knowledge, found).id == "vale"
+    vale.path.write_bytes(b"{not json")  # refused now: no sample matches
+    assert sample_for(edited, knowledge, found) is None

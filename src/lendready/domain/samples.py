@@ -169,18 +169,42 @@ def sample_for(case: Case, knowledge: Knowledge, samples: list[Sample] | None = 
     defaults to every sample under ``knowledge.root`` whose metadata validates; a
     sample whose case file is refused is skipped.
     """
-    from lendready.domain.case_file import CaseFileError
-
     q = knowledge.questionnaire
     mine = q.validate(case.answers)
     key = (mine.values, [(i.question, i.value) for i in mine.invalid])
     if samples is None:
         samples = load_samples(knowledge.root, [])
     for sample in samples:
-        try:
-            theirs = q.validate(load_sample_case(sample, knowledge).answers)
-        except CaseFileError:
-            continue
-        if key == (theirs.values, [(i.question, i.value) for i in theirs.invalid]):
+        if key == _answers_key(sample, knowledge):
             return sample
     return None
+
+
+_KEYS: dict[tuple[Any, ...], Any] = {}
+
+
+def _answers_key(sample: Sample, knowledge: Knowledge) -> Any:
+    """What the assessment sees of a sample's answers (None when its file is refused).
+
+    Remembered per file content and rules, so recognising a sample (every trainer's
+    handout asks) parses and validates each shipped file once, not each time.
+    """
+    from lendready.domain.case_file import MAX_BYTES, CaseFileError, parse_case
+
+    try:
+        if sample.path.stat().st_size > MAX_BYTES:
+            return None  # refused, as load_case would, without reading it
+        raw = sample.path.read_bytes()
+    except OSError:
+        return None
+    memo = (str(sample.path), raw, knowledge.fingerprint)
+    if memo not in _KEYS:
+        try:
+            theirs = knowledge.questionnaire.validate(parse_case(raw, knowledge.questionnaire).answers)
+            found: Any = (theirs.values, [(i.question, i.value) for i in theirs.invalid])
+        except CaseFileError:
+            found = None
+        if len(_KEYS) > 256:
+            _KEYS.clear()
+        _KEYS[memo] = found
+    return _KEYS[memo]
