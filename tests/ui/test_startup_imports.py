@@ -42,7 +42,7 @@ NOT_AT_START = (
     "pydantic", "pydantic_core", "_hashlib", "reportlab", "lendready.report.briefing",
     "lendready.ui.workspace", "lendready.ui.section_view", "lendready.ui.stress_panel",
     "lendready.ui.exercise_view", "lendready.ui.help_browser", "lendready.domain.resource_schema", "decimal",
-    "ctypes", "lendready.domain.knowledge", "lendready.domain.case_file", "lendready.session",
+    "ctypes", "lendready.domain.knowledge", "lendready.domain.case_file", "lendready.session", "dataclasses",
 )
 
 

@@ -7,7 +7,6 @@ outcome is noticed, not discovered in front of a class.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -60,8 +59,7 @@ class SampleMeta(NamedTuple):
         )
 
 
-@dataclass(frozen=True)
-class Sample:
+class Sample(NamedTuple):
     id: str
     path: Path
     meta: SampleMeta

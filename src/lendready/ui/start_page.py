@@ -65,6 +65,7 @@ class TitledItemDelegate(QStyledItemDelegate):
         super().__init__(view)
         self.view = view
         self.checkable = checkable
+        self._laid_out: dict[tuple[str, str, int, str], list[tuple[QTextLayout, float]]] = {}
 
     def _parts(self, index: QModelIndex | QPersistentModelIndex) -> tuple[str, str]:
         title, _, rest = str(index.data() or "").partition("\n")
@@ -86,12 +87,22 @@ class TitledItemDelegate(QStyledItemDelegate):
         return QSize(width, ceil(sum(height for _, height in self._runs(option, title, rest, width))) + 2 * PAD)
 
     def _runs(self, option: QStyleOptionViewItem, title: str, rest: str, width: int) -> list[tuple[QTextLayout, float]]:
-        """The bold title and the wrapped rest, each laid out to ``width``: one layout serves size and paint."""
-        bold = QFont(option.font)
-        bold.setBold(True)
-        runs = [_wrapped(title, bold, width)]
-        if rest:
-            runs.append(_wrapped(rest, option.font, width, gap=GAP))
+        """The bold title and the wrapped rest, each laid out to ``width``: one layout serves size and paint.
+
+        The view asks each item's size several times while it settles, then paints it, all at
+        one width: the layouts are kept for the text, font and width they were made for.
+        """
+        key = (title, rest, width, option.font.key())
+        runs = self._laid_out.get(key)
+        if runs is None:
+            bold = QFont(option.font)
+            bold.setBold(True)
+            runs = [_wrapped(title, bold, width)]
+            if rest:
+                runs.append(_wrapped(rest, option.font, width, gap=GAP))
+            if len(self._laid_out) > 256:  # widths come and go as the window is resized
+                self._laid_out.clear()
+            self._laid_out[key] = runs
         return runs
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
