@@ -773,19 +773,27 @@ def P(text: str, style: Any) -> Paragraph:
     return Para(text, style)
 
 
-_PROTOTYPES: dict[int, tuple[Any, Any]] = {}
+_PROTOTYPES: dict[tuple[str, int], tuple[Any, Any]] = {}
 
 
-def _prototype(style: Any) -> Any:
-    """The text fragment reportlab's parser makes for plain text in ``style`` (parsed once per style)."""
-    known = _PROTOTYPES.get(id(style))
+def _template(template: str, style: Any, count: int) -> list[Any] | None:
+    """The fragments reportlab's parser makes of ``template`` in ``style``, parsed once per style;
+    None if it does not make ``count`` of them (a reportlab that parses differently)."""
+    key = (template, id(style))
+    known = _PROTOTYPES.get(key)
     if known is None or known[0] is not style:
         if len(_PROTOTYPES) > 512:  # styles cloned per document come and go
             _PROTOTYPES.clear()
-        frags = Paragraph("x", style).frags
-        known = (style, frags[0] if len(frags) == 1 else None)
-        _PROTOTYPES[id(style)] = known
+        frags = Paragraph(template, style).frags
+        known = (style, frags if len(frags) == count else None)
+        _PROTOTYPES[key] = known
     return known[1]
+
+
+def _prototype(style: Any) -> Any:
+    """The text fragment reportlab's parser makes for plain text in ``style``."""
+    frags = _template("x", style, 1)
+    return frags[0] if frags else None
 
 
 def T(text: object, style: Any) -> Paragraph:
@@ -811,16 +819,8 @@ _RUN_KINDS = ("", "b", "m", "br")
 
 
 def _run_prototypes(style: Any) -> dict[str, Any] | None:
-    key = ("runs", id(style))
-    known = _PROTOTYPES.get(key)  # type: ignore[call-overload]
-    if known is None or known[0] is not style:
-        if len(_PROTOTYPES) > 512:
-            _PROTOTYPES.clear()
-        frags = Paragraph(_RUN_TEMPLATE, style).frags
-        protos = dict(zip(_RUN_KINDS, frags)) if len(frags) == 5 else None
-        known = (style, protos)
-        _PROTOTYPES[key] = known  # type: ignore[index]
-    return known[1]
+    frags = _template(_RUN_TEMPLATE, style, len(_RUN_KINDS) + 1)  # (the last "x" is plain again)
+    return dict(zip(_RUN_KINDS, frags)) if frags else None
 
 
 def R(style: Any, *runs: Run | str, bullet: str | None = None) -> Paragraph:
@@ -853,16 +853,8 @@ def R(style: Any, *runs: Run | str, bullet: str | None = None) -> Paragraph:
 _TAG_TEMPLATE = '<font backColor="#000000" color="#ffffff" size="8">x</font>x'
 
 
-def _tag_prototypes(style: Any) -> tuple[Any, Any] | None:
-    key = ("tag", id(style))
-    known = _PROTOTYPES.get(key)  # type: ignore[call-overload]
-    if known is None or known[0] is not style:
-        if len(_PROTOTYPES) > 512:
-            _PROTOTYPES.clear()
-        frags = Paragraph(_TAG_TEMPLATE, style).frags
-        known = (style, (frags[0], frags[1]) if len(frags) == 2 else None)
-        _PROTOTYPES[key] = known  # type: ignore[index]
-    return known[1]
+def _tag_prototypes(style: Any) -> list[Any] | None:
+    return _template(_TAG_TEMPLATE, style, 2)
 
 
 def tagged(style: Any, background: str, foreground: str, tag: str, text: str) -> Paragraph:
