@@ -97,16 +97,24 @@ def _err(message: str) -> None:
     sys.stderr.write(f"lendready: {message}\n")
 
 
-def _open_case(path: str, doing: str) -> tuple[Any, Any] | int:
-    """Load the rules and the case, or say why not and return the exit status."""
-    from lendready.domain.case_file import CaseFileError, load_case
+def _load_knowledge() -> Any:
+    """The installed rules and questionnaire, or say why not and return the exit status."""
     from lendready.domain.knowledge import ResourceError, load
 
     try:
-        knowledge = load()
+        return load()
     except (ResourceError, FileNotFoundError) as exc:
         _err(f"the installed rules and questionnaire are not usable:\n{exc}")
         return EXIT_RESOURCES
+
+
+def _open_case(path: str, doing: str) -> tuple[Any, Any] | int:
+    """Load the rules and the case, or say why not and return the exit status."""
+    from lendready.domain.case_file import CaseFileError, load_case
+
+    knowledge = _load_knowledge()
+    if isinstance(knowledge, int):
+        return knowledge
     try:
         return knowledge, load_case(path, knowledge.questionnaire)
     except CaseFileError as exc:
@@ -266,7 +274,6 @@ def _write_pdf_file(path: str, write: Any) -> int:
 
 def cmd_handout(args: argparse.Namespace) -> int:
     """The trainer's handout for a case file or a sample; a sample brings its story, questions and verdict."""
-    from lendready.domain.knowledge import ResourceError, load
     from lendready.domain.samples import CASE_SUFFIX
     from lendready.report.handout import write_handout
 
@@ -285,11 +292,9 @@ def cmd_handout(args: argparse.Namespace) -> int:
         sample = sample_for(case, knowledge)
         source = as_path
     else:
-        try:
-            knowledge = load()
-        except (ResourceError, FileNotFoundError) as exc:
-            _err(f"the installed rules and questionnaire are not usable:\n{exc}")
-            return EXIT_RESOURCES
+        knowledge = _load_knowledge()
+        if isinstance(knowledge, int):
+            return knowledge
         found, ids, problems = _load_samples(knowledge)
         sample = found.get(target)
         if sample is None:
@@ -321,14 +326,11 @@ def cmd_handout(args: argparse.Namespace) -> int:
 
 def cmd_session_pack(args: argparse.Namespace) -> int:
     """A session pack of the named samples, in the order given (default: every sample)."""
-    from lendready.domain.knowledge import ResourceError, load
     from lendready.report.handout import write_session_pack
 
-    try:
-        knowledge = load()
-    except (ResourceError, FileNotFoundError) as exc:
-        _err(f"the installed rules and questionnaire are not usable:\n{exc}")
-        return EXIT_RESOURCES
+    knowledge = _load_knowledge()
+    if isinstance(knowledge, int):
+        return knowledge
     found, ids, problems = _load_samples(knowledge)
     wanted = list(args.ids) or sorted(found)
     twice = sorted({i for i in wanted if wanted.count(i) > 1})
