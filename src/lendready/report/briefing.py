@@ -216,7 +216,13 @@ def write_briefing(
     case_bytes: bytes | None = None,
 ) -> Path:
     """Build the briefing, then write it atomically: ``path`` is either untouched or complete."""
-    data = build_briefing(case, knowledge, audience=audience, generated=generated, case_bytes=case_bytes)
+    return write_pdf(path, build_briefing(case, knowledge, audience=audience, generated=generated,
+                                          case_bytes=case_bytes))
+
+
+def write_pdf(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write a built PDF atomically (the briefing, the handout, a session pack): ``path`` is either
+    untouched or complete."""
     target = Path(path)
     atomic_write(target, data)
     return target

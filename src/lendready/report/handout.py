@@ -53,7 +53,7 @@ from reportlab.platypus import (
 )
 
 from lendready import __version__
-from lendready.domain.case_file import Case, atomic_write
+from lendready.domain.case_file import Case
 from lendready.domain.knowledge import Knowledge
 from lendready.domain.samples import Sample, load_sample_case
 from lendready.report import briefing
@@ -75,6 +75,7 @@ from lendready.report.briefing import (
     generation_time,
     grid,
     principal_reasons,
+    write_pdf,
 )
 from lendready.report.pdfcanvas import FastCanvas
 from lendready.report.styles import (
@@ -189,10 +190,7 @@ def write_handout(
     case_bytes: bytes | None = None,
 ) -> Path:
     """Build the handout, then write it atomically: ``path`` is either untouched or complete."""
-    data = build_handout(case, knowledge, sample=sample, generated=generated, case_bytes=case_bytes)
-    target = Path(path)
-    atomic_write(target, data)
-    return target
+    return write_pdf(path, build_handout(case, knowledge, sample=sample, generated=generated, case_bytes=case_bytes))
 
 
 def build_session_pack(
@@ -241,10 +239,7 @@ def write_session_pack(
     generated: datetime | None = None,
 ) -> Path:
     """Build the session pack, then write it atomically: ``path`` is either untouched or complete."""
-    data = build_session_pack(samples, knowledge, generated=generated)
-    target = Path(path)
-    atomic_write(target, data)
-    return target
+    return write_pdf(path, build_session_pack(samples, knowledge, generated=generated))
 
 
 def _when(generated: datetime | None) -> datetime:
