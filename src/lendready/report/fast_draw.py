@@ -26,7 +26,7 @@ from reportlab.pdfgen.canvas import PATH_OPS
 from reportlab.platypus.paragraph import Paragraph, _drawBullet, _nbspCount, _wsc_end_search
 from reportlab.rl_config import paraFontSizeHeightOffset
 
-from lendready.report.pdfcanvas import FastCanvas
+from lendready.report.pdfcanvas import FastCanvas, subset_runs
 
 
 def _plain_layout(para: Paragraph, canvas: Any) -> Any:
@@ -49,9 +49,13 @@ def _plain_bullet(para: Paragraph, canvas: Any) -> bool:
     """A bullet given as text, in a colour at the current opacity (so drawing it changes no state)."""
     style = para.style
     colour = getattr(style, "bulletColor", style.textColor)
+    return isinstance(para.bulletText, str) and type(colour) is Color and colour.alpha == _fill_opacity(canvas)
+
+
+def _fill_opacity(canvas: Any) -> Any:
+    """The fill opacity the canvas's graphics state holds now (setFillColor writes one only on a change)."""
     state = canvas._extgstate
-    return (isinstance(para.bulletText, str) and type(colour) is Color
-            and colour.alpha == state._d.get("ca", state.defaults["ca"]))
+    return state._d.get("ca", state.defaults["ca"])
 
 
 def _draw_bullet(para: Paragraph, canvas: Any, top: float, out: list[str]) -> float:
@@ -100,8 +104,7 @@ def draw_plain(para: Paragraph, canvas: Any, x: float, y: float, sW: float = 0) 
 def _opacity_set(canvas: Any, colour: Any) -> bool:
     """True when ``colour`` is RGB and already at the current fill opacity: setting it then writes only
     the colour (after noting, as reportlab does, that the document uses transparency)."""
-    state = canvas._extgstate
-    if type(colour) is not Color or colour.alpha != state._d.get("ca", state.defaults["ca"]):
+    if type(colour) is not Color or colour.alpha != _fill_opacity(canvas):
         return False
     canvas._doc.ensureMinPdfVersion("transparency")
     return True
@@ -126,7 +129,6 @@ def _one_style(para: Paragraph, bl: Any, canvas: Any) -> list[str]:
         finally:
             canvas._code = code
     font = getFont(bl.fontName)
-    doc, escape = canvas._doc, canvas._escape
     head = f"{fp[size]} Tf {fp[style.leading]} TL"
     text = ["BT", f"1 0 0 1 {fp[style.leftIndent]} {fp[top]} Tm"]
     add = text.append
@@ -142,13 +144,8 @@ def _one_style(para: Paragraph, bl: Any, canvas: Any) -> list[str]:
             if gaps > 0:
                 add(f"{fp[extra / float(gaps)]} Tw")
                 spaced = True
-        runs = []
-        for subset, chunk in font.splitString(line, doc):
-            if subset != current:
-                runs.append(f"{font.getSubsetInternalName(subset, doc)} {head}")
-                current = subset
-            runs.append(f"({escape(chunk)}) Tj")
-        add(" ".join(runs) + " T*")
+        runs, current = subset_runs(canvas, font, line, head, current)
+        add(runs + " T*")
         if spaced:
             add("0 Tw")
         if moved:
@@ -166,8 +163,7 @@ def _mixed_styles(para: Paragraph, bl: Any, canvas: Any) -> list[str] | None:
     lines = bl.lines
     if not lines:
         return None
-    state = canvas._extgstate
-    opacity = state._d.get("ca", state.defaults["ca"])
+    opacity = _fill_opacity(canvas)
     shaded = False
     for line in lines:
         if getattr(line, "preformatted", False):
@@ -186,7 +182,7 @@ def _mixed_styles(para: Paragraph, bl: Any, canvas: Any) -> list[str] | None:
     fp = canvas._lr_numbers
     style = para.style
     leading = style.leading
-    doc, escape = canvas._doc, canvas._escape
+    doc = canvas._doc
     first_size = lines[0].fontSize
     top = para.height - (first_size if paraFontSizeHeightOffset else getattr(lines[0], "ascent", first_size))
     shading: list[str] = []  # the bullet and backgrounds go on the canvas, before the text object
@@ -240,13 +236,8 @@ def _mixed_styles(para: Paragraph, bl: Any, canvas: Any) -> list[str] | None:
                 colour = f.textColor
                 add(f"{fp[colour.red]} {fp[colour.green]} {fp[colour.blue]} rg")
                 doc.ensureMinPdfVersion("transparency")
-            runs = []
-            for subset, chunk in font.splitString(f.text, doc):
-                if subset != current:
-                    runs.append(f"{font.getSubsetInternalName(subset, doc)} {head}")
-                    current = subset
-                runs.append(f"({escape(chunk)}) Tj")
-            add(" ".join(runs) + (" T*" if f is last else ""))
+            runs, current = subset_runs(canvas, font, f.text, head, current)
+            add(runs + (" T*" if f is last else ""))
             if shaded:
                 bg = getattr(f, "backColor", None)
                 if bg and not back_colour:

@@ -70,18 +70,24 @@ class _Text(PDFTextObject):
         if not font._dynamicFont or isinstance(text, ShapedStr):
             return super()._formatText(text)
         canvas = self._canvas
-        doc, escape = canvas._doc, canvas._escape
-        out = []
-        head = None
-        for subset, chunk in font.splitString(text, doc):
-            if subset != self._curSubset:
-                if head is None:
-                    fp = canvas._lr_numbers
-                    head = f"{fp[self._fontsize]} Tf {fp[self._leading]} TL"
-                out.append(f"{font.getSubsetInternalName(subset, doc)} {head}")
-                self._curSubset = subset
-            out.append(f"({escape(chunk)}) Tj")
-        return " ".join(out)
+        fp = canvas._lr_numbers
+        code, self._curSubset = subset_runs(canvas, font, text, f"{fp[self._fontsize]} Tf {fp[self._leading]} TL",
+                                            self._curSubset)
+        return code
+
+
+def subset_runs(canvas: Any, font: Any, text: str, head: str, current: int) -> tuple[str, int]:
+    """reportlab's text operators for ``text`` in a TrueType font: each chunk as ``(…) Tj``, with the
+    subset's font set (``head``: its size and leading) wherever the subset changes from ``current``.
+    Returns the operators and the subset in use after them."""
+    doc, escape = canvas._doc, canvas._escape
+    out = []
+    for subset, chunk in font.splitString(text, doc):
+        if subset != current:
+            out.append(f"{font.getSubsetInternalName(subset, doc)} {head}")
+            current = subset
+        out.append(f"({escape(chunk)}) Tj")
+    return " ".join(out), current
 
 
 class FastCanvas(Canvas):
@@ -150,4 +156,4 @@ class FastCanvas(Canvas):
         self._rgb(aColor, alpha, "RG", "_strokeColorObj", super().setStrokeColor, self.setStrokeAlpha)
 
 
-__all__ = ["FastCanvas"]
+__all__ = ["FastCanvas", "subset_runs"]
