@@ -287,6 +287,11 @@ def parse_case(raw: bytes, questionnaire: Questionnaire) -> Case:
 
 def load_case(path: str | os.PathLike[str], questionnaire: Questionnaire) -> Case:
     """Read a case file from disk, refusing oversize files before reading them."""
+    return parse_case(read_case_bytes(path), questionnaire)
+
+
+def read_case_bytes(path: str | os.PathLike[str]) -> bytes:
+    """A case file's bytes, or CaseFileError saying why not (an oversize file is refused unread)."""
     p = Path(path)
     try:
         size = p.stat().st_size
@@ -306,7 +311,7 @@ def load_case(path: str | os.PathLike[str], questionnaire: Questionnaire) -> Cas
         raise CaseFileError(f"lendready is not allowed to read {p}") from None
     except OSError as exc:
         raise CaseFileError(f"cannot read {p}: {exc.strerror or exc}") from None
-    return parse_case(raw, questionnaire)
+    return raw
 
 
 def to_document(case: Case, questionnaire: Questionnaire) -> dict[str, Any]:

@@ -187,13 +187,11 @@ def _answers_key(sample: Sample, knowledge: Knowledge) -> Any:
     Remembered per file content and rules, so recognising a sample (every trainer's
     handout asks) parses and validates each shipped file once, not each time.
     """
-    from lendready.domain.case_file import MAX_BYTES, CaseFileError, parse_case
+    from lendready.domain.case_file import CaseFileError, parse_case, read_case_bytes
 
     try:
-        if sample.path.stat().st_size > MAX_BYTES:
-            return None  # refused, as load_case would, without reading it
-        raw = sample.path.read_bytes()
-    except OSError:
+        raw = read_case_bytes(sample.path)
+    except CaseFileError:
         return None
     memo = (str(sample.path), raw, knowledge.fingerprint)
     if memo not in _KEYS:
