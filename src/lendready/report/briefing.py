@@ -859,10 +859,6 @@ def R(style: Any, *runs: Run | str, bullet: str | None = None) -> Paragraph:
 _TAG_TEMPLATE = '<font backColor="#000000" color="#ffffff" size="8">x</font>x'
 
 
-def _tag_prototypes(style: Any) -> list[Any] | None:
-    return _template(_TAG_TEMPLATE, style, 2)
-
-
 def tagged(style: Any, background: str, foreground: str, tag: str, text: str) -> Paragraph:
     """A small coloured tag (a finding's severity), then ``text``; both literal outside text.
 
@@ -871,7 +867,7 @@ def tagged(style: Any, background: str, foreground: str, tag: str, text: str) ->
     """
     tag, text = _block(clean(tag)), _block(clean(text))
     markup = f'<font backColor="{background}" color="{foreground}" size="8">\xa0{esc(tag)}\xa0</font>\xa0 {esc(text)}'
-    protos = _tag_prototypes(style)
+    protos = _template(_TAG_TEMPLATE, style, 2)
     if protos is None:  # pragma: no cover - a reportlab whose parser splits the template differently
         return Para(markup, style)
     frags = [protos[0].clone(text=f"\xa0{tag}\xa0", backColor=colors.toColor(background),
