@@ -535,3 +535,27 @@ def test_no_heading_is_left_at_the_foot_of_a_page(knowledge, samples, monkeypatc
             for (f, page), (_after, next_page) in itertools.pairwise(content):
                 if isinstance(f, briefing._Heading):
                     assert page == next_page, f"{audience}: heading {f.outline_title!r} ends page {page}"
+
+
+@pytest.mark.parametrize("sid", ["riverside", "vale"])
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_every_bookmark_opens_the_page_its_heading_is_on(built, sid, audience):
+    """Pages are held back until the end (for "page 3 of 9"); bookmarks must wait with them, or every
+    one of them opens the first page."""
+    reader = PdfReader(io.BytesIO(built[sid, audience]))
+    texts = [" ".join(page.extract_text().split()).lower() for page in reader.pages]
+    marks = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                marks.append(item)
+
+    walk(reader.outline)
+    assert len(marks) > 8
+    for mark in marks:
+        page = reader.get_destination_page_number(mark)
+        assert " ".join(mark.title.split())[:20].lower() in texts[page], (mark.title, page + 1)
+    assert len({reader.get_destination_page_number(m) for m in marks}) > 4

@@ -82,7 +82,7 @@ from lendready.domain.metrics import monthly_repayment, running_cash, sorted_for
 from lendready.domain.stress import StressSeries, stress_series
 from lendready.report import AUDIENCE_TITLES, AUDIENCES, charts
 from lendready.report.fast_draw import draw_plain
-from lendready.report.pdfcanvas import FastCanvas
+from lendready.report.pdfcanvas import FastCanvas, PagedCanvas
 from lendready.report.styles import (
     ACCENT,
     FONT,
@@ -1821,25 +1821,10 @@ def _canvas_maker(b: _Brief) -> type[Canvas]:
     left = _fit(org, FONT_BOLD, 8, FRAME_W - 75 * mm)
     footer = _fit(footer_left, FONT, 7, FRAME_W - 30 * mm)
 
-    class BriefingCanvas(FastCanvas):
-        """Defers each page so the furniture can say "page 3 of 9"."""
+    class BriefingCanvas(PagedCanvas, FastCanvas):
+        """The organisation and the audience at the head of each page, "page 3 of 9" at the foot."""
 
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.setDateFormatter(lambda *_: stamp)
-            self._deferred: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self._deferred.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._deferred)
-            for state in self._deferred:
-                self.__dict__.update(state)
-                self._furniture(total)
-                Canvas.showPage(self)
-            Canvas.save(self)
+        date_stamp = stamp
 
         def _furniture(self, total: int) -> None:
             page = self._pageNumber

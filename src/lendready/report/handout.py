@@ -77,7 +77,7 @@ from lendready.report.briefing import (
     principal_reasons,
     write_pdf,
 )
-from lendready.report.pdfcanvas import FastCanvas
+from lendready.report.pdfcanvas import FastCanvas, PagedCanvas
 from lendready.report.styles import (
     ACCENT,
     FONT,
@@ -710,37 +710,12 @@ def _canvas_maker(when: datetime, header: str, first_page_header: bool) -> type[
     right = briefing._fit(f"lendready {__version__} · {header} · {when.strftime('%d %B %Y').lstrip('0')}",
                           FONT, 7, 80 * mm)
 
-    class HandoutCanvas(FastCanvas):
-        """Defers each page so the furniture can say "page 3 of 9" and name the part and the case."""
+    class HandoutCanvas(PagedCanvas, FastCanvas):
+        """The part (exercise or answers) and the case at the head of each page, "page 3 of 9" at the foot."""
 
         lr_part = ""
         lr_title = ""
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.setDateFormatter(lambda *_: stamp)
-            self._deferred: list[dict[str, Any]] = []
-            self._bookmarks: list[tuple[str, dict[str, Any]]] = []
-
-        def bookmarkPage(self, key: str, **kwargs: Any) -> None:  # type: ignore[override]
-            # A bookmark names the page being written, which only exists once the deferred
-            # pages are written out: it is made then.
-            self._bookmarks.append((key, kwargs))
-
-        def showPage(self) -> None:
-            self._deferred.append(dict(self.__dict__))
-            self._bookmarks = []
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._deferred)
-            for state in self._deferred:
-                self.__dict__.update(state)
-                for key, kwargs in state["_bookmarks"]:
-                    Canvas.bookmarkPage(self, key, **kwargs)
-                self._furniture(total)
-                Canvas.showPage(self)
-            Canvas.save(self)
+        date_stamp = stamp
 
         def _furniture(self, total: int) -> None:
             page = self._pageNumber

@@ -156,4 +156,44 @@ class FastCanvas(Canvas):
         self._rgb(aColor, alpha, "RG", "_strokeColorObj", super().setStrokeColor, self.setStrokeAlpha)
 
 
-__all__ = ["FastCanvas", "subset_runs"]
+class PagedCanvas:
+    """A canvas that holds its pages back until the end, so each page's furniture (header and
+    footer) can say "page 3 of 9". Bookmarks are held with their page too: a bookmark names the
+    page being written, which exists only once the held pages are written out.
+
+    Mixed in before a canvas class (``class C(PagedCanvas, FastCanvas)``). Subclasses draw the
+    furniture in ``_furniture(total)`` and set ``date_stamp``, the PDF date string the document's
+    dates are written with.
+    """
+
+    date_stamp = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.setDateFormatter(lambda *_: self.date_stamp)
+        self._deferred: list[dict[str, Any]] = []
+        self._bookmarks: list[tuple[str, dict[str, Any]]] = []
+
+    def bookmarkPage(self, key: str, **kwargs: Any) -> None:  # type: ignore[override]
+        self._bookmarks.append((key, kwargs))
+
+    def showPage(self) -> None:
+        self._deferred.append(dict(self.__dict__))
+        self._bookmarks = []
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._deferred)
+        for state in self._deferred:
+            self.__dict__.update(state)
+            for key, kwargs in state["_bookmarks"]:
+                Canvas.bookmarkPage(self, key, **kwargs)
+            self._furniture(total)
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+    def _furniture(self, total: int) -> None:
+        raise NotImplementedError
+
+
+__all__ = ["FastCanvas", "PagedCanvas", "subset_runs"]
