@@ -11,13 +11,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import analyse  # noqa: E402
 import assess  # noqa: E402
 import briefing  # noqa: E402
 import bundle  # noqa: E402
 import explainer  # noqa: E402
 import fuzz  # noqa: E402
 import gui_start  # noqa: E402
-import stress  # noqa: E402
 
 
 def main() -> None:
@@ -25,7 +25,7 @@ def main() -> None:
     table += gui_start.rows()
     table += assess.rows(seconds=3.0, runs=21)
     table += explainer.rows()
-    table += stress.rows()
+    table += analyse.rows()
     table += briefing.rows()
     table += bundle.rows()
     table += fuzz.rows()

@@ -739,10 +739,14 @@ def as_crash(what: str) -> Iterator[None]:
 def check_pipeline(case: Any, k: Any, render_html: Any, *, json_output: bool, counts: Counter | None = None,
                    roundtrip: bool = True) -> None:
     """assess (every audience), text report, explainer HTML, optionally the JSON output; all deterministic."""
+    from datetime import date
+
+    from lendready.domain.advice import analyse
     from lendready.domain.assessment import AUDIENCES, assess
     from lendready.domain.case_file import dumps, parse_case
     from lendready.text_report import render
 
+    as_of = date(2026, 12, 1)
     with as_crash("after loading"):
         results = {aud: assess(case, k, audience=aud) for aud in AUDIENCES}
         own = results[case.prepared_by]
@@ -750,8 +754,12 @@ def check_pipeline(case: Any, k: Any, render_html: Any, *, json_output: bool, co
         if again.to_dict() != own.to_dict():
             raise Crash("assess is not deterministic")
         json.dumps(own.to_dict(trace=True), allow_nan=False)
-        text = render(own, k)
-        if text != render(again, k):
+        analysis = analyse(case, k, as_of)
+        analysis_again = analyse(case, k, as_of)
+        if analysis.assessment.to_dict() != own.to_dict():
+            raise Crash("analyse and assess disagree on the assessment")
+        text = render(analysis, k)
+        if text != render(analysis_again, k):
             raise Crash("the text report is not deterministic")
         role = case.prepared_by
         page = render_html(own, role)
@@ -764,11 +772,9 @@ def check_pipeline(case: Any, k: Any, render_html: Any, *, json_output: bool, co
         if name and html.escape(name, quote=True) not in page:
             raise Crash(f"the organisation {name!r} is not shown escaped in the explainer")
         if json_output:
-            from lendready.domain.output import assessment_json
-
-            out = assessment_json(case, k, own, trace=True)
+            out = analysis.to_json(trace=True)
             json.loads(out)
-            if out != assessment_json(case, k, again, trace=True):
+            if out != analysis_again.to_json(trace=True):
                 raise Crash("the JSON output is not deterministic")
             if counts is not None:
                 counts["json_output"] += 1

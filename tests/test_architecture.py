@@ -34,7 +34,11 @@ def test_domain_source_imports_no_qt_or_reportlab():
 
 
 def test_importing_every_domain_module_loads_no_qt_or_reportlab():
-    modules = [f"lendready.domain.{p.stem}" for p in sorted((SRC / "domain").glob("*.py")) if p.stem != "__init__"]
+    modules = [
+        "lendready." + ".".join(p.relative_to(SRC).with_suffix("").parts)
+        for p in sorted((SRC / "domain").rglob("*.py")) if p.stem != "__init__"
+    ]
+    assert "lendready.domain.advice.analysis" in modules
     code = (
         "import importlib, json, sys\n"
         f"for m in {modules!r}: importlib.import_module(m)\n"
@@ -68,3 +72,40 @@ def test_nothing_reads_the_shared_folder():
         if path.name != Path(__file__).name and ("../" + "shared" in text or "/work/" + "shared" in text):
             offenders.append(str(path.relative_to(REPO)))
     assert offenders == []
+
+
+# Renderers format an Analysis; they never compute a figure or reach a verdict of their own.
+RENDERERS = [*sorted((SRC / "ui").rglob("*.py")), *sorted((SRC / "report").rglob("*.py")), SRC / "text_report.py"]
+ARITHMETIC = (
+    "lendready.domain.metrics", "lendready.domain.improve", "lendready.domain.advice.reassess",
+    "lendready.domain.advice.stress", "lendready.domain.advice.sizing", "lendready.domain.advice.proposals",
+)
+
+
+def _imported_names(path: Path) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found |= {(node.module, a.name) for a in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {(a.name, "") for a in node.names}
+    return found
+
+
+def test_renderers_import_no_metric_arithmetic_and_reach_no_verdict_of_their_own():
+    offenders = []
+    for path in RENDERERS:
+        for module, name in _imported_names(path):
+            if module.startswith(ARITHMETIC) or f"{module}.{name}".startswith(ARITHMETIC):
+                offenders.append(f"{path.relative_to(REPO)} imports {module} {name}".strip())
+            if module == "lendready.domain.assessment" and name in ("assess", "band_of", "judge"):
+                offenders.append(f"{path.relative_to(REPO)} reaches a verdict with {name}()")
+    assert offenders == []
+
+
+def test_the_renderer_check_would_catch_an_offender(tmp_path):
+    sample = tmp_path / "bad.py"
+    sample.write_text("from lendready.domain.metrics import running_cash\nfrom lendready.domain import metrics\n")
+    names = _imported_names(sample)
+    assert ("lendready.domain.metrics", "running_cash") in names and ("lendready.domain", "metrics") in names
+    assert all(f"{m}.{n}".startswith(ARITHMETIC) for m, n in names)

@@ -249,7 +249,7 @@ IMPORT_TRACE = textwrap.dedent(
         return real(name, globals, locals, fromlist, level)
 
     builtins.__import__ = traced
-    import lendready.cli, lendready.domain.output, lendready.text_report
+    import lendready.cli, lendready.domain.advice, lendready.text_report
     cli_path = sorted(m for m in watched if m in sys.modules)
     import lendready.app, lendready.crash, lendready.ui.main_window
     lendready.crash.setup_logging()

@@ -119,7 +119,7 @@ def test_settings_check_each_field_on_change_and_ignore_unknown_keys(tmp_path):
         settings.colour = "blue"
     path = tmp_path / "settings.json"
     path.write_text('{"last_role": "trainer", "theme": "dark", "window_geometry": 7,'
-                    ' "recent_files": ["/%d.lendready"]}' % 1, encoding="utf-8")
+                    ' "recent_files": ["/1.lendready"]}', encoding="utf-8")
     loaded = load_settings(path)
     assert (loaded.last_role, loaded.window_geometry, loaded.recent_files) == ("trainer", "", ["/1.lendready"])
     save_settings(loaded, path)

@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--pdf", metavar="OUT", default=None,
         help="also write the PDF briefing for the audience to OUT (nothing is written if the case is refused)",
     )
+    _as_of_option(p_assess)
 
     p_lint = sub.add_parser("lint", help="check questionnaire, rules, parameters, samples and rule tests")
     p_lint.add_argument("dir", nargs="?", help="resources folder (default: the installed one)")
@@ -81,16 +82,49 @@ def build_parser() -> argparse.ArgumentParser:
         "case", metavar="CASE_OR_SAMPLE", help="a .lendready case file, or a sample case's id (such as riverside)"
     )
     p_handout.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help="the PDF to write")
+    _as_of_option(p_handout, sample_default=True)
 
     p_pack = sub.add_parser(
         "session-pack", help="write a training session pack: a cover, every exercise sheet, the answers, reference"
     )
     p_pack.add_argument("ids", nargs="*", metavar="SAMPLE_ID", help="sample cases, in order (default: all of them)")
     p_pack.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help="the PDF to write")
+    _as_of_option(p_pack, sample_default=True)
 
     p_gui = sub.add_parser("gui", help="open the app (optionally with a case file)")
     p_gui.add_argument("case", nargs="?")
     return parser
+
+
+def _as_of_option(parser: argparse.ArgumentParser, *, sample_default: bool = False) -> None:
+    default = "a sample's own date, else " if sample_default else ""
+    parser.add_argument(
+        "--as-of", metavar="YYYY-MM-DD", default=None, type=_as_of_date,
+        help=f"assess as at this date (default: {default}the date of SOURCE_DATE_EPOCH if set, else today)",
+    )
+
+
+def _as_of_date(text: str) -> Any:
+    """argparse type for --as-of: a real YYYY-MM-DD date, or a usage error naming what is allowed."""
+    from lendready.domain.advice import AsOfError, parse_as_of
+
+    try:
+        return parse_as_of(text)
+    except AsOfError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _as_of(args: argparse.Namespace) -> Any:
+    """--as-of, else the default date; a bad SOURCE_DATE_EPOCH is a usage error (None after saying so)."""
+    from lendready.domain.advice import AsOfError, default_as_of
+
+    if args.as_of is not None:
+        return args.as_of
+    try:
+        return default_as_of()
+    except AsOfError as exc:
+        _err(str(exc))
+        return None
 
 
 def _err(message: str) -> None:
@@ -123,27 +157,28 @@ def _open_case(path: str, doing: str) -> tuple[Any, Any] | int:
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
-    from lendready.domain.assessment import assess
+    from lendready.domain.advice import analyse
 
+    as_of = _as_of(args)
+    if as_of is None:
+        return EXIT_USAGE
     opened = _open_case(args.case, "assess")
     if isinstance(opened, int):
         return opened
     knowledge, case = opened
     for warning in case.warnings:
         _err(f"warning: {warning}")
-    result = assess(case, knowledge, audience=args.audience)
+    analysis = analyse(case, knowledge, as_of, audience=args.audience)
     if args.pdf:
-        status = _write_pdf(args, case, knowledge, result.audience)
+        status = _write_pdf(args, case, knowledge, analysis)
         if status != EXIT_OK:
             return status
     if args.format == "json":
-        from lendready.domain.output import assessment_json
-
-        out = assessment_json(case, knowledge, result, trace=args.trace)
+        out = analysis.to_json(trace=args.trace)
     else:
         from lendready.text_report import render
 
-        out = render(result, knowledge)
+        out = render(analysis, knowledge)
     sys.stdout.write(out)
     return EXIT_OK
 
@@ -157,7 +192,7 @@ def _file_bytes(path: str | Path) -> bytes | int:
         return EXIT_REFUSED
 
 
-def _write_pdf(args: argparse.Namespace, case: Case, knowledge: Knowledge, audience: str) -> int:
+def _write_pdf(args: argparse.Namespace, case: Case, knowledge: Knowledge, analysis: Any) -> int:
     """The briefing, written atomically beside nothing else: on any failure no file appears."""
     from lendready.report.briefing import write_briefing
 
@@ -165,7 +200,8 @@ def _write_pdf(args: argparse.Namespace, case: Case, knowledge: Knowledge, audie
     if isinstance(case_bytes, int):
         return case_bytes
     return _write_pdf_file(
-        args.pdf, lambda: write_briefing(args.pdf, case, knowledge, audience=audience, case_bytes=case_bytes)
+        args.pdf, lambda: write_briefing(args.pdf, case, knowledge, audience=analysis.assessment.audience,
+                                         case_bytes=case_bytes, as_of=analysis.as_of)
     )
 
 
@@ -315,8 +351,17 @@ def cmd_handout(args: argparse.Namespace) -> int:
     case_bytes = _file_bytes(source)  # the provenance hash is of the file, as `assess --pdf` gives it
     if isinstance(case_bytes, int):
         return case_bytes
+    if args.as_of is not None or sample is None:
+        as_of = _as_of(args)
+        if as_of is None:
+            return EXIT_USAGE
+    else:
+        from lendready.domain.samples import sample_as_of
+
+        as_of = sample_as_of(sample)
     status = _write_pdf_file(
-        args.output, lambda: write_handout(args.output, case, knowledge, sample=sample, case_bytes=case_bytes)
+        args.output,
+        lambda: write_handout(args.output, case, knowledge, sample=sample, case_bytes=case_bytes, as_of=as_of),
     )
     if status == EXIT_OK:
         title = sample.meta.title if sample is not None else (case.answers.get("org.name") or target)
@@ -343,7 +388,8 @@ def cmd_session_pack(args: argparse.Namespace) -> int:
     if unknown:
         return _unknown_samples(unknown, found)
     chosen = [found[i] for i in wanted]
-    status = _write_pdf_file(args.output, lambda: write_session_pack(args.output, chosen, knowledge))
+    # Each sample is assessed at its own date unless --as-of names one for all.
+    status = _write_pdf_file(args.output, lambda: write_session_pack(args.output, chosen, knowledge, as_of=args.as_of))
     if status == EXIT_OK:
         count = f"{len(chosen)} case{'s' if len(chosen) != 1 else ''}"
         print(f"Wrote the session pack ({count}: {', '.join(wanted)}) to {args.output}")

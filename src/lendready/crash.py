@@ -25,9 +25,9 @@ import os
 import sys
 import threading
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from collections.abc import Callable
 from typing import Any, TextIO
 
 from lendready import __version__

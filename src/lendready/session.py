@@ -1,21 +1,30 @@
-"""One open case as the app sees it: answers, file, unsaved changes, the live assessment.
+"""One open case as the app sees it: answers, file, unsaved changes, the live analysis.
 
 This is the Qt-free model the windows call (in the way MNELAB's views call its
 model), so every behaviour a user relies on, from "is there unsaved work?" to
 "which questions are asked now?", can be tested without a screen, and the GUI,
-the command line and the PDF all reach a verdict through the same ``assess``.
+the command line and the PDF all reach a verdict through the same ``analyse``.
+
+One :class:`~lendready.domain.advice.Analysis` is built per revision of the case
+(and per wording and assessment date) and shared by every pane: the explainer's
+verdict and key figures and the what-if panel's stress tests, sizing and
+proposals are the same object, so no pane can contradict another.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from lendready.domain.assessment import Assessment, assess
+from lendready.domain.assessment import Assessment
 from lendready.domain.case_file import Case, load_case, new_case, save_case
 from lendready.domain.knowledge import Knowledge
 from lendready.domain.questionnaire import Section, Validated
+
+if TYPE_CHECKING:
+    from lendready.domain.advice import Analysis
 
 
 class SectionProgress(NamedTuple):
@@ -38,7 +47,8 @@ class CaseSession:
         self._revision = 0
         self._saved_revision = 0
         self._validated: Validated | None = None
-        self._assessment: Assessment | None = None
+        self._analysis: Analysis | None = None
+        self._analysis_date: date | None = None
         self._audience = case.prepared_by
         self.what_if_of: str | None = None
         """The name of the case this is a what-if copy of (never saved over it)."""
@@ -68,7 +78,7 @@ class CaseSession:
     def audience(self, value: str) -> None:
         if value != self._audience:
             self._audience = value
-            self._assessment = None
+            self._analysis = None
 
     @property
     def answers(self) -> Mapping[str, Any]:
@@ -115,7 +125,7 @@ class CaseSession:
     def _changed(self) -> None:
         self._revision += 1
         self._validated = None
-        self._assessment = None
+        self._analysis = None
 
     # -- editing --------------------------------------------------------------
     def set_answer(self, qid: str, value: Any) -> bool:
@@ -154,10 +164,27 @@ class CaseSession:
         return self._validated
 
     @property
+    def analysis(self) -> Analysis:
+        """The analysis of the case as it stands: built once per revision (10 to 45 ms), then shared.
+
+        Dated today (or ``SOURCE_DATE_EPOCH``); a case left open past midnight is analysed afresh.
+        """
+        # Loaded with the first case, not when the app starts.
+        from lendready.domain.advice import AsOfError, analyse, default_as_of
+
+        try:
+            today = default_as_of()
+        except AsOfError:  # a malformed SOURCE_DATE_EPOCH must not stop the app showing a case
+            today = date.today()
+        if self._analysis is None or self._analysis_date != today:
+            self._analysis = analyse(self.case, self.knowledge, today, audience=self._audience)
+            self._analysis_date = today
+        return self._analysis
+
+    @property
     def assessment(self) -> Assessment:
-        if self._assessment is None:
-            self._assessment = assess(self.case, self.knowledge, audience=self._audience)
-        return self._assessment
+        """The verdict of :attr:`analysis` (the same object every pane shows)."""
+        return self.analysis.assessment
 
     def problems(self) -> dict[str, str]:
         """Question id → the questionnaire's message, for answers set aside as invalid."""

@@ -1,6 +1,6 @@
-"""The assessment as plain text for a terminal: the risk explainer without a window.
+"""The analysis as plain text for a terminal: the risk explainer and its advice without a window.
 
-A renderer only: it formats what the Assessment holds and computes nothing.
+A renderer only: it formats what the Analysis holds and computes nothing.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from typing import Any
 
 from lendready import __version__
 from lendready.domain import formatting
-from lendready.domain.assessment import Assessment
+from lendready.domain.advice import Analysis, KeyFigure
+from lendready.domain.advice.words import STRESS_TIMING_ONLY, caveat_text, sizing_sentences
 from lendready.domain.knowledge import Knowledge
 
 WIDTH = 88
@@ -29,15 +30,23 @@ def evidence_text(k: Knowledge, qid: str, value: Any, role: str) -> str:
     return f"{q.label.for_role(role)}: {formatting.answer(q.type, value, q.choice_label, q.unit)}"
 
 
-def metric_text(k: Knowledge, a: Assessment, mid: str) -> str:
-    value = a.metrics.values.get(mid)
+def figure_text(f: KeyFigure) -> str:
+    if f.value is None:
+        return f"n/a ({f.reason})"
+    if f.negative_earnings:
+        return formatting.NEGATIVE_EARNINGS
+    shown = formatting.by_unit(f.value, f.unit)
+    return f"{shown} in {f.month}" if f.month else shown
+
+
+def _ratio(value: float | None, negative: bool) -> str:
     if value is None:
-        return "n/a (" + a.metrics.reasons.get(mid, "not available") + ")"
-    info = k.metric_info[mid]
-    return formatting.by_unit(value, info.unit) if info.unit != "month" else str(value)
+        return "n/a"
+    return "negative" if negative else formatting.ratio(value)
 
 
-def render(a: Assessment, k: Knowledge) -> str:
+def render(analysis: Analysis, k: Knowledge) -> str:
+    a = analysis.assessment
     role = a.audience
     band = k.bands[a.band]
     lines: list[str] = []
@@ -46,7 +55,8 @@ def render(a: Assessment, k: Knowledge) -> str:
     lines.append("=" * min(WIDTH, len(lines[0])))
     lines.append(f"Band: {band.label.upper()}")
     lines += _wrap(band.founder if role == "founder" else band.lender, "  ")
-    lines.append(f"Rules {a.rules_version}, lendready {__version__}, written for the {role}")
+    lines.append(f"Assessed as at {analysis.as_of:%d/%m/%Y}; rules {a.rules_version}, lendready {__version__}, "
+                 f"written for the {role}")
     lines.append("")
     lines.append("Areas")
     for area, result in zip(k.areas, a.areas):
@@ -55,10 +65,9 @@ def render(a: Assessment, k: Knowledge) -> str:
             line += "  (unanswered: " + ", ".join(result.missing) + ")"
         lines.append(line)
     lines.append("")
-    lines.append("Metrics")
-    for mid in ("dscr", "interest_cover", "reserves_months", "ltv", "annual_loan_repayment",
-                "lowest_forecast_cash", "lowest_cash_month"):
-        lines.append(f"  {k.metric_info[mid].label:<42} {metric_text(k, a, mid)}")
+    lines.append("Key figures")
+    for figure in analysis.key_figures:
+        lines += _wrap(figure_text(figure), " " * 46, f"  {figure.label:<42}  ")
     lines.append("")
     lines.append(f"Findings ({len(a.findings)})")
     for f in a.findings:
@@ -71,6 +80,49 @@ def render(a: Assessment, k: Knowledge) -> str:
             lines += _wrap("Seen: " + seen, "      ")
         lines += _wrap("Why it matters: " + f.why_it_matters, "      ")
         lines += _wrap("What to do: " + f.what_to_do, "      ")
+
+    lines.append("")
+    lines.append("Stress scenarios")
+    for s in analysis.stress:
+        if not s.applies:
+            lines += _wrap(f"{s.label}: does not apply ({s.reason})", "      ", "  - ")
+            continue
+        cash = ("lowest cash " + formatting.money(s.lowest_forecast_cash) + f" in {s.lowest_cash_month}"
+                if s.lowest_forecast_cash is not None else "no cash figure (no usable forecast)")
+        parts = [k.bands[s.band].label if s.band in k.bands else str(s.band), cash,
+                 f"DSCR {_ratio(s.dscr, s.negative_earnings)}",
+                 f"interest cover {_ratio(s.interest_cover, s.negative_earnings)}"]
+        if s.timing_only:
+            parts.append(STRESS_TIMING_ONLY)
+        lines += _wrap(f"{s.label}: " + "; ".join(parts), "      ", "  - ")
+
+    lines.append("")
+    lines.append("Loan sizing")
+    sizing = analysis.loan_sizing
+    if sizing is None:
+        lines.append("  Needs the loan amount and term.")
+    else:
+        for sentence in sizing_sentences(sizing):
+            lines += _wrap(sentence, "    ", "  - ")
+        for c in sizing.caveats:
+            lines += _wrap("Caveat: " + caveat_text(c), "    ", "  - ")
+
+    if analysis.proposals:
+        lines.append("")
+        lines.append("What would change the band")
+        for p in analysis.proposals:
+            change = "; ".join(
+                f"{_label(k, c.question, role)}: {_answer(k, c.question, c.before)} to {_answer(k, c.question, c.after)}"
+                for c in p.changes)
+            lines += _wrap(f"{change} gives {k.bands[p.band].label}", "    ", "  - ")
+
+    lines.append("")
+    lines.append("Finance that fits")
+    if not analysis.finance_fits:
+        lines.append("  None of the kinds of finance lendready knows fits this case as it stands.")
+    for fit in analysis.finance_fits:
+        lines += _wrap(f"{fit.name}: {fit.why}", "    ", "  - ")
+
     if a.invalid:
         lines.append("")
         lines.append(f"Answers set aside as invalid ({len(a.invalid)})")
@@ -82,3 +134,15 @@ def render(a: Assessment, k: Knowledge) -> str:
         lines.append(f"Unanswered questions ({len(a.unanswered)})")
         lines += _wrap(", ".join(a.unanswered), "  ")
     return "\n".join(lines) + "\n"
+
+
+def _label(k: Knowledge, qid: str, role: str) -> str:
+    q = k.questionnaire.questions.get(qid)
+    return q.label.for_role(role) if q else qid
+
+
+def _answer(k: Knowledge, qid: str, value: Any) -> str:
+    q = k.questionnaire.questions.get(qid)
+    if q is None:
+        return str(value)
+    return formatting.answer(q.type, value, q.choice_label, q.unit)

@@ -17,16 +17,17 @@ def run(*args, **kwargs):
 
 
 def test_assess_json_matches_the_contract_and_the_engine(knowledge, samples):
-    from lendready.domain.assessment import assess
+    from datetime import date
 
-    out = run("assess", str(SAMPLES / "riverside.lendready"), "--format", "json")
+    from lendready.domain.advice import analyse
+
+    out = run("assess", str(SAMPLES / "riverside.lendready"), "--format", "json", "--as-of", "2026-12-01")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     AssessmentOutput.model_validate(data)
-    from lendready.domain.output import assessment_document
-
     case = samples["riverside"]
-    assert data == json.loads(json.dumps(assessment_document(case, knowledge, assess(case, knowledge))))
+    assert data == json.loads(analyse(case, knowledge, date(2026, 12, 1)).to_json())
+    assert data["as_of"] == "2026-12-01"
     assert data["band"] == "not_ready"
     assert [a["id"] for a in data["areas"]] == [
         "organisation", "governance", "asset_lock", "cashflow", "income", "security", "people"]
@@ -106,3 +107,23 @@ def test_lint_clean_and_failing(tmp_path, resources):
 def test_version():
     out = run("--version")
     assert out.returncode == 0 and out.stdout.startswith("lendready ")
+
+
+def test_as_of_is_printed_and_a_bad_date_is_a_usage_error_naming_the_form():
+    out = run("assess", str(SAMPLES / "vale.lendready"), "--as-of", "2027-03-31")
+    assert out.returncode == 0, out.stderr
+    assert "Assessed as at 31/03/2027" in out.stdout
+    bad = run("assess", str(SAMPLES / "vale.lendready"), "--as-of", "31/03/2027", "--format", "json")
+    assert bad.returncode == 1 and bad.stdout == ""
+    assert "YYYY-MM-DD" in bad.stderr and "31/03/2027" in bad.stderr
+    impossible = run("assess", str(SAMPLES / "vale.lendready"), "--as-of", "2027-02-30")
+    assert impossible.returncode == 1 and "not a real date" in impossible.stderr
+
+
+def test_the_text_report_says_when_the_amount_is_not_the_problem():
+    out = run("assess", str(SAMPLES / "riverside.lendready"), "--as-of", "2026-12-01")
+    assert out.returncode == 0, out.stderr
+    text = " ".join(out.stdout.split())
+    assert "The amount is not what holds this case back" in text
+    assert "Largest amount" not in text
+    assert "Customers pay 30 days late: does not apply" in text

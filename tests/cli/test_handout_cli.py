@@ -103,12 +103,21 @@ def test_session_pack_usage_errors_write_nothing(tmp_path):
 
 
 def test_handout_and_the_trainer_briefing_of_one_file_are_the_same_document(tmp_path):
-    """Two routes to the trainer's PDF: same story, same provenance hash of the file as read, same bytes."""
+    """Two routes to the trainer's PDF: same story, same provenance hash of the file as read, same bytes,
+    when both assess the case at the same date (a handout of a sample defaults to the sample's own date;
+    ``assess`` to the date of SOURCE_DATE_EPOCH, and the PDF prints the date it was assessed at)."""
     case = SAMPLES / "northtown.lendready"
+    as_of = tomllib.loads((SAMPLES / "northtown.toml").read_text(encoding="utf-8"))["as_of"]
     by_handout = run("handout", str(case), "-o", str(tmp_path / "h.pdf"))
-    by_assess = run("assess", str(case), "--pdf", str(tmp_path / "a.pdf"), "--audience", "trainer")
+    by_assess = run("assess", str(case), "--pdf", str(tmp_path / "a.pdf"), "--audience", "trainer",
+                    "--as-of", as_of.isoformat())
     assert by_handout.returncode == 0 and by_assess.returncode == 0, by_handout.stderr + by_assess.stderr
     assert (tmp_path / "h.pdf").read_bytes() == (tmp_path / "a.pdf").read_bytes()
+    assert f"Assessed as at {as_of.strftime('%d/%m/%Y')}" in text_of(tmp_path / "h.pdf")
+    # Without --as-of, assess reads the case at the date of SOURCE_DATE_EPOCH, and says so.
+    by_default = run("assess", str(case), "--pdf", str(tmp_path / "d.pdf"), "--audience", "trainer")
+    assert by_default.returncode == 0, by_default.stderr
+    assert "Assessed as at 25/11/2026" in text_of(tmp_path / "d.pdf")
     by_id = run("handout", "northtown", "-o", str(tmp_path / "i.pdf"))
     assert by_id.returncode == 0, by_id.stderr
     assert (tmp_path / "i.pdf").read_bytes() == (tmp_path / "h.pdf").read_bytes()

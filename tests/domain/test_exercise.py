@@ -168,6 +168,16 @@ def test_facts_show_answered_key_questions_as_worded_with_units_and_figures_with
     assert not any(word in " ".join(figures.values()).lower() for word in ("red", "amber", "green"))
 
 
+def test_a_loss_maker_s_ratios_are_shown_as_negative_not_as_figures(samples, knowledge):
+    from copy import copy
+
+    loss = copy(samples["crown_inn"])
+    loss.answers = {**loss.answers, "fin.surplus": -40_000}
+    figures = dict(Exercise.from_case(loss, knowledge, None).figures())
+    assert figures[knowledge.metric_info["dscr"].label] == "negative: earnings do not cover costs"
+    assert figures[knowledge.metric_info["interest_cover"].label] == "negative: earnings do not cover costs"
+
+
 def test_walking_off_either_end_stays_on_the_first_or_last_step(samples, knowledge, metas):
     ex = exercise_of("bean_there", samples, knowledge, metas)
     assert ex.back().kind == STORY

@@ -203,9 +203,9 @@ def test_any_mix_of_supported_formats_round_trips(items, header):
             "date": f"01/{month:02d}/{year}",
         }[month_style]
 
-        def shown(v: int) -> str:
+        def shown(v: int, style: str = amount_style) -> str:
             styles = {"plain": str(v), "pound": f"£{v}", "commas": f"{v:,}", "pence": f"£{v:,}.00"}
-            return styles[amount_style]
+            return styles[style]
 
         lines.append(f"{shown_month}\t{shown(receipts)}\t{shown(payments)}")
         expected.append({"month": f"{year}-{month:02d}", "receipts": receipts, "payments": payments})

@@ -6,7 +6,8 @@ import pytest
 
 from lendready.domain.metrics import compute, monthly_repayment, round2
 
-PARAMS = {"default_interest_rate": 8.0, "stress.income_fall_small": 10.0}
+PARAMS = {"default_interest_rate": 8.0, "stress.income_fall_small": 10.0, "dscr.amber_below": 1.25,
+          "dscr.amber_below_strict": 1.5, "dscr.strict_years_below": 3, "dscr.strict_customer_share_above": 80}
 
 
 def test_round_half_up_through_decimal_repr():

@@ -127,10 +127,12 @@ def test_sample_file_and_output_match_the_published_contract(resources, knowledg
     import json
 
     CaseFileSchema.model_validate(json.loads((resources / "samples" / f"{sample_id}.lendready").read_text("utf-8")))
-    from lendready.domain.output import assessment_json
+    from datetime import date
+
+    from lendready.domain.advice import analyse
 
     case = samples[sample_id]
-    AssessmentOutput.model_validate_json(assessment_json(case, knowledge, assess(case, knowledge)))
+    AssessmentOutput.model_validate_json(analyse(case, knowledge, date(2026, 12, 1)).to_json())
 
 
 def test_headline_verdicts(knowledge, samples):

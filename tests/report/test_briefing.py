@@ -18,18 +18,25 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 from conftest import RESOURCES, SAMPLES
 from pypdf import PdfReader
 
 from lendready import __version__
+from lendready.domain import assessment as assessment_module
+from lendready.domain import formatting
+from lendready.domain.advice import analyse, words
+from lendready.domain.advice.stress import SCENARIOS
+from lendready.domain.advice.words import STRESS_TIMING_ONLY
 from lendready.domain.assessment import assess
 from lendready.domain.case_file import Case, dumps
+from lendready.domain.formatting import NEGATIVE_EARNINGS
 from lendready.domain.samples import load_samples
 from lendready.domain.teaching import load_teaching, myths
 from lendready.report import AUDIENCES, handout
+from lendready.report import briefing as briefing_module
 from lendready.report.briefing import (
     BriefingError,
     build_briefing,
@@ -39,6 +46,7 @@ from lendready.report.briefing import (
 )
 
 WHEN = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
+AS_OF = date(2026, 12, 1)
 ANSWERS = "Answers — for the trainer"
 WELSH = "Cwmni Cydweithredol Ŵyr Ŷnys Cyf"
 MARKUP = "A & B <Ltd> <b>bold</b>"
@@ -139,7 +147,7 @@ def built(knowledge, samples):
         raw = (SAMPLES / f"{sid}.lendready").read_bytes()
         for audience in AUDIENCES:
             out[sid, audience] = build_briefing(samples[sid], knowledge, audience=audience, generated=WHEN,
-                                                case_bytes=raw)
+                                                case_bytes=raw, as_of=AS_OF)
     return out
 
 
@@ -153,8 +161,9 @@ def test_each_audience_carries_the_facts(built, knowledge, samples, teaching, si
     case = samples[sid]
     pdf = built[sid, audience]
     text = text_of(pdf)
-    result = assess(case, knowledge, audience=audience)
-    values = knowledge.questionnaire.validate(case.answers).values
+    analysis = analyse(case, knowledge, AS_OF, audience=audience)
+    result = analysis.assessment
+    values = analysis.values
 
     assert knowledge.bands[result.band].label in text
     assert case.answers["org.name"] in text
@@ -162,8 +171,16 @@ def test_each_audience_carries_the_facts(built, knowledge, samples, teaching, si
         assert squash(finding.title) in text, finding.id
     for document in teaching.documents_for(values, result.metrics.values):
         assert squash(document.text) in text, document.id
-    for product in teaching.products_for(values, result.metrics.values):
-        assert squash(product.name) in text, product.id
+    for fit in analysis.finance_fits:
+        assert squash(fit.name) in text and squash(fit.why) in text, fit.id
+    for condition in analysis.conditions:
+        assert squash(condition.lender_condition) in text, condition.id
+    for figure in analysis.key_figures:
+        assert squash(figure.label) in text, figure.id
+        for limit in figure.thresholds:
+            word = {"blocker": "Blocker", "red": "Red", "amber": "Amber"}[limit.rating]
+            op = {"<": "below", "<=": "at or below", ">": "above", ">=": "at or above"}[limit.op]
+            assert f"{word} {op} {formatting.by_unit(limit.value, limit.unit)}" in text, (figure.id, limit)
     # Provenance: versions, the file's hash, the generation time, every parameter's reference and review.
     digest = hashlib.sha256((SAMPLES / f"{sid}.lendready").read_bytes()).hexdigest()
     assert f"Rules version {knowledge.rules_version}" in text
@@ -266,57 +283,122 @@ def test_lender_conditions_and_band_reasons(built, knowledge, samples):
 
 
 def test_cashflow_chart_marks_the_lowest_month(built, knowledge, samples):
-    result = assess(samples["vale"], knowledge)
+    analysis = analyse(samples["vale"], knowledge, AS_OF)
     text = text_of(built["vale", "lender"])
-    low = result.metrics.values["lowest_forecast_cash"]
-    assert f"Lowest: £{low:,.2f} in {result.metrics.values['lowest_cash_month']}" in text
+    low = analysis.figure("lowest_forecast_cash")
+    assert f"Lowest: £{low.value:,.2f} in {low.month}" in text
     assert "zero cash" in text
-    assert "Receipts 10% lower every month" in text
+    assert "Receipts 10% lower" in text
 
 
 def test_every_stress_scenario_is_charted_and_tabled(built, knowledge, samples):
-    from lendready.domain.stress import stress_series
-
-    values = knowledge.questionnaire.validate(samples["vale"].answers).values
-    runs = stress_series(values, knowledge)
-    assert len(runs) >= 5 and any(s.balances is None for s in runs)
-    lender, founder = text_of(built["vale", "lender"]), text_of(built["vale", "founder"])
-    for text in (lender, founder):
+    analysis = analyse(samples["vale"], knowledge, AS_OF)
+    runs = analysis.stress
+    assert [s.id for s in runs] == list(SCENARIOS)
+    assert any(not s.applies for s in runs) and any(s.timing_only for s in runs)
+    assert any(s.negative_earnings for s in runs)
+    for audience in AUDIENCES:
+        text = text_of(built["vale", audience])
         for s in runs:
-            # In the table; and in the chart's legend when the scenario was run.
-            assert text.count(squash(s.result.label)) >= (1 if s.balances is None else 2), s.result.label
+            if s.applies:
+                # In the table, and in the chart's legend.
+                assert text.count(squash(s.label)) >= 2, s.label
+            else:
+                # Listed with the reason it does not apply, never dropped.
+                assert f"{squash(s.label)} Does not apply: {squash(s.reason)}" in text, s.label
         assert "£700,004.74" in text and "\u2212£20,995.26" in text
-        assert "Not ready" in text and "Nearly ready" in text  # the bands the scenarios reach
-        assert "the largest customer gives 25% of income or less" in text  # a scenario's note
+        assert "Not ready" in text and "Ready" in text  # the bands the scenarios reach
+        assert squash(STRESS_TIMING_ONLY) in text
+        assert NEGATIVE_EARNINGS in text
 
 
-def test_no_scenario_says_why(knowledge, samples):
+def stress_rows(text: str) -> str:
+    """The stress table's text: from its first column heading to the next section."""
+    start = text.index("Scenario Lowest cash DSCR Interest cover Band")
+    return text[start:text.index("Loan sizing", start)]
+
+
+def test_negative_earnings_print_as_such_never_as_a_ratio(built, knowledge, samples):
+    analysis = analyse(samples["vale"], knowledge, AS_OF)
+    table = stress_rows(text_of(built["vale", "lender"]))
+    for s in analysis.stress:
+        if s.applies and s.negative_earnings:
+            row = table[table.index(squash(s.label)):]
+            row = row[:row.index("Ready") if "Ready" in row else len(row)]
+            assert NEGATIVE_EARNINGS in row, s.label
+            for ratio in (s.dscr, s.interest_cover):
+                assert formatting.ratio(ratio) not in row, s.label
+    # A case whose own earnings are negative: the key figures say so, and nothing "barely covers".
+    case = long_case(samples["vale"])
+    long = analyse(case, knowledge, AS_OF)
+    assert long.figure("dscr").negative_earnings and long.figure("interest_cover").negative_earnings
+    for audience in AUDIENCES:
+        text = text_of(build_briefing(case, knowledge, audience=audience, generated=WHEN, as_of=AS_OF))
+        assert text.count(NEGATIVE_EARNINGS) >= 2, audience
+        assert "barely cover" not in text, audience
+        assert formatting.ratio(long.figure("dscr").value) not in text, audience
+
+
+def test_no_forecast_still_runs_every_scenario_and_says_why_there_is_no_chart(knowledge, samples):
     vale = samples["vale"]
     answers = {k: v for k, v in vale.answers.items() if k != "fin.forecast"}
     case = Case(vale.case_id, vale.created, vale.modified, vale.prepared_by, answers, {})
-    text = text_of(build_briefing(case, knowledge, audience="lender", generated=WHEN))
-    assert "No stress scenario can be run: each needs a monthly forecast." in text
+    analysis = analyse(case, knowledge, AS_OF, audience="lender")
+    assert analysis.cash_line is None
+    text = text_of(build_briefing(case, knowledge, audience="lender", generated=WHEN, as_of=AS_OF))
+    reason = analysis.figure("lowest_forecast_cash").reason
+    assert f"No chart can be drawn: {reason}." in text
+    assert f"Lowest cash is n/a throughout: {reason}." in text
+    for s in analysis.stress:
+        assert squash(s.label) in text, s.id
+        if not s.applies:
+            assert f"Does not apply: {squash(s.reason)}" in text, s.id
+    assert "Does not apply: needs a monthly forecast: a delay only moves cash between months" in text
+    assert "The forecast month by month" not in text
 
 
-def test_loan_sizing_in_lender_and_founder(built, knowledge, samples):
-    from lendready.domain.improve import loan_sizing
+def sentences_of(analysis, knowledge):
+    titles = {f.id: f.title for f in analysis.assessment.findings}
+    return words.sizing_sentences(analysis.loan_sizing, lambda rid: titles.get(rid, rid))
 
-    size = loan_sizing(samples["vale"].answers, knowledge)
-    assert size["max_amount"] == 2_682_000 and size["shortest_term_months"] == 57
-    for audience in ("lender", "founder"):
+
+def test_loan_sizing_in_every_audience(built, knowledge, samples):
+    analysis = analyse(samples["vale"], knowledge, AS_OF)
+    size = analysis.loan_sizing
+    assert size is not None and not size.amount_is_not_the_problem
+    for audience in AUDIENCES:
         text = text_of(built["vale", audience])
-        assert ("Largest loan at the asked term (120 months) keeping DSCR ≥ 1.25 and cash ≥ £0 £2,682,000"
-                in text)
-        assert "Shortest term for the amount asked (£1,500,000) 57 months" in text
+        for sentence in sentences_of(analysis, knowledge):
+            assert squash(sentence) in text, (audience, sentence)
+        largest, comfortable = formatting.money(size.max_amount), formatting.money(size.comfortable_amount)
+        assert f"Largest amount over 120 months that brings in no red finding: {largest}" in text
+        assert f"Comfortable amount (no new red or amber finding): {comfortable}." in text
+        for caveat in size.caveats:
+            assert squash(words.caveat_text(caveat)).lower() in text.lower(), caveat
+
+
+def test_a_case_not_ready_at_any_amount_is_never_offered_a_figure_to_borrow(built, knowledge, samples):
+    analysis = analyse(samples["riverside"], knowledge, AS_OF)
+    size = analysis.loan_sizing
+    assert analysis.band == "not_ready" and size.amount_is_not_the_problem
+    (sentence,) = sentences_of(analysis, knowledge)
+    largest = formatting.money(size.max_amount)
+    for audience in AUDIENCES:
+        text = text_of(built["riverside", audience])
+        assert "not what holds this case back" in text, audience
+        assert squash(sentence) in text, audience
+        assert "could borrow" not in text.lower() and "could be borrowed" not in text.lower(), audience
+        assert "Largest amount" not in text and "Comfortable amount" not in text, audience
+        assert "Shortest term for the amount asked" not in text, audience
+        # The largest amount tried appears only inside the sentence saying it would not be ready.
+        assert text.count(largest) == text.count(squash(sentence)) == 1, audience
 
 
 def test_founder_plan_lists_the_changes_that_move_the_band(knowledge, samples):
-    from lendready.domain.improve import to_improve
-
     case = with_answers(samples["vale"], gov__finance_expertise="no")
-    found = to_improve(case.answers, knowledge)
+    found = analyse(case, knowledge, AS_OF).proposals
     assert found, "the variant should have a proposal"
-    pdf = build_briefing(case, knowledge, audience="founder", generated=WHEN)
+    pdf = build_briefing(case, knowledge, audience="founder", generated=WHEN, as_of=AS_OF)
     text = text_of(pdf)
     assert "Changes that would move the band" in text
     question = knowledge.questionnaire.questions["gov.finance_expertise"]
@@ -324,11 +406,84 @@ def test_founder_plan_lists_the_changes_that_move_the_band(knowledge, samples):
     assert "No → Yes" in text
     # Before the ordered steps of the plan.
     assert text.index("Changes that would move the band") < text.index("Step 1:")
-    lender = text_of(build_briefing(case, knowledge, audience="lender", generated=WHEN))
+    lender = text_of(build_briefing(case, knowledge, audience="lender", generated=WHEN, as_of=AS_OF))
     assert squash(question.label.for_role("lender")) in lender and "No → Yes" in lender
     # None to list: a sentence says so.
     assert "None is needed: the case is already in the best band." in text_of(
-        build_briefing(samples["vale"], knowledge, audience="founder", generated=WHEN))
+        build_briefing(samples["vale"], knowledge, audience="founder", generated=WHEN, as_of=AS_OF))
+
+
+def test_the_pdf_prints_the_date_the_case_was_assessed_at(built, knowledge, samples):
+    for sid in ("riverside", "vale"):
+        for audience in AUDIENCES:
+            pages = pages_of(built[sid, audience])
+            assert "Assessed as at 01/12/2026" in " ".join(pages), (sid, audience)
+            provenance = next(i for i, page in enumerate(pages) if "Case SHA-256" in page)
+            assert "Assessed as at 01/12/2026" in " ".join(pages[provenance:]), (sid, audience)
+        # The lender's and founder's cover carries it.
+        assert "Assessed as at 01/12/2026" in pages_of(built[sid, "lender"])[0]
+    other = text_of(build_briefing(samples["vale"], knowledge, audience="lender", generated=WHEN,
+                                   as_of=date(2027, 3, 9)))
+    assert "Assessed as at 09/03/2027" in other and "01/12/2026" not in other
+
+
+def test_the_date_defaults_to_source_date_epoch_and_a_samples_own_date(knowledge, samples, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795600000")  # 25 November 2026
+    lender = text_of(build_briefing(samples["vale"], knowledge, audience="lender"))
+    assert "Assessed as at 25/11/2026" in lender
+    # A sample's handout is read at the sample's own date, so a teaching case never ages.
+    trainer = text_of(build_briefing(samples["vale"], knowledge, audience="trainer"))
+    assert "Assessed as at 01/12/2026" in trainer
+
+
+@pytest.fixture
+def analyse_calls(monkeypatch):
+    """How many times the report analysed a case."""
+    calls: list[str] = []
+    real = briefing_module.analyse
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("audience"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(briefing_module, "analyse", counted)
+    monkeypatch.setattr(assessment_module, "assess",
+                        lambda *a, **k: pytest.fail("a PDF assessed the case besides its Analysis"))
+    return calls
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_a_pdf_is_built_from_exactly_one_analysis(knowledge, samples, analyse_calls, audience):
+    build_briefing(samples["riverside"], knowledge, audience=audience, generated=WHEN, as_of=AS_OF)
+    assert analyse_calls == [audience]
+    # Given the caller's Analysis (worded for this audience), the PDF analyses nothing itself ...
+    analysis = analyse(samples["riverside"], knowledge, AS_OF, audience=audience)
+    analyse_calls.clear()
+    given = build_briefing(samples["riverside"], knowledge, audience=audience, generated=WHEN,
+                           analysis=analysis)
+    assert analyse_calls == []
+    # ... and gives the same document.
+    assert given == build_briefing(samples["riverside"], knowledge, audience=audience, generated=WHEN,
+                                   as_of=AS_OF)
+    # An Analysis worded for another reader is not reused: the case is analysed once more, at its date.
+    other = next(a for a in AUDIENCES if a != audience)
+    analyse_calls.clear()
+    text = text_of(build_briefing(samples["riverside"], knowledge, audience=audience, generated=WHEN,
+                                  analysis=analyse(samples["riverside"], knowledge, date(2027, 2, 3),
+                                                   audience=other)))
+    assert analyse_calls == [audience] and "Assessed as at 03/02/2027" in text
+
+
+def test_a_session_pack_analyses_each_case_once(knowledge, analyse_calls):
+    chosen = [s for s in load_samples(RESOURCES, []) if s.id in ("riverside", "vale", "crown_inn")]
+    pack = handout.build_session_pack(chosen, knowledge, generated=WHEN)
+    assert analyse_calls == ["trainer"] * 3
+    # Each case at its own snapshot date, unless the pack is given one.
+    assert text_of(pack).count("Assessed as at 01/12/2026") >= 3
+    analyse_calls.clear()
+    pack = handout.build_session_pack(chosen, knowledge, generated=WHEN, as_of=date(2027, 2, 3))
+    assert analyse_calls == ["trainer"] * 3
+    assert text_of(pack).count("Assessed as at 03/02/2027") >= 3 and "01/12/2026" not in text_of(pack)
 
 
 def test_metadata_title_author_subject(built, knowledge, samples):

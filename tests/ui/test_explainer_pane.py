@@ -1,6 +1,8 @@
-"""The risk explainer pane shows what the Assessment holds, readably, and leads back to the questions."""
+"""The risk explainer pane shows what the Analysis holds, readably, and leads back to the questions."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 from conftest import SAMPLE_IDS
@@ -11,8 +13,16 @@ from PySide6.QtCore import QEvent, QPoint, Qt  # noqa: E402
 from PySide6.QtGui import QBrush, QColor, QHelpEvent, QPalette, QTextCursor  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLineEdit, QToolTip, QVBoxLayout, QWidget  # noqa: E402
 
+from lendready.domain import formatting  # noqa: E402
+from lendready.domain.advice import Analysis, analyse  # noqa: E402
 from lendready.domain.assessment import Evidence, assess  # noqa: E402
-from lendready.ui.explainer_pane import QUESTION_SCHEME, ExplainerPane, contrast  # noqa: E402
+from lendready.ui.explainer_pane import QUESTION_SCHEME, ExplainerPane, contrast, threshold_text  # noqa: E402
+
+AS_OF = date(2026, 11, 25)
+
+
+def analysed(case, knowledge, audience=None) -> Analysis:
+    return analyse(case, knowledge, AS_OF, audience=audience)
 
 RATING_WORDS = {"green": "Green", "amber": "Amber", "red": "Red", "unknown": "Not yet rated"}
 
@@ -97,9 +107,10 @@ def dark_palette() -> QPalette:
 @pytest.mark.parametrize("role", ["lender", "founder"])
 @pytest.mark.parametrize("sample", SAMPLE_IDS)
 def test_every_sample_shows_band_areas_and_findings_in_words(qtbot, knowledge, samples, sample, role):
-    a = assess(samples[sample], knowledge, audience=role)
+    analysis = analysed(samples[sample], knowledge, audience=role)
+    a = analysis.assessment
     pane = make_pane(qtbot, knowledge)
-    pane.show_assessment(a, role)
+    pane.show_analysis(analysis, role)
     text = pane.browser.toPlainText()
     shown = lines(pane)
 
@@ -118,21 +129,24 @@ def test_every_sample_shows_band_areas_and_findings_in_words(qtbot, knowledge, s
         assert finding.what_to_do in text
         if finding.myth:
             assert f"Myth: {finding.myth}" in text
-    for mid, info in knowledge.metric_info.items():
-        if mid in ("dscr", "interest_cover", "reserves_months", "ltv", "annual_loan_repayment",
-                   "lowest_forecast_cash"):
-            assert info.label in shown
-            if mid not in a.metrics.values:
-                i = shown.index(info.label)
-                assert shown[i + 1] == "n/a"
-                assert shown[i + 2] == a.metrics.reasons[mid]
+    figures = [f.label for f in analysis.key_figures]
+    assert [line for line in shown if line in figures] == figures  # every key figure, in the analysis's order
+    for f in analysis.key_figures:
+        i = shown.index(f.label)
+        if f.value is None:
+            assert shown[i + 1] == "n/a"
+            assert shown[i + 2] == f.reason
+        elif f.negative_earnings:
+            assert shown[i + 1] == formatting.NEGATIVE_EARNINGS
+        else:
+            assert shown[i + 1] == formatting.by_unit(f.value, f.unit)
 
 
 def test_founder_wording_of_evidence_and_trainer_gets_the_lender_band_text(qtbot, knowledge, samples):
     pane = make_pane(qtbot, knowledge)
-    pane.show_assessment(assess(samples["vale"], knowledge, audience="trainer"), "trainer")
+    pane.show_analysis(analysed(samples["vale"], knowledge, audience="trainer"), "trainer")
     assert knowledge.bands["ready"].lender in pane.browser.toPlainText()
-    pane.show_assessment(assess(samples["vale"], knowledge, audience="founder"), "founder")
+    pane.show_analysis(analysed(samples["vale"], knowledge, audience="founder"), "founder")
     text = pane.browser.toPlainText()
     assert knowledge.bands["ready"].founder in text
     founder_label = knowledge.questionnaire.questions["ppl.tupe_transfer"].label.founder
@@ -140,32 +154,73 @@ def test_founder_wording_of_evidence_and_trainer_gets_the_lender_band_text(qtbot
 
 
 def test_figures_are_formatted_and_the_month_of_lowest_cash_is_shown(qtbot, knowledge, samples):
-    a = assess(samples["vale"], knowledge)
+    analysis = analysed(samples["vale"], knowledge)
     pane = make_pane(qtbot, knowledge)
-    pane.show_assessment(a, "lender")
+    pane.show_analysis(analysis, "lender")
     shown = lines(pane)
-    i = shown.index(knowledge.metric_info["lowest_forecast_cash"].label)
-    assert shown[i + 1].startswith("£") and shown[i + 2] == f"in {a.metrics.values['lowest_cash_month']}"
-    assert shown[shown.index("Loan-to-value") + 1].endswith("%")
+    lowest = analysis.figure("lowest_forecast_cash")
+    i = shown.index(lowest.label)
+    assert shown[i + 1] == formatting.money(lowest.value) and shown[i + 2] == f"in {lowest.month}"
+    assert lowest.month == "2027-04"
+    assert shown[shown.index("Loan-to-value") + 1] == "53.57%"
+    assert shown[shown.index(analysis.figure("dscr").label) + 1] == "2.01"
 
 
 def test_metric_definition_is_a_tooltip(qtbot, knowledge, samples):
     pane = make_pane(qtbot, knowledge)
-    pane.show_assessment(assess(samples["vale"], knowledge), "lender")
+    analysis = analysed(samples["vale"], knowledge)
+    pane.show_analysis(analysis, "lender")
     label = knowledge.metric_info["dscr"].label
     frag = next(f for f in fragments(pane) if f.text() == label)
     pos = point_of(pane, frag.position())
     viewport = pane.browser.viewport()
     QApplication.sendEvent(viewport, QHelpEvent(QEvent.Type.ToolTip, pos, viewport.mapToGlobal(pos)))
     qtbot.waitUntil(lambda: QToolTip.isVisible())
-    assert QToolTip.text() == knowledge.metric_info["dscr"].definition
+    dscr = analysis.figure("dscr")
+    limits = "; ".join(threshold_text(t) for t in dscr.thresholds)
+    assert QToolTip.text() == f"{knowledge.metric_info['dscr'].definition} Rated: {limits}."
+    # The limits are the analysis's, as the rules state them.
+    assert "red below 1.00 (DSCR below which earnings do not cover repayments)" in limits
+    assert "amber below 1.25" in limits
     QToolTip.hideText()
 
 
-def test_rating_chips_carry_their_colour_as_well_as_the_word(qtbot, knowledge, samples):
-    a = assess(samples["riverside"], knowledge)
+def test_negative_earnings_read_as_such_not_as_a_ratio(qtbot, knowledge, answers_of):
+    answers = answers_of("vale")
+    answers["fin.surplus"] = -400_000  # with 300,000 depreciation, earnings are below zero
+    analysis = analysed(answers, knowledge)
+    dscr = analysis.figure("dscr")
+    assert dscr.negative_earnings and dscr.value is not None and dscr.value < 0
     pane = make_pane(qtbot, knowledge)
-    pane.show_assessment(a, "lender")
+    pane.show_analysis(analysis, "lender")
+    shown = lines(pane)
+    for mid in ("dscr", "interest_cover"):
+        f = analysis.figure(mid)
+        assert shown[shown.index(f.label) + 1] == formatting.NEGATIVE_EARNINGS
+        assert formatting.ratio(f.value) not in shown
+
+
+def test_the_assessment_it_is_given_is_read_through_its_analysis(qtbot, knowledge, samples):
+    """The window hands over the session's assessment; the figures are its analysis's, never the pane's own."""
+    analysis = analysed(samples["vale"], knowledge)
+    pane = make_pane(qtbot, knowledge)
+    pane.set_analysis_source(lambda: analysis)
+    pane.show_assessment(analysis.assessment, "lender")
+    shown = lines(pane)
+    assert "Key figures" in shown
+    assert shown[shown.index(analysis.figure("dscr").label) + 1] == "2.01"
+    # An assessment that is not the analysis's (equal, but another object) has no figures to show.
+    other = assess(samples["vale"], knowledge)
+    assert other.band == analysis.band
+    pane.show_assessment(other, "lender")
+    shown = lines(pane)
+    assert "Key figures" not in shown and analysis.figure("dscr").label not in shown
+    assert knowledge.bands["ready"].label in shown  # the rest of the verdict is still shown
+
+
+def test_rating_chips_carry_their_colour_as_well_as_the_word(qtbot, knowledge, samples):
+    pane = make_pane(qtbot, knowledge)
+    pane.show_analysis(analysed(samples["riverside"], knowledge), "lender")
     backgrounds = {f.text().strip(): f.charFormat().background().color().name()
                    for f in fragments(pane) if f.charFormat().background().style() != Qt.BrushStyle.NoBrush}
     assert backgrounds["Red"] == "#c62828" and backgrounds["Amber"] == "#ef8f00"
@@ -176,9 +231,10 @@ def test_rating_chips_carry_their_colour_as_well_as_the_word(qtbot, knowledge, s
 
 
 def test_clicking_a_piece_of_evidence_asks_for_its_question(qtbot, knowledge, samples):
-    a = assess(samples["riverside"], knowledge)
+    analysis = analysed(samples["riverside"], knowledge)
+    a = analysis.assessment
     pane = make_pane(qtbot, knowledge)
-    pane.show_assessment(a, "lender")
+    pane.show_analysis(analysis, "lender")
     finding = next(f for f in a.findings if f.id == "income.single_customer")
     qid = finding.evidence[0].question
     links = anchors(pane)[f"{QUESTION_SCHEME}:{qid}"]
@@ -191,9 +247,10 @@ def test_clicking_a_piece_of_evidence_asks_for_its_question(qtbot, knowledge, sa
 
 
 def test_every_evidence_item_is_a_link_to_its_question(qtbot, knowledge, samples):
-    a = assess(samples["northtown"], knowledge)
+    analysis = analysed(samples["northtown"], knowledge)
+    a = analysis.assessment
     pane = make_pane(qtbot, knowledge)
-    pane.show_assessment(a, "lender")
+    pane.show_analysis(analysis, "lender")
     hrefs = anchors(pane)
     for finding in a.findings:
         for e in finding.evidence:
@@ -205,13 +262,13 @@ def incomplete(knowledge, answers_of):
     answers = answers_of("vale")
     del answers["gov.finance_expertise"]
     answers["inc.grant_share"] = 140
-    return assess(answers, knowledge, audience="founder")
+    return analysed(answers, knowledge, audience="founder")
 
 
 def test_an_incomplete_case_names_the_missing_key_question_as_a_link(qtbot, knowledge, incomplete):
-    assert incomplete.area("governance").rating == "unknown"
+    assert incomplete.assessment.area("governance").rating == "unknown"
     pane = make_pane(qtbot, knowledge)
-    pane.show_assessment(incomplete, "founder")
+    pane.show_analysis(incomplete, "founder")
     shown = lines(pane)
     assert shown[shown.index("Governance") + 1] == "Not yet rated"
     assert knowledge.bands["incomplete"].label in shown
@@ -236,7 +293,7 @@ def test_links_are_followed_with_tab_and_enter(qtbot, knowledge, incomplete):
     host.show()
     qtbot.waitExposed(host)
     host.activateWindow()
-    pane.show_assessment(incomplete, "founder")
+    pane.show_analysis(incomplete, "founder")
     before.setFocus()
     qtbot.waitUntil(before.hasFocus)
 
@@ -259,9 +316,9 @@ def test_links_are_followed_with_tab_and_enter(qtbot, knowledge, incomplete):
 
 
 def test_answers_set_aside_are_listed_with_their_message_and_link(qtbot, knowledge, incomplete):
-    invalid = next(i for i in incomplete.invalid if i.question == "inc.grant_share")
+    invalid = next(i for i in incomplete.assessment.invalid if i.question == "inc.grant_share")
     pane = make_pane(qtbot, knowledge)
-    pane.show_assessment(incomplete, "founder")
+    pane.show_analysis(incomplete, "founder")
     text = pane.browser.toPlainText()
     assert "Answers set aside (1)" in text
     label = knowledge.questionnaire.questions["inc.grant_share"].label.founder
@@ -275,7 +332,7 @@ def test_answers_set_aside_are_listed_with_their_message_and_link(qtbot, knowled
 
 def test_nothing_set_aside_means_no_such_heading(qtbot, knowledge, samples):
     pane = make_pane(qtbot, knowledge)
-    pane.show_assessment(assess(samples["vale"], knowledge), "lender")
+    pane.show_analysis(analysed(samples["vale"], knowledge), "lender")
     assert "Answers set aside" not in pane.browser.toPlainText()
 
 
@@ -285,7 +342,8 @@ def test_nothing_set_aside_means_no_such_heading(qtbot, knowledge, samples):
 def test_markup_in_names_answers_and_texts_is_shown_literally(qtbot, knowledge, answers_of):
     answers = answers_of("vale")
     answers["org.name"] = "A & B <Ltd>"
-    a = assess(answers, knowledge)
+    analysis = analysed(answers, knowledge)
+    a = analysis.assessment
     first = a.findings[0]
     doctored = first._replace(
         title="<b>Bold</b> & <i>co</i>",
@@ -294,7 +352,7 @@ def test_markup_in_names_answers_and_texts_is_shown_literally(qtbot, knowledge, 
     )
     a = a._replace(findings=(doctored,) + a.findings[1:])
     pane = make_pane(qtbot, knowledge)
-    pane.show_assessment(a, "lender")
+    pane.show_analysis(analysis._replace(assessment=a), "lender")
     text = pane.browser.toPlainText()
     assert "A & B <Ltd>" in text
     assert "<b>Bold</b> & <i>co</i>" in text
@@ -308,7 +366,7 @@ def test_no_horizontal_scrolling_in_a_narrow_pane(qtbot, knowledge, samples, wid
     pane = make_pane(qtbot, knowledge, width=width)
     for sample in SAMPLE_IDS:
         for role in ("lender", "founder"):
-            pane.show_assessment(assess(samples[sample], knowledge, audience=role), role)
+            pane.show_analysis(analysed(samples[sample], knowledge, audience=role), role)
             QApplication.processEvents()
             assert pane.browser.horizontalScrollBar().maximum() == 0, (sample, role)
 
@@ -320,9 +378,9 @@ def test_all_text_reads_on_its_background(qtbot, knowledge, samples, incomplete,
         pane.setPalette(dark_palette())
     base = pane.browser.palette().color(QPalette.ColorRole.Base)
     text_colour = pane.browser.palette().color(QPalette.ColorRole.Text)
-    cases = [assess(samples[s], knowledge) for s in ("riverside", "crown_inn", "vale")] + [incomplete]
+    cases = [analysed(samples[s], knowledge) for s in ("riverside", "crown_inn", "vale")] + [incomplete]
     for a in cases:
-        pane.show_assessment(a, a.audience)
+        pane.show_analysis(a, a.assessment.audience)
         checked_links = 0
         for frag in fragments(pane):
             fmt = frag.charFormat()
@@ -338,18 +396,18 @@ def test_all_text_reads_on_its_background(qtbot, knowledge, samples, incomplete,
 
 def test_refreshing_keeps_the_scroll_position_unless_told_otherwise(qtbot, knowledge, samples):
     pane = make_pane(qtbot, knowledge, height=500)
-    pane.show_assessment(assess(samples["riverside"], knowledge, audience="lender"), "lender")
+    pane.show_analysis(analysed(samples["riverside"], knowledge, audience="lender"), "lender")
     bar = pane.browser.verticalScrollBar()
     bar.setValue(400)
-    pane.show_assessment(assess(samples["riverside"], knowledge, audience="founder"), "founder")
+    pane.show_analysis(analysed(samples["riverside"], knowledge, audience="founder"), "founder")
     assert bar.value() == 400
-    pane.show_assessment(assess(samples["northtown"], knowledge), "lender", keep_scroll=False)
+    pane.show_analysis(analysed(samples["northtown"], knowledge), "lender", keep_scroll=False)
     assert bar.value() == 0
 
 
 def test_palette_change_rerenders_with_readable_links(qtbot, knowledge, samples):
     pane = make_pane(qtbot, knowledge)
-    pane.show_assessment(assess(samples["riverside"], knowledge), "lender")
+    pane.show_analysis(analysed(samples["riverside"], knowledge), "lender")
     pane.setPalette(dark_palette())
     base = QColor("#1e1e1e")
     link = next(f for f in fragments(pane) if f.charFormat().isAnchor())

@@ -9,8 +9,8 @@ import pytest
 pytest.importorskip("PySide6")
 openpyxl = pytest.importorskip("openpyxl")
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtCore import Qt  # noqa: E402  (after the importorskip)
+from PySide6.QtWidgets import QFileDialog, QInputDialog  # noqa: E402
 
 ROWS = [{"month": f"2027-{m:02d}", "receipts": 1000 + m, "payments": 900} for m in range(1, 13)]
 

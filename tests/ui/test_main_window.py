@@ -121,10 +121,9 @@ FILE_FILTER = "lendready cases (*.lendready)"
 def test_gui_and_cli_agree_on_every_sample(window, knowledge, sample_id):
     assert window.open_path(str(SAMPLES / f"{sample_id}.lendready"))
     cli = cli_json(SAMPLES / f"{sample_id}.lendready")
-    from lendready.domain.output import assessment_document
-
     session = window.session
-    assert assessment_document(session.case, knowledge, session.assessment) == cli
+    assert session.assessment is session.analysis.assessment  # one analysis for every pane
+    assert json.loads(session.analysis.to_json()) == cli  # verdict, stress, sizing and proposals alike
     text = window.workspace.explainer.browser.toPlainText()
     assert knowledge.bands[cli["band"]].label in text
     assert all(f["title"] in text for f in cli["findings"])
@@ -292,6 +291,30 @@ def test_trying_a_proposal_opens_an_unsaved_what_if_copy(window, tmp_path, knowl
     assert window.session.assessment.band == "ready"
     assert "what-if copy of vale-variant.lendready" in window.windowTitle()
     assert original.read_bytes() == before
+
+
+def test_one_analysis_per_revision_for_both_tabs(qtbot, window, monkeypatch):
+    """Typing an answer analyses the case once; the explainer and the what-if tab show that one analysis."""
+    from lendready.domain import advice
+
+    calls: list[int] = []
+    real = advice.analyse
+    monkeypatch.setattr(advice, "analyse", lambda *a, **k: calls.append(1) or real(*a, **k))
+    window.open_path(str(SAMPLES / "vale.lendready"))
+    ws = window.workspace
+    assert len(calls) == 1  # the explainer's, on opening
+    ws.right_tabs.setCurrentWidget(ws.what_if)
+    ws.right_tabs.setCurrentWidget(ws.explainer)
+    ws.right_tabs.setCurrentWidget(ws.what_if)
+    assert len(calls) == 1 and ws.what_if.analysis is window.session.analysis
+    fill(qtbot, window, "fin.surplus", 100_000)
+    assert len(calls) == 2
+    analysis = window.session.analysis
+    assert ws.what_if.analysis is analysis  # shown at once, the tab being open
+    text = ws.explainer.browser.toPlainText()
+    assert f"{analysis.figure('dscr').label}\n{formatting.ratio(analysis.figure('dscr').value)}" in text
+    ws.right_tabs.setCurrentWidget(ws.explainer)
+    assert len(calls) == 2
 
 
 def test_a_document_handed_over_by_macos_opens_in_the_window(window, monkeypatch):

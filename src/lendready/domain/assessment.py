@@ -22,7 +22,7 @@ from lendready.domain import formatting
 from lendready.domain.case_file import Case
 from lendready.domain.conditions import METRIC_KEY
 from lendready.domain.knowledge import PLACEHOLDER, Knowledge, load
-from lendready.domain.metrics import Metrics, compute
+from lendready.domain.metrics import EARNINGS_RATIOS, Metrics, compute
 from lendready.domain.questionnaire import Invalid, Validated
 from lendready.domain.rules import AREA_RANK, AREAS, RATING_RANK, SEVERITY_RANK, Level, Rule
 
@@ -136,6 +136,8 @@ class _Renderer:
             value = self.metrics.values.get(mid)
             if value is None:
                 return "n/a"
+            if mid in EARNINGS_RATIOS and self.metrics.values.get("ebitda_proxy", 1) <= 0:
+                return formatting.NEGATIVE_EARNINGS
             info = k.metric_info.get(mid)
             return formatting.by_unit(value, info.unit if info else "")
         question = k.questionnaire.questions[name]
@@ -154,15 +156,31 @@ def _fire(rule: Rule, env: Mapping[str, Any]) -> int | None:
     return None
 
 
-def _judge(
-    k: Knowledge, answers: Mapping[str, Any]
-) -> tuple[Validated, Metrics, list[tuple[Rule, Level]], tuple[AreaResult, ...], str]:
-    """Everything that decides the verdict, without writing any text.
+class Judgement(NamedTuple):
+    """Everything that decides a verdict, before any text is written."""
 
-    Kept apart from :func:`assess` because the what-if search asks "which band
-    would this give?" dozens of times per case and needs no findings' wording.
+    validated: Validated
+    metrics: Metrics
+    kept: list[tuple[Rule, Level]]
+    areas: tuple[AreaResult, ...]
+    band: str
+
+    def red_ids(self) -> frozenset[str]:
+        """Findings that rate their area red or block (the ones that make a case not ready)."""
+        return frozenset(r.id for r, lv in self.kept if lv.rating == "red" or lv.severity == "blocker")
+
+    def amber_ids(self) -> frozenset[str]:
+        return frozenset(r.id for r, lv in self.kept if lv.rating == "amber" and lv.severity != "blocker")
+
+
+def judge(k: Knowledge, validated: Validated, *, skip: frozenset[str] = frozenset()) -> Judgement:
+    """Metrics, rules, areas and band for answers that have been validated.
+
+    Kept apart from :func:`assess` because advice (stress, sizing, proposals)
+    re-assesses changed answers dozens of times per case and needs no wording.
+    ``skip`` names rules not to evaluate (inside a stress scenario, the rules that
+    themselves apply a stress).
     """
-    validated = k.questionnaire.validate(answers)
     values = validated.values
     metrics = compute(values, k.param_values)
 
@@ -172,6 +190,8 @@ def _judge(
 
     fired: dict[str, tuple[Rule, int]] = {}
     for rule in k.rules:
+        if rule.id in skip:
+            continue
         level = _fire(rule, env)
         if level is not None:
             fired[rule.id] = (rule, level)
@@ -206,20 +226,24 @@ def _judge(
         band = "nearly_ready"
     else:
         band = "ready"
-    return validated, metrics, kept, tuple(areas), band
+    return Judgement(validated, metrics, kept, tuple(areas), band)
+
+
+def _judge(k: Knowledge, answers: Mapping[str, Any]) -> Judgement:
+    return judge(k, k.questionnaire.validate(answers))
 
 
 def rules_holding_back(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -> list[Rule]:
     """The rules whose findings set a rating or block: only clearing one of these can lift the band."""
     answers = case.answers if isinstance(case, Case) else case
-    kept = _judge(knowledge or load(), answers)[2]
+    kept = _judge(knowledge or load(), answers).kept
     return [rule for rule, level in kept if level.rating is not None or level.severity == "blocker"]
 
 
 def band_of(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -> str:
     """The band alone, as :func:`assess` would give it, at a fraction of the cost."""
     answers = case.answers if isinstance(case, Case) else case
-    return _judge(knowledge or load(), answers)[4]
+    return _judge(knowledge or load(), answers).band
 
 
 def assess(
@@ -230,6 +254,12 @@ def assess(
 ) -> Assessment:
     """Assess a case (or a bare mapping of answers) against the loaded rules."""
     k = knowledge or load()
+    answers, role = answers_and_role(case, audience)
+    return describe(k, _judge(k, answers), role)
+
+
+def answers_and_role(case: Case | Mapping[str, Any], audience: str | None) -> tuple[Mapping[str, Any], str]:
+    """A case's answers and the reader its wording is for: ``audience``, else who prepared it (a lender)."""
     if isinstance(case, Case):
         answers: Mapping[str, Any] = case.answers
         role = audience or case.prepared_by
@@ -238,8 +268,18 @@ def assess(
         role = audience or "lender"
     if role not in AUDIENCES:
         raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}")
+    return answers, role
 
-    validated, metrics, kept, areas, band = _judge(k, answers)
+
+def finding_titles(k: Knowledge, judged: Judgement) -> dict[str, str]:
+    """Each kept finding's title, filled from the judged answers (titles read the same for every reader)."""
+    render = _Renderer(k, judged.validated.values, judged.metrics)
+    return {rule.id: render(level.title) for rule, level in judged.kept}
+
+
+def describe(k: Knowledge, judged: Judgement, role: str) -> Assessment:
+    """The Assessment of a judgement: every finding's wording for ``role``, filled from the case."""
+    validated, metrics, kept, areas, band = judged
     values = validated.values
     render = _Renderer(k, values, metrics)
     findings: list[Finding] = []
@@ -277,4 +317,7 @@ def assess(
     )
 
 
-__all__ = ["AREAS", "Assessment", "AreaResult", "Evidence", "Finding", "assess", "band_of"]
+__all__ = [
+    "AREAS", "Assessment", "AreaResult", "Evidence", "Finding", "Judgement", "assess", "band_of", "describe",
+    "judge",
+]

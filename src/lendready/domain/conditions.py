@@ -48,6 +48,23 @@ class Symbols(NamedTuple):
     parameters: Mapping[str, float] = {}
     allow_value: bool = False
     value_type: str | None = None
+    findings: frozenset[str] = frozenset()
+    """Rule ids a condition may test with ``finding.<rule id>`` (true when that rule fired)."""
+
+
+class Comparison(NamedTuple):
+    """One ``metric.x OP limit`` test inside a condition, with the metric on the left.
+
+    A limit is a parameter (``parameter`` names it) or a number written in the
+    rule. Readers of the rules (the key-figures table) take the limits a metric
+    is judged by from here, never by reading the rule text again.
+    """
+
+    metric: str
+    op: str
+    """``<``, ``<=``, ``>`` or ``>=``."""
+    parameter: str | None
+    value: float
 
 
 class Condition(NamedTuple):
@@ -58,16 +75,21 @@ class Condition(NamedTuple):
     questions: tuple[str, ...]
     metrics: tuple[str, ...]
     parameters: tuple[str, ...]
+    comparisons: tuple[Comparison, ...] = ()
+    findings: tuple[str, ...] = ()
 
     def holds(self, env: Env) -> bool:
         """True only when the condition is definitely true (unknown is not true)."""
         return self.evaluate(env) is True
 
 
-# Keys under which metrics and the constraint's own value live in an Env, so
-# they can never collide with a question id (question ids contain no colon).
+# Keys under which metrics, fired findings and the constraint's own value live in
+# an Env, so they can never collide with a question id (question ids contain no colon).
 METRIC_KEY = "metric:"
+FINDING_KEY = "finding:"
 VALUE_KEY = ":value"
+_OP_TEXT = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
+_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 _COMPARE: dict[type, Callable[[Any, Any], bool]] = {
     ast.Eq: operator.eq,
@@ -103,12 +125,25 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _literal_number(node: ast.expr) -> float | None:
+    """A number written in the condition (``3``, ``-0.5``), else None."""
+    sign = 1.0
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        sign, node = -1.0, node.operand
+    value = node.value if isinstance(node, ast.Constant) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return sign * float(value)
+    return None
+
+
 class _Compiler:
     def __init__(self, symbols: Symbols) -> None:
         self.symbols = symbols
         self.questions: list[str] = []
         self.metrics: list[str] = []
         self.parameters: list[str] = []
+        self.comparisons: list[Comparison] = []
+        self.findings: list[str] = []
 
     # -- names ---------------------------------------------------------------
     def _reference(self, name: str) -> tuple[Evaluator, str | None, str | None]:
@@ -133,6 +168,14 @@ class _Compiler:
                 self.metrics.append(mid)
             key = METRIC_KEY + mid
             return (lambda env: env.get(key)), "number", None
+        if name.startswith("finding."):
+            rid = name[len("finding."):]
+            if rid not in sym.findings:
+                raise ConditionError(f"unknown finding '{rid}' (finding.* names a rule id, where allowed)")
+            if rid not in self.findings:
+                self.findings.append(rid)
+            fkey = FINDING_KEY + rid
+            return (lambda env: fkey in env), "bool", None
         if name in sym.questions:
             if name not in self.questions:
                 self.questions.append(name)
@@ -227,6 +270,7 @@ class _Compiler:
             if op is None:
                 raise ConditionError("comparison must be one of == != < <= > >= in, not in")
             right, _, right_q = self._compile(right_node, depth)
+            self._note_limit(left_node, op_node, right_node)
             if isinstance(right_node, ast.Constant):
                 self._check_choice(left_q, frozenset([right_node.value]))
             if isinstance(left_node, ast.Constant):
@@ -234,6 +278,29 @@ class _Compiler:
             pairs.append(_comparison(op, left, right))
             left, left_node, left_q = right, right_node, right_q
         return pairs[0] if len(pairs) == 1 else _kleene_and(pairs)
+
+    def _note_limit(self, left: ast.expr, op_node: ast.cmpop, right: ast.expr) -> None:
+        """Remember ``metric.x OP param.y`` (or a number), either way round, as a Comparison."""
+        op = _OP_TEXT.get(type(op_node))
+        if op is None:
+            return
+        for mine, other, flipped in ((left, right, False), (right, left, True)):
+            name = _dotted(mine) if isinstance(mine, (ast.Name, ast.Attribute)) else None
+            if not name or not name.startswith("metric."):
+                continue
+            other_name = _dotted(other) if isinstance(other, (ast.Name, ast.Attribute)) else None
+            pid: str | None = None
+            if other_name and other_name.startswith("param."):
+                pid = other_name[len("param."):]
+                value: float | None = float(self.symbols.parameters[pid])
+            else:
+                value = _literal_number(other)
+            if value is None:
+                return
+            limit = Comparison(name[len("metric."):], _FLIPPED[op] if flipped else op, pid, value)
+            if limit not in self.comparisons:
+                self.comparisons.append(limit)
+            return
 
     def _call(self, node: ast.Call, depth: int) -> tuple[Evaluator, str | None, str | None]:
         if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS:
@@ -357,11 +424,15 @@ def compile_condition(source: str, symbols: Symbols) -> Condition:
         questions=tuple(compiler.questions),
         metrics=tuple(compiler.metrics),
         parameters=tuple(compiler.parameters),
+        comparisons=tuple(compiler.comparisons),
+        findings=tuple(compiler.findings),
     )
 
 
 __all__ = [
+    "Comparison",
     "Condition",
+    "FINDING_KEY",
     "ConditionError",
     "METRIC_KEY",
     "Symbols",

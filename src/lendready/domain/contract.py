@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Role = Literal["lender", "founder", "trainer"]
 Band = Literal["ready", "nearly_ready", "not_ready", "incomplete"]
@@ -83,12 +83,27 @@ class InvalidOut(Strict):
 
 
 class StressOut(Strict):
-    id: str
+    """One scenario: figures when it applies, else the reason it does not (and no figures)."""
+
+    id: Literal["income_fall_small", "income_fall_large", "contract_lost", "termination_for_convenience",
+                "payment_delay_short", "payment_delay_long", "rate_rise", "cost_rise", "combined"]
     label: str
-    lowest_forecast_cash: float | None
-    lowest_cash_month: str | None
-    dscr: float | None
-    band: Band
+    applies: bool
+    reason: str | None = None
+    band: Band | None = None
+    dscr: float | None = None
+    interest_cover: float | None = None
+    lowest_forecast_cash: float | None = None
+    lowest_cash_month: str | None = None
+    timing_only: bool | None = None
+
+    @model_validator(mode="after")
+    def _figures_only_when_it_applies(self) -> StressOut:
+        if self.applies and (self.band is None or self.timing_only is None or self.reason is not None):
+            raise ValueError("a scenario that applies has a band and timing_only, and no reason")
+        if not self.applies and (self.reason is None or self.band is not None or self.dscr is not None):
+            raise ValueError("a scenario that does not apply has a reason and no figures")
+        return self
 
 
 class ChangeOut(Strict):
@@ -104,9 +119,20 @@ class ProposalOut(Strict):
 
 
 class LoanSizingOut(Strict):
-    max_amount: float | None
+    term_months: int
+    max_amount: int
+    comfortable_amount: int
+    band_at_max: Band
+    limited_by: list[str]
     shortest_term_months: int | None
-    dscr_target: float | None
+    caveats: list[Literal["no_forecast", "default_rate_used", "contract_ends_within_term", "pension_deficit",
+                          "pension_exit_debt", "valuation_unverified"]]
+
+
+class FinanceFitOut(Strict):
+    id: str
+    name: str
+    why: str
 
 
 class AssessmentOutput(Strict):
@@ -114,6 +140,7 @@ class AssessmentOutput(Strict):
 
     lendready_version: str
     rules_version: str
+    as_of: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
     organisation: str | None
     band: Band
     areas: list[AreaOut] = Field(min_length=7, max_length=7)
@@ -121,9 +148,10 @@ class AssessmentOutput(Strict):
     findings: list[FindingOut]
     unanswered: list[str]
     invalid: list[InvalidOut]
-    stress: list[StressOut]
-    to_improve: list[ProposalOut]
-    loan_sizing: LoanSizingOut
+    stress: list[StressOut] = Field(min_length=9, max_length=9)
+    loan_sizing: LoanSizingOut | None = None
+    to_improve: list[ProposalOut] = Field(max_length=5)
+    finance_fits: list[FinanceFitOut]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,6 +21,7 @@ from lendready.domain import formatting
 from lendready.domain.assessment import Assessment, Finding, assess
 from lendready.domain.case_file import Case
 from lendready.domain.knowledge import Knowledge
+from lendready.domain.metrics import EARNINGS_RATIOS
 
 PREDICTABLE_RATINGS = ("green", "amber", "red")
 # Bands the room can predict; "incomplete" is never a sensible prediction for a teaching case.
@@ -36,7 +37,8 @@ STORY, FACTS, FIGURES_STEP, QUESTIONS, PREDICT, MYTH, AREA, BAND, VERDICT, SCORE
 )
 
 
-# The figures put in front of the room with the story, unjudged: it is the room's job to judge them.
+# The figures put in front of the room with the story, unjudged: it is the room's job to judge them
+# (the app's exercise and the printed exercise sheet both show these).
 FIGURES = ("dscr", "interest_cover", "reserves_months", "ltv", "lowest_forecast_cash")
 LOWEST_MONTH = "lowest_cash_month"
 # Asked of every case and needed to judge it, though no area counts them as key.
@@ -215,6 +217,8 @@ class Exercise:
         for m in FIGURES:
             if m in info and values.get(m) is not None:
                 shown = formatting.by_unit(values[m], info[m].unit)
+                if m in EARNINGS_RATIOS and values.get("ebitda_proxy", 1) <= 0:
+                    shown = formatting.NEGATIVE_EARNINGS
                 if m == "lowest_forecast_cash" and values.get(LOWEST_MONTH) and LOWEST_MONTH in info:
                     shown += " in " + formatting.by_unit(values[LOWEST_MONTH], info[LOWEST_MONTH].unit)
                 out.append(Fact(info[m].label, shown))

@@ -408,7 +408,7 @@ def read_forecast_rows(
             else:
                 values[role] = value
                 if role == "month":
-                    seen[value] = row
+                    seen[str(value)] = row
         if len(values) == len(ROLES):
             rows.append({role: values[role] for role in ROLES})
     if problems:

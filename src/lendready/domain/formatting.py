@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 MINUS = "\u2212"
+# How every reader sees a ratio over earnings when earnings are zero or less (never "barely covers").
+NEGATIVE_EARNINGS = "negative: earnings do not cover costs"
 
 
 def money(value: float) -> str:

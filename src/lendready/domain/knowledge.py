@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from lendready.domain.conditions import ConditionError, Symbols, compile_condition
-from lendready.domain.metrics import ALL_METRICS, OUTPUT_METRICS
+from lendready.domain.metrics import ALL_METRICS, DESCRIBED_METRICS
+from lendready.domain.metrics import CODE_PARAMETERS as METRIC_PARAMETERS
 from lendready.domain.questionnaire import (
     Choice,
     Question,
@@ -45,11 +46,14 @@ PARAMETERS_FILE = "parameters.toml"
 QUESTIONNAIRE_INDEX = "questionnaire/questionnaire.toml"
 RULEBOOK_FILE = "rules/rulebook.toml"
 # Parameters the metric definitions themselves read.
-CODE_PARAMETERS = (
-    "default_interest_rate", "stress.income_fall_small", "stress.income_fall_large",
-    "stress.payment_delay_short_months", "stress.payment_delay_long_months", "stress.rate_rise_points",
-    "stress.contract_loss_share_above", "stress.debtor_days_meaningful_above",
-)
+# Parameters the metric definitions and the stress scenarios read (the advice's own list is
+# kept beside the scenarios; knowledge cannot import the advice, which is built on it).
+CODE_PARAMETERS = tuple(dict.fromkeys(METRIC_PARAMETERS + (
+    "stress.income_fall_small", "stress.income_fall_large", "stress.contract_loss_share_above",
+    "stress.termination_notice_months", "stress.payment_delay_short_months", "stress.payment_delay_long_months",
+    "stress.debtor_days_meaningful_above", "stress.rate_rise_points", "stress.cost_rise",
+    "stress.combined_income_fall", "stress.combined_cost_rise",
+)))
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+)\}")
 
@@ -247,7 +251,7 @@ def build(root: Path, data: dict[str, Any], key: str) -> Knowledge:
                 problems.append(f"{RULEBOOK_FILE}:{a.id}: key_questions: '{qid}' is not a question id")
     bands = {b["id"]: Band(b["id"], b["label"], b["colour"], b["lender"], b["founder"]) for b in book["bands"]}
     metric_info = {m["id"]: MetricInfo(m["id"], m["label"], m["unit"], m["definition"]) for m in book["metrics"]}
-    wanted_metrics = set(ALL_METRICS) | set(OUTPUT_METRICS)
+    wanted_metrics = set(DESCRIBED_METRICS)
     for missing in sorted(wanted_metrics - set(metric_info)):
         problems.append(f"{RULEBOOK_FILE}:{missing}: metrics: no label or definition for this metric")
     for unknown in sorted(set(metric_info) - wanted_metrics):

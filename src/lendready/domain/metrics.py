@@ -1,58 +1,96 @@
-"""The lender's numbers: DSCR, interest cover, reserves, LTV, repayment, lowest cash.
+"""The lender's numbers, declared once: DSCR, interest cover, reserves, LTV, repayment, lowest cash.
 
-The definitions are the ones the credit team signed off (see docs/rules.md),
-computed in IEEE doubles and rounded half-up to two places only for output and
-for threshold tests, so that a figure printed as 1.25 is judged as 1.25. A
-metric whose inputs are unanswered is absent; one whose divisor is zero or
-negative is *not applicable* and carries the reason instead of an infinity.
+Each metric is a :class:`MetricSpec` in :data:`REGISTRY`: the answers and other
+metrics it reads, the formula, and whether the output contract publishes it.
+Its label, unit and plain-English definition are reviewed data
+(``resources/rules/rulebook.toml``), checked against this registry when the
+rules load. As in OpenFisca, what a metric depends on is declared in one place
+and derived everywhere else: a formula can only read the inputs it declares
+(reading another raises), so :data:`METRIC_INPUTS`, the what-if search and the
+key-figure list cannot drift from the arithmetic.
+
+Figures are computed in IEEE doubles and rounded half-up to two places only for
+output and for threshold tests, so that a figure printed as 1.25 is judged as
+1.25. A metric whose inputs are unanswered is absent; one whose divisor is zero
+or negative is *not applicable* and carries the reason instead of an infinity.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 from lendready.domain.questionnaire import parse_month
 
-# Published in the assessment's "metrics", in this order.
-OUTPUT_METRICS = (
-    "dscr",
-    "interest_cover",
-    "reserves_months",
-    "ltv",
-    "annual_loan_repayment",
-    "lowest_forecast_cash",
-    "lowest_cash_month",
-)
-# Available to rules but not part of the published contract.
-INTERNAL_METRICS = (
-    "interest_rate",
-    "monthly_repayment",
-    "ebitda_proxy",
-    "yearly_costs",
-    "lowest_cash_income_stress",
-)
-ALL_METRICS = frozenset(OUTPUT_METRICS + INTERNAL_METRICS) - {"lowest_cash_month"}
 
-_LOAN = ("loan.amount", "loan.term_months", "loan.interest_rate")
-_CASH = ("fin.cash", "fin.forecast") + _LOAN
-# Which answers each metric reads (kept beside compute(), which must agree with it):
-# the what-if search uses it to skip changes that cannot move a metric-based finding.
-METRIC_INPUTS: dict[str, tuple[str, ...]] = {
-    "interest_rate": ("loan.interest_rate",),
-    "monthly_repayment": _LOAN,
-    "annual_loan_repayment": _LOAN,
-    "ebitda_proxy": ("fin.surplus", "fin.depreciation"),
-    "dscr": ("fin.surplus", "fin.depreciation", "fin.existing_debt_service") + _LOAN,
-    "interest_cover": ("fin.surplus", "fin.depreciation", "fin.existing_debt") + _LOAN,
-    "yearly_costs": ("fin.turnover", "fin.surplus"),
-    "reserves_months": ("fin.turnover", "fin.surplus", "fin.unrestricted_reserves"),
-    "ltv": ("loan.amount", "sec.property_value"),
-    "lowest_forecast_cash": _CASH,
-    "lowest_cash_month": _CASH,
-    "lowest_cash_income_stress": _CASH,
-}
+class NotApplicable(Exception):
+    """Raised by a formula whose divisor is zero or negative: the reason is shown instead of a figure."""
+
+
+class _Missing(Exception):
+    """An input the formula needs is unanswered (the metric is absent, with its ``needs`` text)."""
+
+
+class Inputs:
+    """What a formula may read: its declared answers, metrics and parameters, nothing else."""
+
+    __slots__ = ("_spec", "_values", "_raw", "_params")
+
+    def __init__(self, spec: MetricSpec, values: Mapping[str, Any], raw: Mapping[str, Any],
+                 params: Mapping[str, float]) -> None:
+        self._spec, self._values, self._raw, self._params = spec, values, raw, params
+
+    def answer(self, qid: str) -> Any:
+        """A declared answer; an unanswered one makes the metric absent."""
+        value = self.optional(qid)
+        if value is None:
+            raise _Missing(qid)
+        return value
+
+    def optional(self, qid: str) -> Any:
+        if qid not in self._spec.answers:
+            raise KeyError(f"metric {self._spec.id} reads {qid} without declaring it")
+        return self._values.get(qid)
+
+    def metric(self, mid: str) -> Any:
+        """A declared metric's unrounded value; an absent one makes this metric absent too."""
+        if mid not in self._spec.metrics:
+            raise KeyError(f"metric {self._spec.id} reads metric {mid} without declaring it")
+        if mid not in self._raw:
+            raise _Missing(mid)
+        return self._raw[mid]
+
+    def param(self, pid: str) -> float:
+        if pid not in self._spec.parameters:
+            raise KeyError(f"metric {self._spec.id} reads parameter {pid} without declaring it")
+        return self._params[pid]
+
+
+Formula = Callable[[Inputs], Any]
+
+
+class MetricSpec(NamedTuple):
+    id: str
+    answers: tuple[str, ...]
+    metrics: tuple[str, ...]
+    parameters: tuple[str, ...]
+    formula: Formula
+    needs: str
+    """Why the metric is absent when an input is unanswered ("needs the loan amount and term")."""
+    published: bool = False
+    """Part of the output contract's ``metrics``."""
+    rounded: bool = True
+    """False for a metric that is not a number (a month) or not shown at all (the cash path)."""
+    stress_derived: bool = False
+    """Computed under a stress: a rule reading it is not evaluated inside a stress scenario."""
+    hidden: bool = False
+    """An intermediate that rules and readers never see (the month-end cash path)."""
+
+
+# ---------------------------------------------------------------------------
+# Arithmetic the formulas share
+
 
 def round2(x: float) -> float:
     """Half-up to two places through the decimal repr, as the definitions require."""
@@ -81,32 +119,19 @@ def _half_up(x: float) -> float:
             rounded = done[value] = float(Decimal(repr(value)).quantize(cent, ROUND_HALF_UP))
         return rounded
 
-    _half_up = half_up
+    _half_up = half_up  # type: ignore[assignment]  # the first call swaps in the memoised version
     return half_up(x)
 
 
 _WHOLE = 2.0**53
 
 
-def _ratio(numerator: float, denominator: float) -> float | None:
-    """numerator / denominator, or None when that is not a finite number (a divisor that underflowed to 0)."""
-    if denominator == 0:
-        return None
-    value = numerator / denominator
-    return value if math.isfinite(value) else None
-
-
-class Metrics:
-    """Rounded figures (what rules test and output shows) and why any are missing."""
-
-    __slots__ = ("values", "reasons")
-
-    def __init__(self) -> None:
-        self.values: dict[str, Any] = {}
-        self.reasons: dict[str, str] = {}
-
-    def published(self) -> dict[str, Any]:
-        return {k: self.values[k] for k in OUTPUT_METRICS if k in self.values}
+def _ratio(numerator: float, denominator: float) -> float:
+    """numerator / denominator, or not applicable when that is not a finite number."""
+    value = numerator / denominator if denominator != 0 else math.inf
+    if not math.isfinite(value):
+        raise NotApplicable("not applicable: the figures are too far apart to give a ratio")
+    return value
 
 
 def monthly_repayment(amount: float, term_months: int, rate_percent: float) -> float:
@@ -128,19 +153,16 @@ def running_cash(
     repayment: float,
     term_months: int,
     receipts_factor: float = 1.0,
-    receipts: list[float] | None = None,
 ) -> list[float]:
     """Closing cash per month: Bᵢ = Bᵢ₋₁ + receiptsᵢ − paymentsᵢ − (M while the loan runs).
 
     Loan proceeds are deliberately not added: the forecast must show it can
-    repay from trading, not from the loan itself. ``receipts``, when given,
-    replaces each row's receipts (a stress scenario); payments stay as forecast.
+    repay from trading, not from the loan itself.
     """
     balance = opening
     out: list[float] = []
     for i, row in enumerate(rows, start=1):
-        received = row["receipts"] if receipts is None else receipts[i - 1]
-        balance += received * receipts_factor - row["payments"]
+        balance += row["receipts"] * receipts_factor - row["payments"]
         if i <= term_months:
             balance -= repayment
         out.append(balance)
@@ -153,88 +175,203 @@ def lowest_point(balances: list[float], rows: list[Mapping[str, Any]]) -> tuple[
     return low, rows[balances.index(low)]["month"]
 
 
+# ---------------------------------------------------------------------------
+# The formulas
+
+
+def _interest_rate(x: Inputs) -> float:
+    rate = x.optional("loan.interest_rate")
+    return x.param("default_interest_rate") if rate is None else rate
+
+
+def _monthly(x: Inputs) -> float:
+    return monthly_repayment(x.answer("loan.amount"), x.answer("loan.term_months"), x.metric("interest_rate"))
+
+
+def _annual(x: Inputs) -> float:
+    return x.metric("monthly_repayment") * min(12, x.answer("loan.term_months"))
+
+
+def _ebitda(x: Inputs) -> float:
+    return x.answer("fin.surplus") + x.answer("fin.depreciation")
+
+
+def _dscr(x: Inputs) -> float:
+    service = x.answer("fin.existing_debt_service") + x.metric("annual_loan_repayment")
+    ebitda = x.metric("ebitda_proxy")
+    if service <= 0:
+        raise NotApplicable("not applicable: there are no repayments to cover")
+    return _ratio(ebitda, service)
+
+
+def _interest_cover(x: Inputs) -> float:
+    interest = (x.answer("fin.existing_debt") + x.answer("loan.amount")) * x.metric("interest_rate") / 100.0
+    ebitda = x.metric("ebitda_proxy")
+    if interest <= 0:
+        raise NotApplicable("not applicable: no interest is payable")
+    return _ratio(ebitda, interest)
+
+
+def _dscr_minimum(x: Inputs) -> float:
+    """The strict minimum only when an answered value calls for it (a short record, one dominant customer)."""
+    years, share = x.optional("org.years_trading"), x.optional("inc.largest_customer_share")
+    strict = (years is not None and years < x.param("dscr.strict_years_below")) or (
+        share is not None and share > x.param("dscr.strict_customer_share_above"))
+    return x.param("dscr.amber_below_strict") if strict else x.param("dscr.amber_below")
+
+
+def _yearly_costs(x: Inputs) -> float:
+    return x.answer("fin.turnover") - x.answer("fin.surplus")
+
+
+def _reserves(x: Inputs) -> float:
+    reserves, costs = x.answer("fin.unrestricted_reserves"), x.metric("yearly_costs")
+    if costs <= 0:
+        raise NotApplicable("not applicable: yearly costs are zero or less")
+    return _ratio(reserves, costs / 12.0)
+
+
+def _ltv(x: Inputs) -> float:
+    amount, value = x.answer("loan.amount"), x.answer("sec.property_value")
+    if value <= 0:
+        raise NotApplicable("not applicable: no property is offered")
+    share = _ratio(amount, value) * 100.0
+    if not math.isfinite(share):
+        raise NotApplicable("not applicable: the figures are too far apart to give a ratio")
+    return share
+
+
+def _cash_path(x: Inputs) -> tuple[list[Mapping[str, Any]], list[float]]:
+    rows = sorted_forecast(x.answer("fin.forecast"))
+    term = x.answer("loan.term_months")
+    return rows, running_cash(x.answer("fin.cash"), rows, x.metric("monthly_repayment"), term)
+
+
+def _lowest_cash(x: Inputs) -> float:
+    rows, balances = x.metric("cash_path")
+    return lowest_point(balances, rows)[0]
+
+
+def _lowest_month(x: Inputs) -> str:
+    rows, balances = x.metric("cash_path")
+    return lowest_point(balances, rows)[1]
+
+
+def _lowest_stressed(x: Inputs) -> float:
+    rows, _ = x.metric("cash_path")
+    factor = 1.0 - x.param("stress.income_fall_small") / 100.0
+    balances = running_cash(x.answer("fin.cash"), rows, x.metric("monthly_repayment"),
+                            x.answer("loan.term_months"), factor)
+    return min(balances)
+
+
+_LOAN = ("loan.amount", "loan.term_months")
+_NEEDS_CASH = "needs cash at bank, a valid forecast and the loan"
+
+# In dependency order: a metric comes after every metric it reads.
+REGISTRY: tuple[MetricSpec, ...] = (
+    MetricSpec("interest_rate", ("loan.interest_rate",), (), ("default_interest_rate",), _interest_rate,
+               "needs nothing (the default rate applies)"),
+    MetricSpec("monthly_repayment", _LOAN, ("interest_rate",), (), _monthly, "needs the loan amount and term"),
+    MetricSpec("annual_loan_repayment", ("loan.term_months",), ("monthly_repayment",), (), _annual,
+               "needs the loan amount and term", published=True),
+    MetricSpec("ebitda_proxy", ("fin.surplus", "fin.depreciation"), (), (), _ebitda,
+               "needs surplus and depreciation"),
+    MetricSpec("dscr", ("fin.existing_debt_service",), ("ebitda_proxy", "annual_loan_repayment"), (), _dscr,
+               "needs surplus, depreciation, existing debt service and the loan", published=True),
+    MetricSpec("interest_cover", ("fin.existing_debt", "loan.amount"), ("ebitda_proxy", "interest_rate"), (),
+               _interest_cover, "needs surplus, depreciation, existing debt and the loan amount", published=True),
+    MetricSpec("dscr_minimum", ("org.years_trading", "inc.largest_customer_share"), (),
+               ("dscr.amber_below", "dscr.amber_below_strict", "dscr.strict_years_below",
+                "dscr.strict_customer_share_above"), _dscr_minimum, "needs nothing (the usual minimum applies)"),
+    MetricSpec("yearly_costs", ("fin.turnover", "fin.surplus"), (), (), _yearly_costs,
+               "needs turnover and surplus"),
+    MetricSpec("reserves_months", ("fin.unrestricted_reserves",), ("yearly_costs",), (), _reserves,
+               "needs turnover, surplus and free reserves", published=True),
+    MetricSpec("ltv", ("loan.amount", "sec.property_value"), (), (), _ltv,
+               "needs the loan amount and property value", published=True),
+    MetricSpec("cash_path", ("fin.forecast", "fin.cash", "loan.term_months"), ("monthly_repayment",), (),
+               _cash_path, _NEEDS_CASH, rounded=False, hidden=True),
+    MetricSpec("lowest_forecast_cash", (), ("cash_path",), (), _lowest_cash, _NEEDS_CASH, published=True),
+    MetricSpec("lowest_cash_month", (), ("cash_path",), (), _lowest_month, _NEEDS_CASH, published=True,
+               rounded=False),
+    MetricSpec("lowest_cash_income_stress", ("fin.cash", "loan.term_months"), ("cash_path", "monthly_repayment"),
+               ("stress.income_fall_small",), _lowest_stressed, _NEEDS_CASH, stress_derived=True),
+)
+SPECS: dict[str, MetricSpec] = {s.id: s for s in REGISTRY}
+
+# The key figures every reader is shown beside the limits the rules judge them by, in this order.
+KEY_FIGURES = (
+    "dscr", "interest_cover", "reserves_months", "ltv", "annual_loan_repayment", "lowest_forecast_cash",
+    "lowest_cash_income_stress",
+)
+# Ratios over earnings: when earnings (surplus before depreciation) are zero or less they are
+# printed as "negative: earnings do not cover costs", never as a figure that seems to cover.
+EARNINGS_RATIOS = frozenset({"dscr", "interest_cover"})
+
+# Published in the assessment's "metrics", in the contract's order.
+OUTPUT_METRICS = (
+    "dscr", "interest_cover", "reserves_months", "ltv", "annual_loan_repayment",
+    "lowest_forecast_cash", "lowest_cash_month",
+)
+# What a rule may test (``metric.<id>``): every numeric metric that is not an intermediate.
+ALL_METRICS = frozenset(s.id for s in REGISTRY if s.rounded and not s.hidden)
+# Metrics with a label and definition in the rulebook: everything a reader may see.
+DESCRIBED_METRICS = frozenset(s.id for s in REGISTRY if not s.hidden)
+STRESS_DERIVED = frozenset(s.id for s in REGISTRY if s.stress_derived)
+CODE_PARAMETERS = tuple(dict.fromkeys(p for s in REGISTRY for p in s.parameters))
+
+
+def _answers_of(mid: str) -> tuple[str, ...]:
+    spec = SPECS[mid]
+    found = list(spec.answers)
+    for dep in spec.metrics:
+        found += _answers_of(dep)
+    return tuple(dict.fromkeys(found))
+
+
+# Which answers each metric reads, derived from the registry (never listed by hand).
+METRIC_INPUTS: dict[str, tuple[str, ...]] = {s.id: _answers_of(s.id) for s in REGISTRY}
+
+
+class Metrics:
+    """Rounded figures (what rules test and output shows), why any are missing, and the unrounded ones."""
+
+    __slots__ = ("values", "reasons", "raw")
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        self.reasons: dict[str, str] = {}
+        self.raw: dict[str, Any] = {}
+
+    def published(self) -> dict[str, Any]:
+        return {k: self.values[k] for k in OUTPUT_METRICS if k in self.values}
+
+    def balances(self) -> tuple[list[str], list[float]] | None:
+        """(months, month-end cash) of the forecast as given, for a chart; None without a forecast."""
+        path = self.raw.get("cash_path")
+        if path is None:
+            return None
+        rows, balances = path
+        return [r["month"] for r in rows], list(balances)
+
+
 def compute(values: Mapping[str, Any], params: Mapping[str, float]) -> Metrics:
-    """Every metric the rules and the outputs use, from answers that count."""
+    """Every metric of the registry, in order, from the answers that count."""
     m = Metrics()
-    v, reason = m.values, m.reasons
-    get = values.get
-
-    rate = get("loan.interest_rate")
-    if rate is None:
-        rate = params["default_interest_rate"]
-    v["interest_rate"] = round2(rate)
-
-    amount, term = get("loan.amount"), get("loan.term_months")
-    repayment: float | None = None
-    if amount is not None and term is not None and term > 0:
-        repayment = monthly_repayment(amount, term, rate)
-        v["monthly_repayment"] = round2(repayment)
-        annual = repayment * min(12, term)
-        v["annual_loan_repayment"] = round2(annual)
-    else:
-        annual = None
-        reason["annual_loan_repayment"] = "needs the loan amount and term"
-
-    surplus, depreciation = get("fin.surplus"), get("fin.depreciation")
-    ebitda = surplus + depreciation if surplus is not None and depreciation is not None else None
-    if ebitda is not None:
-        v["ebitda_proxy"] = round2(ebitda)
-
-    existing_service = get("fin.existing_debt_service")
-    if ebitda is None or existing_service is None or annual is None:
-        reason["dscr"] = "needs surplus, depreciation, existing debt service and the loan"
-    elif existing_service + annual <= 0:
-        reason["dscr"] = "not applicable: there are no repayments to cover"
-    elif (dscr := _ratio(ebitda, existing_service + annual)) is None:
-        reason["dscr"] = "not applicable: the figures are too far apart to give a ratio"
-    else:
-        v["dscr"] = round2(dscr)
-
-    existing_debt = get("fin.existing_debt")
-    if ebitda is None or existing_debt is None or amount is None:
-        reason["interest_cover"] = "needs surplus, depreciation, existing debt and the loan amount"
-    else:
-        interest = (existing_debt + amount) * rate / 100.0
-        if interest <= 0:
-            reason["interest_cover"] = "not applicable: no interest is payable"
-        elif (cover := _ratio(ebitda, interest)) is None:
-            reason["interest_cover"] = "not applicable: the figures are too far apart to give a ratio"
-        else:
-            v["interest_cover"] = round2(cover)
-
-    turnover, reserves = get("fin.turnover"), get("fin.unrestricted_reserves")
-    if turnover is None or surplus is None or reserves is None:
-        reason["reserves_months"] = "needs turnover, surplus and free reserves"
-    else:
-        costs = turnover - surplus
-        v["yearly_costs"] = round2(costs)
-        if costs <= 0:
-            reason["reserves_months"] = "not applicable: yearly costs are zero or less"
-        elif (months := _ratio(reserves, costs / 12.0)) is None:
-            reason["reserves_months"] = "not applicable: the figures are too far apart to give a ratio"
-        else:
-            v["reserves_months"] = round2(months)
-
-    property_value = get("sec.property_value")
-    if amount is None or property_value is None:
-        reason["ltv"] = "needs the loan amount and property value"
-    elif property_value <= 0:
-        reason["ltv"] = "not applicable: no property is offered"
-    elif (share := _ratio(amount, property_value)) is None or not math.isfinite(share * 100.0):
-        reason["ltv"] = "not applicable: the figures are too far apart to give a ratio"
-    else:
-        v["ltv"] = round2(share * 100.0)
-
-    forecast, cash = get("fin.forecast"), get("fin.cash")
-    if forecast is None or cash is None or repayment is None:
-        reason["lowest_forecast_cash"] = "needs cash at bank, a valid forecast and the loan"
-        reason["lowest_cash_month"] = reason["lowest_forecast_cash"]
-    else:
-        rows = sorted_forecast(forecast)
-        low, month = lowest_point(running_cash(cash, rows, repayment, term), rows)
-        v["lowest_forecast_cash"] = round2(low)
-        v["lowest_cash_month"] = month
-        factor = 1.0 - params["stress.income_fall_small"] / 100.0
-        stressed, _ = lowest_point(running_cash(cash, rows, repayment, term, factor), rows)
-        v["lowest_cash_income_stress"] = round2(stressed)
+    for spec in REGISTRY:
+        try:
+            value = spec.formula(Inputs(spec, values, m.raw, params))
+        except _Missing:
+            if not spec.hidden:
+                m.reasons[spec.id] = spec.needs
+            continue
+        except NotApplicable as exc:
+            if not spec.hidden:
+                m.reasons[spec.id] = str(exc)
+            continue
+        m.raw[spec.id] = value
+        if spec.hidden:
+            continue
+        m.values[spec.id] = round2(value) if spec.rounded else value
     return m

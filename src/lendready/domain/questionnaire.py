@@ -195,7 +195,7 @@ def type_problem(question: Question, value: Any) -> str | None:
                 v = row.get(key)
                 if not is_number(v):
                     return f"row {i}: '{key}' must be a number, got {_json_kind(v)}"
-                problem = _magnitude_problem(v, "a number")
+                problem = _magnitude_problem(v, "a number")  # type: ignore[arg-type]  # is_number checked it
                 if problem:
                     return f"row {i}: '{key}': {problem}"
         return None
@@ -240,6 +240,12 @@ class Questionnaire:
         self.questions: dict[str, Question] = {q.id: q for s in sections for q in s.questions}
         self.order: tuple[str, ...] = tuple(self.questions)
         self._index = {qid: i for i, qid in enumerate(self.order)}
+        # Answers that decide whether another question counts (its skip logic or constraint reads them):
+        # changing one of these means validating the whole questionnaire again.
+        self.read_by_checks: frozenset[str] = frozenset(
+            qid for q in self.questions.values() for c in (q.relevant, q.constraint) if c is not None
+            for qid in c.questions
+        )
 
     def __contains__(self, qid: object) -> bool:
         return qid in self.questions

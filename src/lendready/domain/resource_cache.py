@@ -60,7 +60,7 @@ def _rel(root: Path, path: Path) -> str:
         return str(path)
 
 
-def _format_error(file: str, data: Any, err: dict[str, Any]) -> str:
+def _format_error(file: str, data: Any, err: Any) -> str:
     """Name the file, the id of the item at fault, and the field, as a reviewer wants it."""
     loc = list(err.get("loc", ()))
     item_id = None

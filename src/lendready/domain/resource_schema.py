@@ -278,6 +278,8 @@ class SampleMeta(Strict):
 
     title: Text
     summary: Text
+    as_of: dt.date
+    """The date the case is a snapshot of: lint, tests and exercises assess it as at this date."""
     story: Text
     teaches: list[Text] = Field(min_length=1)
     questions: list[Text] = Field(min_length=1)

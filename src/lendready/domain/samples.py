@@ -7,6 +7,7 @@ outcome is noticed, not discovered in front of a class.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:  # the start page lists the samples without loading the rules 
 
 SAMPLES_DIR = "samples"
 # Bump when the shape of the cached sample metadata changes, so stale caches are ignored.
-CACHE_SCHEMA = 1
+CACHE_SCHEMA = 2
 CASE_SUFFIX = ".lendready"
 
 
@@ -41,6 +42,8 @@ class SampleMeta(NamedTuple):
 
     title: str
     summary: str
+    as_of: str
+    """ISO date the case is a snapshot of."""
     story: str
     teaches: tuple[str, ...]
     questions: tuple[str, ...]
@@ -52,7 +55,7 @@ class SampleMeta(NamedTuple):
     def from_data(cls, data: dict[str, Any]) -> SampleMeta:
         exp = data["expected"]
         return cls(
-            data["title"], data["summary"], data["story"], tuple(data["teaches"]), tuple(data["questions"]),
+            data["title"], data["summary"], data["as_of"], data["story"], tuple(data["teaches"]), tuple(data["questions"]),
             data["lender_verdict"], tuple(data["lender_reasons"]),
             Expected(exp["band"], tuple(exp["findings"]), tuple(exp["absent_findings"]), dict(exp["metrics"]),
                      tuple(exp["absent_metrics"])),
@@ -123,6 +126,11 @@ def load_sample_case(sample: Sample, knowledge: Knowledge) -> Case:
     return load_case(sample.path, knowledge.questionnaire)
 
 
+def sample_as_of(sample: Sample) -> date:
+    """The date a sample is assessed at (its own snapshot date), so a teaching case never ages."""
+    return date.fromisoformat(sample.meta.as_of)
+
+
 def check_sample(sample: Sample, knowledge: Knowledge) -> list[str]:
     """Compare a sample's assessment with the verdict its metadata promises."""
     from lendready.domain.assessment import assess
@@ -134,6 +142,7 @@ def check_sample(sample: Sample, knowledge: Knowledge) -> list[str]:
     except CaseFileError as exc:
         return [f"{where}{CASE_SUFFIX}: (file): refused: {exc}"]
     problems = [f"{where}{CASE_SUFFIX}: answers: {w}" for w in case.warnings]
+    # The verdict alone (the advice built on it needs the teaching files, which lint checks on their own).
     result = assess(case, knowledge, audience="lender")
     exp = sample.meta.expected
     if result.band != exp.band:

@@ -18,13 +18,20 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 from lendready.domain import formatting
-from lendready.domain.conditions import METRIC_KEY, Condition, ConditionError, Symbols, compile_condition
+from lendready.domain.conditions import (
+    FINDING_KEY,
+    METRIC_KEY,
+    Condition,
+    ConditionError,
+    Symbols,
+    compile_condition,
+)
 from lendready.domain.knowledge import (
     PLACEHOLDER,
     Knowledge,
@@ -44,7 +51,7 @@ CHECKLIST_FILE = f"{TEACHING_DIR}/checklist.toml"
 PRODUCTS_FILE = f"{TEACHING_DIR}/products.toml"
 LEGAL_FORM_QUESTION = "org.legal_form"
 # Bump when the shape of validated teaching data changes, so stale caches are ignored.
-CACHE_SCHEMA = 1
+CACHE_SCHEMA = 2
 
 # Markup a renderer could act on: HTML or XML tags and entities, Markdown emphasis,
 # code, headings and links.
@@ -132,9 +139,14 @@ def schemas() -> SimpleNamespace:
         name: PlainText
         terms: PlainText
         fits: PlainText
+        why: PlainText
+        """Why it fits a case that meets ``when``, in a sentence (the assessment's ``finance_fits``)."""
         caution: OptionalPlainText = ""
         when: ConditionText | None = None
-        """A condition saying the product fits the case; without one it is always listed."""
+        """A condition saying the product fits the case; without one it is always listed.
+
+        Besides answers, metrics and parameters it may test ``finding.<rule id>`` (that rule fired)
+        and the advice facts in ``PRODUCT_FACTS`` (``metric.lowest_cash_payment_delay``)."""
 
     class ProductsFile(Strict):
         products: list[ProductData] = Field(min_length=1)
@@ -181,8 +193,14 @@ class Product(NamedTuple):
     name: str
     terms: str
     fits: str
+    why: str
     caution: str
     when: Condition | None
+
+
+# Facts from the advice (not metrics of the case itself) that a product's ``when`` may read as metric.*:
+# the lowest cash under the payment-delay stresses that apply, for "a timing gap an overdraft covers".
+PRODUCT_FACTS = frozenset({"lowest_cash_payment_delay"})
 
 
 def case_env(values: Mapping[str, Any], metrics: Any = None) -> dict[str, Any]:
@@ -216,9 +234,17 @@ class Teaching(NamedTuple):
         env = case_env(values, metrics)
         return [d for d in self.checklist if d.when is None or d.when.holds(env)]
 
-    def products_for(self, values: Mapping[str, Any], metrics: Any = None) -> list[Product]:
-        """The kinds of finance that fit one case, in the file's order."""
+    def products_for(self, values: Mapping[str, Any], metrics: Any = None, findings: Iterable[str] = (),
+                     facts: Mapping[str, Any] | None = None) -> list[Product]:
+        """The kinds of finance that fit one case, in the file's order.
+
+        ``findings`` are the ids of the rules that fired; ``facts`` the advice facts of PRODUCT_FACTS.
+        """
         env = case_env(values, metrics)
+        for rid in findings:
+            env[FINDING_KEY + rid] = True
+        for name, value in (facts or {}).items():
+            env[METRIC_KEY + name] = value
         return [p for p in self.products if p.when is None or p.when.holds(env)]
 
 
@@ -379,14 +405,17 @@ def build_teaching(data: Mapping[str, Any], knowledge: Knowledge) -> tuple[Teach
 
     products = data["products"]["products"]
     _duplicates([p["id"] for p in products], PRODUCTS_FILE, "id", problems)
+    product_symbols = symbols._replace(metrics=symbols.metrics | PRODUCT_FACTS,
+                                       findings=frozenset(knowledge.rules_by_id))
     offers: list[Product] = []
     for p in products:
         where = f"{PRODUCTS_FILE}:{p['id']}"
         offers.append(
             Product(
                 id=p["id"], name=fill(p["name"], f"{where}: name"), terms=fill(p["terms"], f"{where}: terms"),
-                fits=fill(p["fits"], f"{where}: fits"), caution=fill(p["caution"], f"{where}: caution"),
-                when=_compile(p["when"], symbols, where, problems),
+                fits=fill(p["fits"], f"{where}: fits"), why=fill(p["why"], f"{where}: why"),
+                caution=fill(p["caution"], f"{where}: caution"),
+                when=_compile(p["when"], product_symbols, where, problems),
             )
         )
 

@@ -10,6 +10,11 @@ call that needs it.
                                                                 # (audience="trainer" is this, with the
                                                                 # sample the answers match, if any)
     write_session_pack(path, samples, knowledge)                # several samples for one session
+
+Each document is built from one ``lendready.domain.advice.analyse`` per case:
+pass ``analysis=`` (an Analysis worded for the audience) to reuse the caller's,
+or ``as_of=`` (a date) to say when the case is assessed. The date is printed on
+the document.
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
 """The PDF briefing: a credit-committee paper, a founder's action plan or a trainer's handout.
 
-One story of platypus flowables, built from the Assessment and the teaching
-content. The audience changes the wording, the order of the sections and which
-of them lead; it never changes a fact: every version carries the same band,
-ratings, figures, findings, checklist and provenance.
+One story of platypus flowables, built from one Analysis
+(:func:`lendready.domain.advice.analyse`) and the teaching content. The audience
+changes the wording, the order of the sections and which of them lead; it never
+changes a fact: every version carries the same band, ratings, figures, findings,
+stress results, loan sizing, checklist and provenance, and the date the case was
+assessed at.
 
 The trainer's version is the handout of :mod:`lendready.report.handout`: the
 exercise sheet for the room, the answers on pages of their own, then a reference
@@ -14,10 +16,12 @@ are exactly a shipped sample's (:func:`lendready.domain.samples.sample_for`) it
 carries that sample's story, questions and verdict; otherwise it is a case of
 the user's own.
 
-A renderer only: ratings, metrics and findings are taken from the Assessment
-as they are; the cash series for the chart comes from
-:func:`lendready.domain.metrics.running_cash`, the function the engine itself
-uses, and the lowest point marked on it is the Assessment's own.
+A renderer only ("the domain decides; renderers format"): the verdict, the key
+figures and the limits they are judged by, the cash line and every stress
+scenario's, the loan sizing, the proposals, the finance that fits, the reasons,
+conditions and steps are the Analysis's own, in its order. Nothing here
+computes, ranks or re-derives a fact, or reads rule text; where advice is put in
+words, the words are :mod:`lendready.domain.advice.words`'.
 
 Deterministic: reportlab runs in invariant mode and the document's dates are
 the generation time (``SOURCE_DATE_EPOCH`` when set), so the same case, rules
@@ -31,7 +35,7 @@ import io
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from string import whitespace as _WHITESPACE
 from typing import Any, NamedTuple
@@ -74,12 +78,11 @@ from reportlab.rl_config import _FUZZ, listWrapOnFakeWidth
 
 from lendready import __version__
 from lendready.domain import formatting
-from lendready.domain.assessment import Assessment, Finding, assess
+from lendready.domain.advice import Analysis, AsOfError, KeyFigure, Threshold, analyse
+from lendready.domain.advice.words import STRESS_TIMING_ONLY, caveat_text, sizing_sentences
+from lendready.domain.assessment import Assessment, Finding
 from lendready.domain.case_file import Case, atomic_write, dumps
-from lendready.domain.improve import Proposal, loan_sizing, to_improve
 from lendready.domain.knowledge import Knowledge
-from lendready.domain.metrics import monthly_repayment, running_cash, sorted_forecast
-from lendready.domain.stress import StressSeries, stress_series
 from lendready.report import AUDIENCE_TITLES, AUDIENCES, charts
 from lendready.report.fast_draw import draw_plain
 from lendready.report.pdfcanvas import FastCanvas, PagedCanvas
@@ -121,11 +124,6 @@ FRAME_W = PAGE_W - 2 * MARGIN_X
 FRAME_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
 FRESH_PAGE = FRAME_H * 0.8
 
-# Metrics shown with the thresholds they are judged against, in this order.
-KEY_METRICS = (
-    "dscr", "interest_cover", "reserves_months", "ltv", "annual_loan_repayment", "lowest_forecast_cash",
-    "lowest_cash_income_stress",
-)
 MAX_REASONS = 4
 # Free-text answers shown in full in the summary (the cover keeps to the facts, so it always fits one page).
 FREE_TEXT = ("org.activity", "loan.purpose_detail", "sec.description")
@@ -184,11 +182,16 @@ def build_briefing(
     audience: str,
     generated: datetime | None = None,
     case_bytes: bytes | None = None,
+    as_of: date | None = None,
+    analysis: Analysis | None = None,
 ) -> bytes:
-    """The briefing for ``audience`` as PDF bytes.
+    """The briefing for ``audience`` as PDF bytes, built from one :func:`~lendready.domain.advice.analyse`.
 
-    For ``"trainer"``, the handout (:func:`lendready.report.handout.build_handout`)
-    with the sample the case's answers match, if any.
+    ``analysis`` is the case's Analysis when the caller has one (for this audience);
+    else the case is analysed once here, at ``as_of`` (default: the date of
+    ``SOURCE_DATE_EPOCH`` when set, else today). For ``"trainer"``, the handout
+    (:func:`lendready.report.handout.build_handout`) with the sample the case's
+    answers match, if any.
     """
     if audience not in AUDIENCES:
         raise BriefingError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
@@ -197,12 +200,12 @@ def build_briefing(
         from lendready.report.handout import build_handout
 
         return build_handout(case, knowledge, sample=sample_for(case, knowledge), generated=generated,
-                             case_bytes=case_bytes)
+                             case_bytes=case_bytes, as_of=as_of, analysis=analysis)
     when = generation_time(generated)
     # reportlab's own clock also reads SOURCE_DATE_EPOCH and fails on a bad one: check it first.
     if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
         _epoch_seconds(os.environ["SOURCE_DATE_EPOCH"].strip())
-    brief = _Brief.make(case, knowledge, audience, when, case_bytes)
+    brief = _Brief.make(case, knowledge, audience, when, case_bytes, analysis=analysis, as_of=as_of)
     return _render(brief)
 
 
@@ -214,10 +217,12 @@ def write_briefing(
     audience: str,
     generated: datetime | None = None,
     case_bytes: bytes | None = None,
+    as_of: date | None = None,
+    analysis: Analysis | None = None,
 ) -> Path:
     """Build the briefing, then write it atomically: ``path`` is either untouched or complete."""
     return write_pdf(path, build_briefing(case, knowledge, audience=audience, generated=generated,
-                                          case_bytes=case_bytes))
+                                          case_bytes=case_bytes, as_of=as_of, analysis=analysis))
 
 
 def write_pdf(path: str | os.PathLike[str], data: bytes) -> Path:
@@ -232,6 +237,19 @@ def write_pdf(path: str | os.PathLike[str], data: bytes) -> Path:
 # What the story is built from
 
 
+def analysis_for(case: Case, k: Knowledge, audience: str, analysis: Analysis | None = None,
+                 as_of: date | None = None) -> Analysis:
+    """The one Analysis a document is built from: the caller's when it is worded for ``audience``,
+    else the case analysed once (at ``as_of``, or at the caller's Analysis's date)."""
+    if analysis is not None and analysis.assessment.audience == audience:
+        return analysis
+    when = as_of if as_of is not None else (analysis.as_of if analysis is not None else None)
+    try:
+        return analyse(case, k, when, audience=audience)
+    except AsOfError as exc:
+        raise BriefingError(str(exc)) from None
+
+
 class _Brief(NamedTuple):
     case: Case
     k: Knowledge
@@ -243,24 +261,19 @@ class _Brief(NamedTuple):
     digest: str
     digest_of: str
     st: Styles
-    memo: dict[str, Any]
-    """What the sections share and is worked out once per briefing (scenarios, sizing, proposals)."""
+    an: Analysis
+    """Every fact the sections show: the assessment and the advice built on it, decided by the domain."""
 
     @classmethod
     def make(cls, case: Case, k: Knowledge, audience: str, generated: datetime,
-             case_bytes: bytes | None) -> _Brief:
+             case_bytes: bytes | None, *, analysis: Analysis | None = None,
+             as_of: date | None = None) -> _Brief:
         from lendready.domain.teaching import load_teaching
 
-        a = assess(case, k, audience=audience)
-        values = k.questionnaire.validate(case.answers).values
+        an = analysis_for(case, k, audience, analysis, as_of)
         digest, digest_of = case_digest(case, k, case_bytes)
-        return cls(case, k, a, values, load_teaching(knowledge=k), audience, generated, digest, digest_of,
-                   styles(k.root), {})
-
-    def once(self, key: str, make: Callable[[], Any]) -> Any:
-        if key not in self.memo:
-            self.memo[key] = make()
-        return self.memo[key]
+        return cls(case, k, an.assessment, an.values, load_teaching(knowledge=k), audience, generated, digest,
+                   digest_of, styles(k.root), an)
 
     # -- small helpers ---------------------------------------------------------
     def pick(self, lender: str, founder: str, trainer: str | None = None) -> str:
@@ -993,232 +1006,187 @@ def plain_or_para(text: str, style: Any, width: float) -> Any:
 
 
 # ---------------------------------------------------------------------------
-# Facts the sections share (formatted from the Assessment, never recomputed)
+# Facts the sections share (formatted from the Analysis, never recomputed)
 
 
-class Threshold(NamedTuple):
-    rating: str
-    text: str
-    """``Red below 1.00``"""
-    about: str
-    """What the limit means (the parameter's label), or empty."""
+_OP_WORDS = {"<": "below", "<=": "at or below", ">": "above", ">=": "at or above", "==": "at", "!=": "not at"}
+_RATING_WORDS = {"blocker": "Blocker", "red": "Red", "amber": "Amber"}
 
 
-_METRIC_TEST = re.compile(
-    r"metric\.(?P<metric>[a-z_]+)\s*(?P<op><=|>=|<|>)\s*(?:param\.(?P<param>[A-Za-z0-9_.]+)|(?P<number>-?\d+(?:\.\d+)?))"
-)
-_OP_WORDS = {"<": "below", "<=": "at or below", ">": "above", ">=": "at or above"}
+def as_of_text(b: _Brief) -> str:
+    """The date the case is assessed at, as a British reader writes it."""
+    return b.an.as_of.strftime("%d/%m/%Y")
 
 
-def thresholds(k: Knowledge) -> dict[str, list[Threshold]]:
-    """For each metric, the limits the rules judge it by, read from the rules' own conditions."""
-    out: dict[str, list[Threshold]] = {}
-    seen: set[tuple[str, str, str]] = set()
-    for rule in k.rules:
-        for level in rule.levels:
-            for m in _METRIC_TEST.finditer(level.condition.source):
-                mid, op = m.group("metric"), m.group("op")
-                if m.group("param"):
-                    p = k.parameters.get(m.group("param"))
-                    if p is None:
-                        continue
-                    limit, what = formatting.by_unit(p.value, p.unit), p.label
-                else:
-                    info = k.metric_info.get(mid)
-                    limit = formatting.by_unit(float(m.group("number")), info.unit if info else "")
-                    what = rule.levels[0].title if "{" not in rule.levels[0].title else ""
-                rating = level.rating or "amber"
-                if level.severity == "blocker":
-                    rating = "blocker"
-                key = (mid, op, limit)
-                if key in seen:
-                    continue
-                seen.add(key)
-                word = {"blocker": "Blocker", "red": "Red", "amber": "Amber"}.get(rating, rating.title())
-                out.setdefault(mid, []).append(Threshold(rating, f"{word} {_OP_WORDS[op]} {limit}", what))
-    return out
+def threshold_text(t: Threshold) -> str:
+    """``Red below 1.00``: a limit as the rules state it, formatted by its unit."""
+    word = _RATING_WORDS.get(t.rating, t.rating.title())
+    return f"{word} {_OP_WORDS.get(t.op, t.op)} {formatting.by_unit(t.value, t.unit)}"
 
 
-def principal_reasons(b: _Brief) -> tuple[list[str], int]:
-    """Up to four reasons for the band, most decisive first (plain text), and how many were left out."""
-    a = b.a
-    reasons: list[str] = []
-    blockers = [f for f in a.findings if f.severity == "blocker"]
-    reasons += [f"Blocker: {f.title} ({b.area_title(f.area)})" for f in blockers]
-    if a.band == "incomplete":
-        for area in a.areas:
-            if area.rating == "unknown":
-                missing = [b.label(q) for q in area.missing]
-                n = len(missing)
-                reasons.append(
-                    f"{b.area_title(area.id)} cannot be rated: {n} key question{'s' if n != 1 else ''} "
-                    f"unanswered ({'; '.join(missing)})"
-                )
-    elif a.band == "not_ready":
-        reasons += [f"{f.title} ({b.area_title(f.area)}, red)" for f in a.findings
-                    if f.rating == "red" and f.severity != "blocker"]
-    elif a.band == "nearly_ready":
-        reasons += [f"{f.title} ({b.area_title(f.area)}, amber)" for f in a.findings if f.rating == "amber"]
-    elif a.band == "ready":
-        reasons.append(
-            "Every one of the seven risk areas is rated green: no finding sets an amber or red rating.")
-    return reasons[:MAX_REASONS], max(0, len(reasons) - MAX_REASONS)
-
-
-def forecast_rows(b: _Brief) -> list[dict[str, Any]] | None:
-    rows = b.values.get("fin.forecast")
-    return sorted_forecast(rows) if isinstance(rows, list) and rows else None
-
-
-def scenarios(b: _Brief) -> list[StressSeries]:
-    """The stress tests with their running cash (:func:`lendready.domain.stress.stress_series`)."""
-    return b.once("scenarios", lambda: stress_series(b.values, b.k))
-
-
-def sizing(b: _Brief) -> dict[str, Any]:
-    return b.once("sizing", lambda: loan_sizing(b.case.answers, b.k))
-
-
-def proposals(b: _Brief) -> list[Proposal]:
-    return b.once("proposals", lambda: to_improve(b.case.answers, b.k, band=b.a.band, sizing=sizing(b)))
-
-
-def cash_series(b: _Brief) -> tuple[list[str], list[charts.Series], list[float], float] | None:
-    """Months, scenario lines, the main line's balances and the monthly repayment; None without a forecast."""
-    return b.once("cash_series", lambda: _cash_series(b))
-
-
-def _cash_series(b: _Brief) -> tuple[list[str], list[charts.Series], list[float], float] | None:
-    """The balances are the engine's own arithmetic (``metrics.running_cash``, and the stress
-    module's scenarios) on the answers the engine used; nothing here decides anything.
-    """
-    rows = forecast_rows(b)
-    cash, amount = b.values.get("fin.cash"), b.values.get("loan.amount")
-    term = b.values.get("loan.term_months")
-    if rows is None or cash is None or amount is None or not term:
+def figure_text(kf: KeyFigure) -> str | None:
+    """A key figure as the reader sees it; None when there is no figure (``kf.reason`` says why)."""
+    if kf.value is None:
         return None
-    rate = b.values.get("loan.interest_rate")
-    if rate is None:
-        rate = b.k.param_values["default_interest_rate"]
-    repayment = monthly_repayment(amount, term, rate)
-    base = running_cash(cash, rows, repayment, term)
-    months = [r["month"] for r in rows]
-    series = [charts.Series("Forecast as given", base, "#1f4e79")]
-    for i, sc in enumerate(scenarios(b)):
-        if sc.balances is not None and len(sc.balances) == len(months):
-            colour, dash = charts.scenario_style(i)
-            series.append(charts.Series(sc.result.label, sc.balances, colour, dash))
-    return months, series, base, repayment
+    if kf.negative_earnings:
+        return formatting.NEGATIVE_EARNINGS
+    return formatting.by_unit(kf.value, kf.unit)
 
 
-def no_scenario_reason(b: _Brief) -> str:
-    """Why :func:`stress_series` has nothing to run, in a few words."""
-    missing = []
-    if forecast_rows(b) is None:
-        missing.append("a monthly forecast")
-    if b.values.get("fin.cash") is None:
-        missing.append("the cash at bank")
-    if b.values.get("loan.amount") is None:
-        missing.append("the loan amount")
-    if not b.values.get("loan.term_months"):
-        missing.append("the loan term")
-    if not missing:
-        return "the answers give no usable forecast"
-    listed = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
-    return "each needs " + listed
+def figure(b: _Brief, mid: str) -> KeyFigure | None:
+    return next((f for f in b.an.key_figures if f.id == mid), None)
 
 
-def band_cell(b: _Brief, band: str) -> Paragraph:
+def reason_lines(b: _Brief) -> tuple[list[str], int]:
+    """The Analysis's reasons for the band, most decisive first (plain text), up to four, and how many
+    were left out."""
+    lines: list[str] = []
+    for r in b.an.reasons:
+        f = r.finding
+        if r.kind == "blocker" and f is not None:
+            lines.append(f"Blocker: {f.title} ({b.area_title(f.area)})")
+        elif r.kind == "unanswered" and r.area is not None:
+            missing = [b.label(q) for q in r.missing]
+            n = len(missing)
+            lines.append(f"{b.area_title(r.area)} cannot be rated: {n} key question{'s' if n != 1 else ''} "
+                         f"unanswered ({'; '.join(missing)})")
+        elif r.kind in ("red", "amber") and f is not None:
+            lines.append(f"{f.title} ({b.area_title(f.area)}, {r.kind})")
+        elif r.kind == "all_green":
+            lines.append("Every one of the seven risk areas is rated green: no finding sets an amber or red "
+                         "rating.")
+    return lines[:MAX_REASONS], max(0, len(lines) - MAX_REASONS)
+
+
+def rule_title(b: _Brief, rule_id: str) -> str:
+    """A finding's title for a rule id: as it reads in this case when the rule fired here; else the
+    rule's own title (its red or blocker level's), with the parts that would name a figure left out."""
+    found = next((f for f in b.a.findings if f.id == rule_id), None)
+    if found is not None:
+        return found.title
+    rule = b.k.rules_by_id.get(rule_id)
+    if rule is None or not rule.levels:
+        return rule_id
+    level = next((lv for lv in rule.levels if lv.rating == "red" or lv.severity == "blocker"), rule.levels[0])
+    return _without_placeholders(level.title)
+
+
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+\}")
+_BRACKETED = re.compile(r"\s*\([^()]*\{[^()]*\)")
+
+
+def _without_placeholders(title: str) -> str:
+    """``Earnings do not cover the repayments (DSCR {metric.dscr})`` → ``Earnings do not cover the
+    repayments``; a placeholder in running text becomes an ellipsis."""
+    text = _BRACKETED.sub("", title)
+    text = _PLACEHOLDER.sub("…", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def band_cell(b: _Brief, band: str | None) -> Paragraph:
+    if band is None:
+        return P('<font color="#5f6368">n/a</font>', b.st.cell)
     info = b.k.bands.get(band)
     label = info.label if info else band
     colour = info.colour if info else RATING_COLOURS["unknown"]
     return P(f'<font color="{colour}"><b>{esc(label)}</b></font>', b.st.cell)
 
 
+def _cash_cell(b: _Brief, low: float | None, month: str | None) -> Any:
+    if low is None:
+        return P('<font color="#5f6368">n/a</font>', b.st.cell_right)
+    runs: list[Run | str] = [(RATING_COLOURS["red"], formatting.money(round(low, 2))) if low < 0
+                             else ("", formatting.money(round(low, 2)))]
+    if month:
+        runs += [("br", ""), ("m", f"in {month}")]
+    return R(b.st.cell_right, *runs)
+
+
+def _ratio_cell(b: _Brief, value: float | None) -> Any:
+    if value is None:
+        return P('<font color="#5f6368">n/a</font>', b.st.cell_right)
+    return formatting.ratio(value)
+
+
 def scenario_table(b: _Brief) -> list[Flowable]:
-    """Every stress scenario: its lowest cash and month, DSCR and band, after the forecast as given."""
-    st, a = b.st, b.a
+    """Every stress scenario of the Analysis, in its order, after the forecast as given."""
+    st, an = b.st, b.an
     out = h2(b, b.pick("Stress scenarios", "What if something goes wrong?", "Stress scenarios"))
-    runs = scenarios(b)
-    if not runs:
-        out.append(T(f"No stress scenario can be run: {no_scenario_reason(b)}.", st.body))
-        return out
     out.append(T(b.pick(
-        "Each scenario changes one thing and keeps the forecast's payments; the band is lendready's "
-        "assessment rerun with that change.",
-        "Each line changes one thing in your forecast; the band is what you would get if it happened.",
-        "Each scenario changes one thing and keeps the forecast's payments; the band is lendready's "
-        "assessment rerun with that change."), st.body_tight))
-    red = colors.HexColor(RATING_COLOURS["red"])
-    rows: list[list[Any]] = [["Scenario", "Lowest cash", "Month", "DSCR", "Band", "Note"]]
-    extra: list[tuple] = [("FONTNAME", (0, 0), (-1, 0), FONT_BOLD), ("ALIGN", (1, 0), (1, -1), "RIGHT"),
-                          ("ALIGN", (3, 0), (3, -1), "RIGHT")]
+        "Each scenario changes the answers one way (the forecast and the year's figures together) and "
+        "reruns the assessment; the band, ratios and lowest cash are that rerun's own.",
+        "Each line changes one thing in your figures and reruns the assessment; the band is what you would "
+        "get if it happened.",
+        "Each scenario changes the answers one way (the forecast and the year's figures together) and "
+        "reruns the assessment; the band, ratios and lowest cash are that rerun's own."), st.body_tight))
+    rows: list[list[Any]] = [["Scenario", P("<b>Lowest cash</b>", st.cell_right),
+                              P("<b>DSCR</b>", st.cell_right), P("<b>Interest cover</b>", st.cell_right), "Band"]]
+    extra: list[tuple] = [("FONTNAME", (0, 0), (-1, 0), FONT_BOLD), ("ALIGN", (1, 0), (3, -1), "RIGHT")]
+    negative = P(f'<font color="{RATING_COLOURS["red"]}">{esc(formatting.NEGATIVE_EARNINGS)}</font>',
+                 st.cell_small)
 
-    def add(label: str, low: float | None, month: Any, dscr: float | None, band: str, note: str) -> None:
-        rows.append([
-            T(label, st.cell),
-            formatting.money(low) if low is not None else "n/a",
-            clean(month) if isinstance(month, str) else "",
-            formatting.ratio(dscr) if dscr is not None else "n/a",
-            band_cell(b, band),
-            T(note, st.cell_small) if note else "",
-        ])
-        if low is not None and low < 0:
-            extra.append(("TEXTCOLOR", (1, len(rows) - 1), (1, len(rows) - 1), red))
+    def ratios(r: int, dscr: float | None, cover: float | None, negative_earnings: bool) -> list[Any]:
+        if negative_earnings:
+            extra.append(("SPAN", (2, r), (3, r)))
+            return [negative, ""]
+        return [_ratio_cell(b, dscr), _ratio_cell(b, cover)]
 
-    m = a.metrics.values
-    add("Forecast as given", m.get("lowest_forecast_cash"), m.get("lowest_cash_month"), m.get("dscr"), a.band,
-        "")
-    for sc in runs:
-        r = sc.result
-        note = r.note or ""
-        if r.interest_cover is not None:
-            note = "; ".join(x for x in (f"interest cover {formatting.ratio(r.interest_cover)}", note) if x)
-        add(r.label, r.lowest_forecast_cash, r.lowest_cash_month, r.dscr, r.band, note)
-    widths = [57 * mm, 25 * mm, 15 * mm, 12 * mm, 26 * mm]
+    low = figure(b, "lowest_forecast_cash")
+    dscr, cover = figure(b, "dscr"), figure(b, "interest_cover")
+    base_negative = any(f is not None and f.negative_earnings for f in (dscr, cover))
+    rows.append([R(st.cell, ("b", "Forecast as given")),
+                 _cash_cell(b, low.value if low else None, low.month if low else None),
+                 *ratios(1, dscr.value if dscr else None, cover.value if cover else None, base_negative),
+                 band_cell(b, an.band)])
+    for s in an.stress:
+        r = len(rows)
+        if not s.applies:
+            rows.append([T(s.label, st.cell), R(st.cell_small, ("m", "Does not apply: " + (s.reason or "")))
+                         , "", "", ""])
+            extra.append(("SPAN", (1, r), (4, r)))
+            continue
+        label: list[Run | str] = [s.label]
+        if s.timing_only:
+            label += [("br", ""), ("m", STRESS_TIMING_ONLY)]
+        rows.append([R(st.cell, *label), _cash_cell(b, s.lowest_forecast_cash, s.lowest_cash_month),
+                     *ratios(r, s.dscr, s.interest_cover, s.negative_earnings), band_cell(b, s.band)])
+    widths = [62 * mm, 31 * mm, 17 * mm, 22 * mm]
     out.append(grid(rows, widths + [FRAME_W - sum(widths)], extra=extra))
+    if an.cash_line is None and low is not None and low.reason:
+        out.append(T(f"Lowest cash is n/a throughout: {low.reason}.", st.muted))
     return out
 
 
-def loan_sizing_table(b: _Brief) -> list[Flowable]:
-    """The largest loan at the asked term, and the shortest term for the amount asked."""
+def loan_sizing_section(b: _Brief) -> list[Flowable]:
+    """The Analysis's loan sizing, in the shared sentences; never a figure to borrow when the amount is
+    not what holds the case back."""
     st = b.st
-    size = sizing(b)
-    target = formatting.ratio(size["dscr_target"])
-    amount, term = b.values.get("loan.amount"), b.values.get("loan.term_months")
-    dscr_reason = b.a.metrics.reasons.get("dscr")
-    out = h2(b, b.pick("How much could be borrowed", "How much you could borrow",
-                       "How much could be borrowed"))
-    asked_term = f" ({b.answer('loan.term_months')})" if term else ""
-    first = f"Largest loan at the asked term{asked_term} keeping DSCR ≥ {target} and cash ≥ £0"
-    best = size["max_amount"]
-    if best is None:
-        largest = "cannot be worked out: " + (dscr_reason or "no loan term") if term else "no loan term asked"
-    elif best == 0:
-        largest = "not even £1,000"
-    else:
-        largest = formatting.money(best)
-    if amount is not None:
-        second = f"Shortest term for the amount asked ({b.answer('loan.amount')})"
-    else:
-        second = "Shortest term for the amount asked"
-    shortest_n = size["shortest_term_months"]
-    if amount is None:
-        shortest = "no amount asked"
-    elif shortest_n is not None:
-        shortest = formatting.answer("integer", shortest_n, None, "months")
-    elif dscr_reason and b.a.metrics.values.get("dscr") is None:
-        shortest = "cannot be worked out: " + dscr_reason
-    else:
-        shortest = "no term up to 30 years meets both"
-    rows = [[T(first, st.cell), T(largest, st.cell_bold)], [T(second, st.cell), T(shortest, st.cell_bold)]]
-    out.append(Keep([
-        T(b.pick("Worked out on the same metrics as the band, at the asked interest rate.",
-                 "Worked out on the same figures as your band, at the interest rate you gave.",
-                 "Worked out on the same metrics as the band, at the asked interest rate."), st.body_tight),
-        grid(rows, [FRAME_W - 45 * mm, 45 * mm], header=False, extra=[("ALIGN", (1, 0), (1, -1), "RIGHT")]),
-    ]))
+    size = b.an.loan_sizing
+    out = h2(b, b.pick("Loan sizing", "The size of the loan", "Loan sizing"))
+    if size is None:
+        out.append(T("No sizing can be worked out: it needs the amount and the term asked.", st.body))
+        return out
+
+    def title_of(rule_id: str) -> str:
+        return rule_title(b, rule_id)
+
+    block: list[Flowable] = [T(b.pick(
+        "The assessment rerun at other amounts and terms, everything else as given: a figure is kept only "
+        "where no red finding comes in that the loan's size brings.",
+        "Your assessment rerun at other amounts and terms, everything else as you gave it.",
+        "The assessment rerun at other amounts and terms, everything else as given: a figure is kept only "
+        "where no red finding comes in that the loan's size brings."), st.body_tight)]
+    block += bullets(b, sizing_sentences(size, title_of))
+    out.append(Keep(block))
+    if size.caveats:
+        unseen = b.pick("What the sizing cannot see:", "What these figures cannot see:")
+        out.append(R(st.body_tight, ("b", unseen)))
+        out += bullets(b, [_sentence(caveat_text(c)) for c in size.caveats])
     return out
+
+
+def _sentence(text: str) -> str:
+    return (text[:1].upper() + text[1:]).rstrip(".") + "."
 
 
 def change_value(b: _Brief, qid: str, value: Any) -> str:
@@ -1234,9 +1202,9 @@ def change_value(b: _Brief, qid: str, value: Any) -> str:
 
 
 def band_moves(b: _Brief) -> list[Flowable]:
-    """The smallest sets of answers that give a better band (:func:`lendready.domain.improve.to_improve`)."""
+    """The Analysis's proposals: the smallest sets of answers that give a better band, best first."""
     st, a = b.st, b.a
-    found = proposals(b)
+    found = b.an.proposals
     heading = _Heading("Changes that would move the band", st.h2, 1)
     if not found:
         if a.band == "ready":
@@ -1262,6 +1230,8 @@ def band_moves(b: _Brief) -> list[Flowable]:
                 runs.append(("br", ""))
             runs += [("b", b.label(c.question) + ": "),
                      f"{change_value(b, c.question, c.before)} → {change_value(b, c.question, c.after)}"]
+        if not prop.controllable:
+            runs += [("br", ""), ("m", "needs a value the borrower cannot simply choose")]
         rows.append([R(st.cell, *runs), band_cell(b, prop.band)])
     table = grid(rows, [FRAME_W - 32 * mm, 32 * mm], extra=[("FONTNAME", (0, 0), (-1, 0), FONT_BOLD)])
     if len(found) <= 4:
@@ -1325,7 +1295,8 @@ def cover(b: _Brief) -> list[Flowable]:
     out += [box, Spacer(1, 12 * mm)]
 
     meta = [
-        ("Date", b.generated.strftime("%d %B %Y").lstrip("0")),
+        ("Assessed as at", as_of_text(b)),
+        ("Generated", b.generated.strftime("%d %B %Y").lstrip("0")),
         ("Prepared by", ROLE_NAMES.get(b.case.prepared_by, b.case.prepared_by)),
         ("Written for", AUDIENCE_DESCRIPTIONS[b.audience]),
         ("Case reference", b.case.case_id),
@@ -1356,7 +1327,7 @@ def summary(b: _Brief) -> list[Flowable]:
         f"{esc(b.pick(b.band.lender, b.band.founder) if b.band else '')} "
         f"{n} finding{'s' if n != 1 else ''} in all.", st.body))
     out += h2(b, b.pick("Principal reasons for the band", "The main reasons"))
-    reasons, more = principal_reasons(b)
+    reasons, more = reason_lines(b)
     out += bullets(b, reasons, numbered=True)
     if more:
         out.append(P(f"… and {more} more of the same weight, listed under Findings.", st.muted))
@@ -1392,84 +1363,81 @@ def summary(b: _Brief) -> list[Flowable]:
 
 
 def key_figures_table(b: _Brief) -> Table:
-    """The key figures of this case beside the limits the rules judge each one by."""
-    st, a = b.st, b.a
-    limits = thresholds(b.k)
+    """The Analysis's key figures beside the limits the rules judge each one by."""
+    st = b.st
     rows: list[list[Any]] = [[P("<b>Figure</b>", st.cell), P("<b>This case</b>", st.cell),
                               P("<b>Judged against</b>", st.cell)]]
-    for mid in KEY_METRICS:
-        if mid not in b.k.metric_info:
-            continue
-        value = b.metric(mid)
+    for kf in b.an.key_figures:
+        value = figure_text(kf)
         if value is None:
-            reason = a.metrics.reasons.get(mid)
-            if reason is None and mid == "lowest_cash_income_stress":
-                reason = a.metrics.reasons.get("lowest_forecast_cash")
-            shown = P(f'<font color="#5f6368">n/a: {esc(reason or "not available")}</font>', st.cell_small)
+            shown = P(f'<font color="#5f6368">n/a: {esc(kf.reason or "not available")}</font>', st.cell_small)
+        elif kf.negative_earnings:
+            shown = P(f'<font color="{RATING_COLOURS["red"]}"><b>{esc(value)}</b></font>', st.cell_small)
         else:
-            extra = ""
-            if mid == "lowest_forecast_cash" and b.metric("lowest_cash_month"):
-                extra = f" in {b.metric('lowest_cash_month')}"
-            shown = T(value + extra, st.cell_bold)
+            shown = T(value + (f" in {kf.month}" if kf.month else ""), st.cell_bold)
         runs: list[Run | str] = []
-        for t in limits.get(mid, []):  # a coloured square, the limit in bold, then what it is about
+        for t in kf.thresholds:  # a coloured square, the limit in bold, then what it is about
             if runs:
                 runs.append(("br", ""))
-            runs += [(RATING_COLOURS.get(t.rating, SEVERITY_COLOURS["blocker"]), "■"), " ", ("b", t.text)]
+            runs += [(RATING_COLOURS.get(t.rating, SEVERITY_COLOURS["blocker"]), "■"), " ",
+                     ("b", threshold_text(t))]
             if t.about:
                 runs += [" ", ("m", "· " + t.about)]
         if not runs:
             runs = [("m", "shown for information; no rule tests it on its own")]
-        rows.append([T(b.metric_label(mid), st.cell), shown, R(st.cell_small, *runs)])
+        rows.append([T(kf.label, st.cell), shown, R(st.cell_small, *runs)])
     return grid(rows, [52 * mm, 36 * mm, FRAME_W - 88 * mm])
 
 
 def cashflow(b: _Brief) -> list[Flowable]:
-    st, a = b.st, b.a
+    st, an = b.st, b.an
     out = h1(b, b.pick("Cashflow", "Your cashflow", "Cashflow"))
-    data = cash_series(b)
-    if data is None:
-        reason = a.metrics.reasons.get("lowest_forecast_cash", "no usable monthly forecast")
+    line = an.cash_line
+    low = figure(b, "lowest_forecast_cash")
+    if line is None:
+        reason = (low.reason if low is not None else None) or "no usable monthly forecast"
         out.append(P(f"No chart can be drawn: {esc(reason)}.", st.body))
         out.append(T(b.pick(
             "Without a monthly forecast the committee cannot see whether repayments are met in the lean "
             "months.",
             "A lender will want a month-by-month forecast for 12 to 36 months, with its assumptions.",
             "Ask the group what a lender cannot see without a monthly forecast."), st.muted))
-        out.append(T(f"No stress scenario can be run: {no_scenario_reason(b)}.", st.body))
-        out += loan_sizing_table(b)
+        out += scenario_table(b)
+        out += loan_sizing_section(b)
         return out
-    months, series, base, repayment = data
-    low = a.metrics.values.get("lowest_forecast_cash")
-    low_month = a.metrics.values.get("lowest_cash_month")
-    lowest = (low_month, low) if low is not None and isinstance(low_month, str) else None
+    months = list(line.months)
+    series = [charts.Series("Forecast as given", line.balances, "#1f4e79")]
+    drawn = [s for s in an.stress if s.applies and s.balances is not None and len(s.balances) == len(months)]
+    for i, s in enumerate(drawn):
+        colour, dash = charts.scenario_style(i)
+        series.append(charts.Series(s.label, s.balances or (), colour, dash))
+    lowest = (low.month, low.value) if low is not None and low.value is not None and low.month else None
     out.append(P(
-        f"Month-end cash from an opening {esc(b.answer('fin.cash'))}, after the new loan's repayment of "
-        f"{esc(formatting.money(round(repayment, 2)))} a month and without adding the loan itself "
-        f"(the engine's conservative reading). The circle marks the lowest month.", st.body))
+        f"Month-end cash from an opening {esc(formatting.money(line.opening_cash))}, after the new loan's "
+        f"repayment of {esc(formatting.money(round(line.monthly_repayment, 2)))} a month and without adding "
+        f"the loan itself (the engine's conservative reading). One line for each stress scenario that "
+        f"changes the forecast; the circle marks the lowest month as given.", st.body))
     out.append(charts.cashflow_chart(months, series, lowest, FRAME_W))
     out.append(Spacer(1, 4))
 
     out += scenario_table(b)
-    out += loan_sizing_table(b)
+    out += loan_sizing_section(b)
 
     out += h2(b, "The forecast month by month")
-    term = b.values.get("loan.term_months") or 0
-    frows = forecast_rows(b) or []
     rows = [["Month", "Receipts", "Payments", "Loan repayment", "Month-end cash"]]
     neg: list[tuple] = [("FONTNAME", (0, 0), (-1, 0), FONT_BOLD), ("ALIGN", (1, 0), (-1, -1), "RIGHT")]
-    for i, (row, bal) in enumerate(zip(frows, base), start=1):
-        pay = repayment if i <= term else 0.0
+    for i, (month, rec, pay, rep, bal) in enumerate(
+            zip(line.months, line.receipts, line.payments, line.repayments, line.balances), start=1):
         rows.append([
-            clean(row["month"]),
-            formatting.money(row["receipts"]),
-            formatting.money(row["payments"]),
-            formatting.money(round(pay, 2)),
+            clean(month),
+            formatting.money(rec),
+            formatting.money(pay),
+            formatting.money(round(rep, 2)),
             formatting.money(round(bal, 2)),
         ])
         if bal < 0:
             neg.append(("TEXTCOLOR", (4, i), (4, i), colors.HexColor(RATING_COLOURS["red"])))
-        if row["month"] == low_month:
+        if lowest is not None and month == lowest[0]:
             neg.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor("#fff4e0")))
     widths = [28 * mm] + [(FRAME_W - 28 * mm) / 4] * 4
     out.append(grid(rows, widths, extra=neg))
@@ -1490,7 +1458,8 @@ def finding_block(b: _Brief, f: Finding, *, belief_label: str = "The belief:") -
     fg = "#ffffff" if text_on(colour) == colors.white else "#1a1a1a"
     parts: list[Flowable] = [
         tagged(st.finding_title, colour, fg, word, f.title),
-        R(st.finding_meta, f"{b.area_title(f.area)} · rule {f.id}"),
+        # The rule's reference lets a credit officer or a trainer check it; a founder needs the area only.
+        R(st.finding_meta, b.area_title(f.area) + ("" if b.audience == "founder" else f" · rule {f.id}")),
     ]
     if f.myth:
         parts.append(R(st.finding_body, ("b", belief_label), " " + f.myth))
@@ -1529,15 +1498,17 @@ def findings(b: _Brief) -> list[Flowable]:
     if not a.findings:
         out.append(P("No rule fired on this case.", st.body))
         return out
-    out += [finding_block(b, f) for f in a.findings]
-    return out
+    blocks = [finding_block(b, f) for f in a.findings]
+    # The heading and its introduction go with the first finding, never alone at the foot of a page.
+    first = list(blocks[0]._content) if isinstance(blocks[0], KeepTogether) else [blocks[0]]
+    return [out[0], Keep([*out[1:], *first]), *blocks[1:]]
 
 
 def conditions(b: _Brief) -> list[Flowable]:
-    st, a = b.st, b.a
+    st = b.st
     out = h1(b, b.pick("Conditions a lender might set", "What a lender may ask of you",
                        "Conditions a lender might set"))
-    named = [f for f in a.findings if f.lender_condition]
+    named = b.an.conditions
     if named:
         out.append(P(esc(b.pick(
             "Drawn from the findings: conditions precedent or covenants a facility could carry.",
@@ -1548,55 +1519,41 @@ def conditions(b: _Brief) -> list[Flowable]:
     else:
         out.append(P("No finding in this case names a specific lender condition.", st.body))
     if b.band:
-        out.append(R(st.body, ("b", "For the band as a whole:"), " " + b.pick(b.band.lender, b.band.founder)))
+        whole = R(st.body, ("b", "For the band as a whole:"), " " + b.pick(b.band.lender, b.band.founder))
+        out[-1:] = [Keep([out[-1], whole])]  # never alone at the head of a page
     return out
 
 
-class _Step(NamedTuple):
+class _StepText(NamedTuple):
     heading: str
     note: str
     items: list[tuple[Run | str, ...]]
 
 
-def action_steps(b: _Brief) -> list[_Step]:
-    """The findings' actions, grouped in the order the band is decided, so the first step moves it most."""
-    a = b.a
-    steps: list[_Step] = []
-    blockers = [f for f in a.findings if f.severity == "blocker"]
-    if blockers:
-        steps.append(_Step(
-            "Remove the blockers",
-            "While any of these stands the answer is no, whatever else changes.",
-            [(("b", f.title), ("br", ""), f.what_to_do) for f in blockers]))
-    unknown = [ar for ar in a.areas if ar.rating == "unknown"]
-    if unknown:
-        items = []
-        for ar in unknown:
-            qs = "; ".join(b.label(q) for q in ar.missing) or "its key questions"
-            items.append((("b", b.area_title(ar.id) + ":"), f" answer {qs}"))
-        steps.append(_Step(
-            "Answer the key questions",
-            "An area with a key question unanswered cannot be rated, and the case stays Incomplete.",
-            items))
-    reds = [f for f in a.findings if f.rating == "red" and f.severity != "blocker"]
-    if reds:
-        steps.append(_Step(
-            "Deal with what is rated red",
-            "Any one of these keeps the case Not ready.",
-            [(("b", f.title), ("br", ""), f.what_to_do) for f in reds]))
-    ambers = [f for f in a.findings if f.rating == "amber"]
-    if ambers:
-        steps.append(_Step(
-            "Deal with what is rated amber",
-            "With nothing red left, these stand between Nearly ready and Ready.",
-            [(("b", f.title), ("br", ""), f.what_to_do) for f in ambers]))
-    lows = [f for f in a.findings if f.rating is None and f.severity == "low"]
-    if lows:
-        steps.append(_Step(
-            "Also worth putting right",
-            "These do not change the band, but a lender's analyst will notice them.",
-            [(("b", f.title), ("br", ""), f.what_to_do) for f in lows]))
-    return steps
+STEP_WORDS = {
+    "blockers": ("Remove the blockers", "While any of these stands the answer is no, whatever else changes."),
+    "unanswered": ("Answer the key questions",
+                   "An area with a key question unanswered cannot be rated, and the case stays Incomplete."),
+    "red": ("Deal with what is rated red", "Any one of these keeps the case Not ready."),
+    "amber": ("Deal with what is rated amber",
+              "With nothing red left, these stand between Nearly ready and Ready."),
+    "low": ("Also worth putting right",
+            "These do not change the band, but a lender's analyst will notice them."),
+}
+
+
+def step_texts(b: _Brief) -> list[_StepText]:
+    """The Analysis's action plan, each step in words."""
+    out: list[_StepText] = []
+    for step in b.an.steps:
+        heading, note = STEP_WORDS.get(step.kind, (step.kind.capitalize(), ""))
+        items: list[tuple[Run | str, ...]] = [
+            (("b", f.title), ("br", ""), f.what_to_do) for f in step.findings]
+        for area, missing in step.areas:
+            qs = "; ".join(b.label(q) for q in missing) or "its key questions"
+            items.append((("b", b.area_title(area) + ":"), f" answer {qs}"))
+        out.append(_StepText(heading, note, items))
+    return out
 
 
 def action_plan(b: _Brief) -> list[Flowable]:
@@ -1607,7 +1564,7 @@ def action_plan(b: _Brief) -> list[Flowable]:
         "Start at the top: the steps are ordered by how much each one moves your band.",
         "The founder's view of the same findings, ordered by how much each step moves the band.")), st.body))
     out += band_moves(b)
-    steps = action_steps(b)
+    steps = step_texts(b)
     if not steps:
         out.append(P(esc(b.pick(
             "Nothing stands in the way of lending on normal terms; the checklist lists what to collect.",
@@ -1646,14 +1603,23 @@ def documents(b: _Brief) -> list[Flowable]:
 def products(b: _Brief) -> list[Flowable]:
     st = b.st
     out = h1(b, b.pick("Products that fit", "Kinds of finance that could fit", "Products that fit"))
-    offers = b.teaching.products_for(b.values, b.a.metrics.values)
+    offers = b.an.finance_fits
     if not offers:
         out.append(P("None of the kinds of finance lendready knows fits this case as it stands.", st.body))
         return out
+    if b.a.band in ("not_ready", "incomplete"):
+        out.append(T(b.pick(
+            "The kinds of finance that suit a case of this shape. None is on offer while the case is "
+            f"{b.band_label}: what holds the band down comes first.",
+            f"The kinds of finance that suit an organisation like yours. While your case is {b.band_label}, "
+            "a lender is unlikely to offer any of them: the steps of your action plan come first."),
+            st.body))
     for p in offers:
         block: list[Flowable] = [T(p.name, st.h3)]
+        block.append(R(st.body_tight, ("b", "Why it fits this case:"), " " + p.why))
         block.append(R(st.body_tight, ("b", "Terms:"), " " + p.terms))
-        block.append(R(st.body_tight, ("b", "Why it fits:"), " " + p.fits))
+        if p.fits:
+            block.append(R(st.body_tight, ("b", "Usually suits:"), " " + p.fits))
         if p.caution:
             block.append(R(st.body_tight, ("b", "Caution:"), " " + p.caution))
         block.append(Spacer(1, 4))
@@ -1732,6 +1698,7 @@ def provenance(b: _Brief) -> list[Flowable]:
         ("Case created / modified", f"{b.case.created} / {b.case.modified}"),
         ("Prepared by", ROLE_NAMES.get(b.case.prepared_by, b.case.prepared_by)),
         ("Written for", f"{b.audience} ({AUDIENCE_TITLES[b.audience]})"),
+        ("Assessed as at", as_of_text(b)),
         ("Case SHA-256", f"{b.digest}\n(of {b.digest_of})"),
         ("Generated", b.generated.strftime("%Y-%m-%dT%H:%M:%SZ")),
     ]
@@ -1792,7 +1759,7 @@ def story(b: _Brief) -> list[Flowable]:
     out.append(NextPageTemplate("body"))
     first = True
     for section in ORDERS[b.audience]:
-        fresh = section in NEW_PAGE and not (section is cashflow and cash_series(b) is None)
+        fresh = section in NEW_PAGE and not (section is cashflow and b.an.cash_line is None)
         if first:
             out.append(PageBreak())
         elif fresh:

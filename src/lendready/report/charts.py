@@ -6,8 +6,8 @@
   scenario, with the zero line and the lowest month marked.
 
 Both only draw what they are given: ratings come from the Assessment, the cash
-series from :func:`lendready.domain.metrics.running_cash` (the function the
-engine itself uses) and the lowest point from the Assessment's metrics. Chart
+lines from the Analysis (the forecast's ``cash_line.balances`` and each stress
+scenario's ``balances``) and the lowest point from its key figures. Chart
 strings are not paragraph markup, so they take text as it is.
 """
 

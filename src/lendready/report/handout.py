@@ -30,7 +30,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -53,9 +53,11 @@ from reportlab.platypus import (
 )
 
 from lendready import __version__
+from lendready.domain.advice import Analysis
 from lendready.domain.case_file import Case
+from lendready.domain.exercise import FIGURES as SHEET_FIGURES
 from lendready.domain.knowledge import Knowledge
-from lendready.domain.samples import Sample, load_sample_case
+from lendready.domain.samples import Sample, load_sample_case, sample_as_of
 from lendready.report import briefing
 from lendready.report.briefing import (
     FRAME_W,
@@ -71,10 +73,12 @@ from lendready.report.briefing import (
     T,
     _Brief,
     _Heading,
+    as_of_text,
+    figure_text,
     finding_block,
     generation_time,
     grid,
-    principal_reasons,
+    reason_lines,
     write_pdf,
 )
 from lendready.report.pdfcanvas import FastCanvas, PagedCanvas
@@ -107,8 +111,6 @@ KEY_FACTS = (
     "loan.term_months", "loan.interest_rate", "inc.largest_customer_share", "inc.main_contract_months_left",
     "sec.property_value", "sec.other_security",
 )
-# The ratios worked out from them: values only, never the thresholds they are judged by.
-KEY_RATIOS = ("dscr", "interest_cover", "reserves_months", "ltv", "lowest_forecast_cash")
 # Answers not repeated under "The other answers": the name, free text (in the story) and the forecast.
 NOT_LISTED = ("org.name", "org.activity", "loan.purpose_detail", "sec.description", "fin.forecast")
 
@@ -154,6 +156,8 @@ def build_handout(
     sample: Sample | None = None,
     generated: datetime | None = None,
     case_bytes: bytes | None = None,
+    as_of: date | None = None,
+    analysis: Analysis | None = None,
 ) -> bytes:
     """The trainer's handout for one case as PDF bytes: the exercise sheet, the answers, the reference.
 
@@ -161,10 +165,13 @@ def build_handout(
     experienced lender's verdict; without it the story is a summary of the
     answers, the questions a default set, and there is no verdict. ``case_bytes``,
     the case file as read, is what the provenance's SHA-256 is of (else the case
-    as lendready saves it).
+    as lendready saves it). Built from one Analysis: ``analysis`` when given (worded
+    for the trainer), else the case analysed once at ``as_of`` (default: a sample's
+    own snapshot date, so a teaching case never ages; else the date of
+    ``SOURCE_DATE_EPOCH`` or today).
     """
     when = _when(generated)
-    item = _Item.make(case, knowledge, sample, when, case_bytes)
+    item = _Item.make(case, knowledge, sample, when, case_bytes, analysis=analysis, as_of=as_of)
     out: list[Flowable] = [_Mark(EXERCISE_PART, item.title)]
     out += exercise(item, level=0)
     out += [PageBreak(), _Mark(ANSWERS_PART, item.title)]
@@ -188,9 +195,12 @@ def write_handout(
     sample: Sample | None = None,
     generated: datetime | None = None,
     case_bytes: bytes | None = None,
+    as_of: date | None = None,
+    analysis: Analysis | None = None,
 ) -> Path:
     """Build the handout, then write it atomically: ``path`` is either untouched or complete."""
-    return write_pdf(path, build_handout(case, knowledge, sample=sample, generated=generated, case_bytes=case_bytes))
+    return write_pdf(path, build_handout(case, knowledge, sample=sample, generated=generated,
+                                         case_bytes=case_bytes, as_of=as_of, analysis=analysis))
 
 
 def build_session_pack(
@@ -198,18 +208,20 @@ def build_session_pack(
     knowledge: Knowledge,
     *,
     generated: datetime | None = None,
+    as_of: date | None = None,
 ) -> bytes:
     """A session pack for ``samples`` (in the order given) as PDF bytes.
 
     A cover with the cases and how to run the session; every exercise sheet; every
-    case's answers; the myths, the glossary and a short primer. Raises
+    case's answers; the myths, the glossary and a short primer. Each case is
+    analysed once, at ``as_of`` when given, else at its own snapshot date. Raises
     :class:`BriefingError` for an empty list, and the case file's own error if a
     sample's case is refused.
     """
     if not samples:
         raise BriefingError("a session pack needs at least one sample case")
     when = _when(generated)
-    items = [_Item.make(load_sample_case(s, knowledge), knowledge, s, when) for s in samples]
+    items = [_Item.make(load_sample_case(s, knowledge), knowledge, s, when, as_of=as_of) for s in samples]
     out: list[Flowable] = [_Mark("", PACK_TITLE, outline="The session plan")]
     out += pack_cover(items, knowledge, when)
     for i, item in enumerate(items, start=1):
@@ -237,9 +249,10 @@ def write_session_pack(
     knowledge: Knowledge,
     *,
     generated: datetime | None = None,
+    as_of: date | None = None,
 ) -> Path:
     """Build the session pack, then write it atomically: ``path`` is either untouched or complete."""
-    return write_pdf(path, build_session_pack(samples, knowledge, generated=generated))
+    return write_pdf(path, build_session_pack(samples, knowledge, generated=generated, as_of=as_of))
 
 
 def _when(generated: datetime | None) -> datetime:
@@ -260,8 +273,11 @@ class _Item(NamedTuple):
 
     @classmethod
     def make(cls, case: Case, k: Knowledge, sample: Sample | None, when: datetime,
-             case_bytes: bytes | None = None) -> _Item:
-        return cls(_Brief.make(case, k, "trainer", when, case_bytes), sample)
+             case_bytes: bytes | None = None, *, analysis: Analysis | None = None,
+             as_of: date | None = None) -> _Item:
+        if as_of is None and analysis is None and sample is not None:
+            as_of = sample_as_of(sample)
+        return cls(_Brief.make(case, k, "trainer", when, case_bytes, analysis=analysis, as_of=as_of), sample)
 
     @property
     def title(self) -> str:
@@ -365,15 +381,18 @@ def key_figures(item: _Item) -> list[tuple[str, Any]]:
     for qid in KEY_FACTS:
         if qid in b.k.questionnaire.questions:
             rows.append((b.label(qid), b.answer(qid) if qid in b.values else "not answered"))
-    for mid in KEY_RATIOS:
-        if mid not in b.k.metric_info:
+    figures = {f.id: f for f in b.an.key_figures}
+    for mid in SHEET_FIGURES:  # the ones the exercise shows: values only, never their thresholds
+        kf = figures.get(mid)
+        if kf is None:
             continue
-        value = b.metric(mid)
+        value = figure_text(kf)
         if value is None:
-            reason = b.a.metrics.reasons.get(mid) or "not available"
-            rows.append((b.metric_label(mid), R(st.cell_small, ("m", f"n/a: {reason}"))))
+            rows.append((kf.label, R(st.cell_small, ("m", f"n/a: {kf.reason or 'not available'}"))))
+        elif kf.negative_earnings:
+            rows.append((kf.label, R(st.cell_small, ("b", value))))
         else:
-            rows.append((b.metric_label(mid), value))
+            rows.append((kf.label, value + (f" in {kf.month}" if kf.month else "")))
     return rows
 
 
@@ -449,8 +468,8 @@ def exercise(item: _Item, *, level: int, number: int | None = None) -> list[Flow
     out += [T(p, st.reading) for p in story_paragraphs(item)]
 
     out += _heading("The figures a credit officer would see", st.h2, level + 1, room=160)
-    out.append(T("As given in the answers, with the ratios worked out from them. Judging them is your "
-                 "job.", st.body_tight))
+    out.append(T(f"As given in the answers, with the ratios worked out from them, as at {as_of_text(b)}. "
+                 "Judging them is your job.", st.body_tight))
     out.append(_pairs(key_figures(item), st))
     others = other_answers(item)
     if others:
@@ -556,7 +575,8 @@ def answers(item: _Item, *, level: int, number: int | None = None) -> list[Flowa
     ]))
     out += [Spacer(1, 4), box]
 
-    reasons, more = principal_reasons(b)
+    out.append(T(f"Assessed as at {as_of_text(b)}.", st.muted))
+    reasons, more = reason_lines(b)
     out += _heading("What decided the band", st.h2, level + 1)
     out += [R(st.bullet, r, bullet=f"{i}.") for i, r in enumerate(reasons, start=1)]
     if more:
@@ -636,7 +656,7 @@ def case_reference(item: _Item) -> list[Flowable]:
     out.append(briefing.key_figures_table(b))
     for section in CASE_SECTIONS:
         fresh = section in briefing.NEW_PAGE and not (
-            section is briefing.cashflow and briefing.cash_series(b) is None)
+            section is briefing.cashflow and b.an.cash_line is None)
         out.append(CondPageBreak(briefing.FRESH_PAGE) if fresh else Spacer(1, 8))
         out += section(b)
     return out

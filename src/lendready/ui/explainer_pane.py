@@ -6,6 +6,12 @@ few milliseconds, where building and laying out dozens of labels does not fit
 in a frame. The browser also gives wrapping text, Tab-and-Enter link following
 and tooltips without extra code.
 
+It formats an :class:`~lendready.domain.advice.Analysis`: the verdict, the areas,
+the findings and the key figures (with the limits each is rated by) are the
+analysis's own, the same object the what-if panel shows, so the two tabs cannot
+disagree. Given a bare Assessment with no analysis behind it, the key figures
+are left out rather than worked out here.
+
 Everything from the case or the resources is HTML-escaped on the way in: an
 organisation called "A & B <Ltd>" must read as written, never as markup.
 Text colours come from the palette (so a dark theme reads); only the status
@@ -15,7 +21,7 @@ colours are fixed, each with a text colour picked for contrast.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 from urllib.parse import quote, unquote
 
@@ -24,17 +30,24 @@ from PySide6.QtGui import QColor, QPalette, QTextOption
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from lendready.domain import formatting
+from lendready.domain.advice import Analysis, Threshold
 from lendready.domain.assessment import Assessment, Finding
 from lendready.domain.knowledge import Knowledge
 from lendready.domain.status import RATING_COLOURS, RATING_WORDS, SEVERITY_COLOURS, SEVERITY_WORDS
 
 # The contract fixes this order; the titles come from the rulebook.
 AREA_ORDER = ("organisation", "governance", "asset_lock", "cashflow", "income", "security", "people")
-METRIC_ORDER = (
-    "dscr", "interest_cover", "reserves_months", "ltv", "annual_loan_repayment", "lowest_forecast_cash",
-)
-# Shown beside lowest_forecast_cash rather than as a row of its own: it only says *when*.
+# Its definition is added to the lowest cash's tooltip: the analysis gives the month beside that figure.
 MONTH_METRIC = "lowest_cash_month"
+THRESHOLD_OPS = {"<": "below", "<=": "at or below", ">": "above", ">=": "at or above", "==": "at", "!=": "not at"}
+THRESHOLD_WORDS = {"blocker": "a blocker", "red": "red", "amber": "amber"}
+
+
+def threshold_text(t: Threshold) -> str:
+    """A limit as the analysis states it: "red below 1.00 (DSCR below which …)"."""
+    limit = formatting.by_unit(t.value, t.unit)
+    about = f" ({t.about})" if t.about else ""
+    return f"{THRESHOLD_WORDS.get(t.rating, t.rating)} {THRESHOLD_OPS.get(t.op, t.op)} {limit}{about}"
 
 
 QUESTION_SCHEME = "lr-question"
@@ -126,8 +139,9 @@ class ExplainerPane(QWidget):
         self._areas = {a.id: a for a in knowledge.areas}
         self._chips = {r: chip(RATING_WORDS[r], c) for r, c in RATING_COLOURS.items()}
         self._severity_chips = {s: chip(SEVERITY_WORDS[s], c) for s, c in SEVERITY_COLOURS.items()}
-        self._last: tuple[Assessment, str] | None = None
+        self._last: tuple[Analysis | Assessment, str] | None = None
         self._html = ""
+        self._source: Callable[[], Analysis | None] | None = None
 
         self.browser = QTextBrowser(self)
         self.browser.setOpenLinks(False)
@@ -146,8 +160,20 @@ class ExplainerPane(QWidget):
         self.browser.setHtml(PLACEHOLDER_HTML)
 
     # -- public ---------------------------------------------------------------
-    def show_assessment(self, assessment: Assessment, role: str, *, keep_scroll: bool = True) -> None:
-        """Show ``assessment`` worded for ``role``; pass ``keep_scroll=False`` for a different case.
+    def set_analysis_source(self, source: Callable[[], Analysis | None] | None) -> None:
+        """Where the analysis of the case on show comes from (the session's, shared with the what-if panel).
+
+        The window hands the pane the session's assessment; the pane reads the key figures from the
+        analysis that assessment belongs to, never from figures of its own.
+        """
+        self._source = source
+
+    def show_analysis(self, analysis: Analysis, role: str, *, keep_scroll: bool = True) -> None:
+        """Show ``analysis`` worded for ``role``; pass ``keep_scroll=False`` for a different case."""
+        self.show_assessment(analysis, role, keep_scroll=keep_scroll)
+
+    def show_assessment(self, assessment: Analysis | Assessment, role: str, *, keep_scroll: bool = True) -> None:
+        """Show an analysis (or the assessment of the source's analysis) worded for ``role``.
 
         The scroll position is kept by default because this runs on every
         answer change, and a pane that jumps to the top while someone reads a
@@ -164,9 +190,10 @@ class ExplainerPane(QWidget):
         self._html = text
         self.browser.setHtml(text)
         bar.setValue(position)
-        band = self._knowledge.bands.get(assessment.band)
+        a = assessment.assessment if isinstance(assessment, Analysis) else assessment
+        band = self._knowledge.bands.get(a.band)
         self.browser.setAccessibleDescription(
-            f"Readiness: {band.label if band else assessment.band}. {len(assessment.findings)} findings."
+            f"Readiness: {band.label if band else a.band}. {len(a.findings)} findings."
         )
 
     # -- events ---------------------------------------------------------------
@@ -199,11 +226,19 @@ class ExplainerPane(QWidget):
     def _muted(self, text: str) -> str:
         return f'<span style="color:{self._style.muted}; font-size:small;">{text}</span>'
 
-    def _render(self, a: Assessment, role: str) -> str:
+    def _analysis_of(self, subject: Analysis | Assessment) -> Analysis | None:
+        if isinstance(subject, Analysis):
+            return subject
+        analysis = self._source() if self._source is not None else None
+        return analysis if analysis is not None and analysis.assessment is subject else None
+
+    def _render(self, subject: Analysis | Assessment, role: str) -> str:
+        analysis = self._analysis_of(subject)
+        a: Assessment = analysis.assessment if analysis is not None else subject  # type: ignore[assignment]
         parts: list[str] = []
         self._render_band(a, role, parts)
         self._render_areas(a, role, parts)
-        self._render_metrics(a, parts)
+        self._render_metrics(analysis, parts)
         self._render_findings(a, role, parts)
         self._render_invalid(a, role, parts)
         return "".join(parts)
@@ -251,32 +286,36 @@ class ExplainerPane(QWidget):
                 )
         parts.append(f'<table width="100%" cellspacing="0" cellpadding="3">{"".join(rows)}</table>')
 
-    def _render_metrics(self, a: Assessment, parts: list[str]) -> None:
+    def _render_metrics(self, analysis: Analysis | None, parts: list[str]) -> None:
+        """The analysis's key figures, as it states them (a ratio over negative earnings reads as such)."""
+        if analysis is None:
+            return  # a bare Assessment (no analysis to read figures from): no figures rather than our own
         k = self._knowledge
-        values, reasons = a.metrics.values, a.metrics.reasons
         parts.append(self._heading("Key figures"))
         rows: list[str] = []
-        for mid in METRIC_ORDER:
-            info = k.metric_info.get(mid)
-            if info is None:
-                continue
-            tip = info.definition
-            value = values.get(mid)
-            if value is None:
+        month_info = k.metric_info.get(MONTH_METRIC)
+        for f in analysis.key_figures:
+            tip = f.definition
+            limits = "; ".join(threshold_text(t) for t in f.thresholds)
+            if limits:
+                tip += f" Rated: {limits}."
+            note = ""
+            wrap = "white-space:nowrap; "
+            if f.value is None:
                 shown = "n/a"
-                note = reasons.get(mid, "not available")
+                note = f.reason or "not available"
+            elif f.negative_earnings:
+                shown = formatting.NEGATIVE_EARNINGS
+                wrap = ""
             else:
-                shown = formatting.by_unit(value, info.unit)
-                note = ""
-                if mid == "lowest_forecast_cash" and values.get(MONTH_METRIC) is not None:
-                    month_info = k.metric_info.get(MONTH_METRIC)
-                    month = formatting.by_unit(values[MONTH_METRIC], month_info.unit if month_info else "")
-                    note = f"in {month}"
+                shown = formatting.by_unit(f.value, f.unit)
+                if f.month is not None:
+                    note = f"in {formatting.by_unit(f.month, month_info.unit if month_info else '')}"
                     if month_info is not None:
                         tip += f" {month_info.label}: {month_info.definition}"
             rows.append(
-                f'<tr><td title="{_esc(tip)}">{_esc(info.label)}</td>'
-                f'<td align="right" valign="top" style="white-space:nowrap; font-weight:600;">'
+                f'<tr><td title="{_esc(tip)}">{_esc(f.label)}</td>'
+                f'<td align="right" valign="top" style="{wrap}font-weight:600;">'
                 f"{_esc(shown)}</td></tr>"
             )
             if note:

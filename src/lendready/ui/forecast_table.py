@@ -52,10 +52,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lendready.domain.advice.preview import PreviewMonth, forecast_preview, to_pence
 from lendready.domain.forecast_import import FILE_FILTER, read_forecast_file
 from lendready.domain.forecast_paste import MAX_ROWS, parse_forecast_text, read_amount, read_month
 from lendready.domain.formatting import money
-from lendready.domain.metrics import round2, running_cash
 from lendready.domain.questionnaire import Question, parse_month
 from lendready.ui.widgets.style import ProblemLine, help_panel, problem_colour, scaled_font
 
@@ -90,7 +90,7 @@ def _plain(value: float) -> str:
 
 
 def _shown_money(value: float) -> str:
-    rounded = round2(value)
+    rounded = to_pence(value)
     return money(0 if rounded == 0 else rounded)  # never "−£0"
 
 
@@ -104,7 +104,7 @@ class ForecastModel(QAbstractTableModel):
         self.rows: list[dict[str, Any]] = []
         self.opening: float | None = None
         self.negative_brush = QBrush()
-        self._running: list[float] = []
+        self._preview: list[PreviewMonth] = []
 
     # -- contents ------------------------------------------------------------------------
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
@@ -121,14 +121,13 @@ class ForecastModel(QAbstractTableModel):
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, RUNNING, RUNNING)
 
     def net(self, row: int) -> float:
-        r = self.rows[row]
-        return r["receipts"] - r["payments"]
+        return self._preview[row].net
 
     def running(self, row: int) -> float:
-        return self._running[row]
+        return self._preview[row].cash
 
     def _recalculate(self) -> None:
-        self._running = running_cash(self.opening or 0.0, self.rows, 0.0, 0)
+        self._preview = forecast_preview(self.opening, self.rows)
 
     # -- Qt model ------------------------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
@@ -168,7 +167,7 @@ class ForecastModel(QAbstractTableModel):
             return _plain(figure)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if round2(figure) < 0:
+        if to_pence(figure) < 0:
             if role == Qt.ItemDataRole.ForegroundRole:
                 return self.negative_brush
             if role == Qt.ItemDataRole.FontRole:

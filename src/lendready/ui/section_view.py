@@ -245,7 +245,7 @@ class SectionView(QWidget):
         if row is None or not row.isVisibleTo(self):
             return False
         self._scroll_to(row)
-        QTimer.singleShot(0, lambda: self._scroll_to(row))  # again once a fresh layout has settled
+        QTimer.singleShot(0, self, lambda: self._scroll_to(row))  # again once the layout settles
         row.editor.focus_input()
         row.flash()
         return True

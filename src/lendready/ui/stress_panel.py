@@ -2,25 +2,28 @@
 
 The explainer says what the verdict is; this panel shows how fragile it is (the
 stress scenarios, charted and tabulated), how big a loan the case can carry, and
-the smallest founder changes that would move the band, each one a click away
-from a what-if copy.
+the smallest changes that would move the band, each one a click away from a
+what-if copy.
 
 The chart is drawn with QPainter in a small widget of our own. QtCharts lives in
 the 59 MB PySide6-Addons package, and pyqtgraph would pull in numpy; both are a
 lot of download for a dozen polylines.
 
-Every figure comes from the domain (``stress_series``/``stress_tests``,
-``loan_sizing``, ``to_improve``). The chart's scenario lines are the balances the
-stress tests computed, so the lowest point of each line is the table's figure.
+The panel formats an :class:`~lendready.domain.advice.Analysis` and nothing
+else: the scenarios, their bands and ratios, the month-end cash the chart draws,
+the loan sizing and the proposals are the analysis's own (the session builds one
+per revision and the explainer shows the same one), and the sentences about
+sizing are the shared ones in ``advice.words``. Nothing here computes, ranks or
+re-derives a figure, so the chart's lowest point of a line is the table's figure
+and no sentence can contradict the band.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -49,18 +52,12 @@ from PySide6.QtWidgets import (
 )
 
 from lendready.domain import formatting
-from lendready.domain.improve import Proposal, loan_sizing, to_improve
-from lendready.domain.metrics import monthly_repayment, running_cash, sorted_forecast
-from lendready.domain.stress import StressResult, contract_lost, delayed, stress_tests
-
-try:
-    from lendready.domain.stress import stress_series as _stress_series
-except ImportError:  # a stress module from before the series were exposed
-    _stress_series = None  # type: ignore[assignment]
+from lendready.domain.advice import Analysis, Proposal, StressResult
+from lendready.domain.advice.words import STRESS_TIMING_ONLY, caveat_text, sizing_sentences
 from lendready.session import CaseSession
 
 # Distinct hues that read on light and dark backgrounds; the dash pattern is the second cue.
-SERIES_COLOURS = ("#1f77b4", "#d62728", "#17a2b8", "#d63ab5", "#ff7f0e", "#9467bd")
+SERIES_COLOURS = ("#1f77b4", "#d62728", "#17a2b8", "#d63ab5", "#ff7f0e", "#9467bd", "#2ca02c", "#8c564b")
 SERIES_DASHES = (
     Qt.PenStyle.DashLine,
     Qt.PenStyle.DotLine,
@@ -68,7 +65,12 @@ SERIES_DASHES = (
     Qt.PenStyle.DashDotDotLine,
     Qt.PenStyle.CustomDashLine,
     Qt.PenStyle.DashLine,
+    Qt.PenStyle.DotLine,
+    Qt.PenStyle.DashDotLine,
 )
+NEGATIVE_CASH = "#c62828"
+TIMING_ONLY_MARK = "timing only"
+ROW_AIR = 6  # px added to each fitted row of the stress table
 
 
 class Series(NamedTuple):
@@ -77,64 +79,19 @@ class Series(NamedTuple):
     base: bool = False
 
 
-def scenario_series(values: Mapping[str, Any], knowledge: Any) -> tuple[list[StressResult], list[str], list[Series]]:
-    """(stress results, months, [base, one line per scenario that ran]) of month-end cash.
+def scenario_series(analysis: Analysis) -> tuple[list[str], list[Series]]:
+    """(months, [the forecast as given, then each scenario that ran]) of month-end cash, from the analysis.
 
-    The scenario lines come from ``stress.stress_series`` (the balances the stress tests
-    themselves found the lowest point of), so a line's lowest point is the table's figure.
-    Before ``stress_series`` existed they were rebuilt from the same public helpers;
-    that path is kept for an older stress module. Only the base line is computed here.
+    The base line is the analysis's cash line and each scenario's line is the balances that scenario's
+    re-assessment found its lowest cash in, so a line's lowest point is the table's figure. A scenario
+    that does not apply, or has no cash line, is not drawn (the table says why). No forecast: no lines.
     """
-    if _stress_series is not None:
-        found = _stress_series(values, knowledge)
-        results = [f.result for f in found]
-        lines: list[list[float] | None] = [f.balances for f in found]
-    else:
-        results = stress_tests(values, knowledge)
-        lines = _rebuilt_lines(values, results, knowledge)
-    if not results:
-        return [], [], []
-    rows = sorted_forecast(values["fin.forecast"])
-    rate = values.get("loan.interest_rate")
-    if rate is None:
-        rate = knowledge.param_values["default_interest_rate"]
-    term = values["loan.term_months"]
-    base = running_cash(values["fin.cash"], rows, monthly_repayment(values["loan.amount"], term, rate), term)
-    series = [Series("Forecast as submitted", base, True)]
-    # A scenario that did not run (its note says why) would only redraw the base line.
-    series += [Series(r.label, line) for r, line in zip(results, lines) if line is not None]
-    return results, [str(r["month"]) for r in rows], series
-
-
-def _rebuilt_lines(values: Mapping[str, Any], results: Sequence[StressResult], knowledge: Any) -> list[
-        list[float] | None]:
-    """The scenario balances through stress.py's public helpers, for a stress module without series."""
-    p = knowledge.param_values
-    rows = sorted_forecast(values["fin.forecast"])
-    cash, amount, term = values["fin.cash"], values["loan.amount"], values["loan.term_months"]
-    rate = values.get("loan.interest_rate")
-    if rate is None:
-        rate = p["default_interest_rate"]
-    receipts = [float(r["receipts"]) for r in rows]
-    repayment = monthly_repayment(amount, term, rate)
-
-    def with_receipts(changed: list[float]) -> list[float]:
-        return running_cash(cash, rows, repayment, term, receipts=changed)
-
-    out: list[list[float] | None] = []
-    for r in results:
-        line: list[float] | None = None
-        if r.id in ("income_fall_small", "income_fall_large"):
-            line = with_receipts([x * (1 - p[f"stress.{r.id}"] / 100) for x in receipts])
-        elif r.id == "contract_lost" and r.note is None:
-            line = with_receipts(contract_lost(
-                receipts, values["inc.main_contract_months_left"], values["inc.largest_customer_share"]))
-        elif r.id in ("payment_delay_short", "payment_delay_long"):
-            line = with_receipts(delayed(receipts, int(p[f"stress.{r.id}_months"])))
-        elif r.id == "rate_rise":
-            line = running_cash(cash, rows, monthly_repayment(amount, term, rate + p["stress.rate_rise_points"]), term)
-        out.append(line)
-    return out
+    line = analysis.cash_line
+    if line is None:
+        return [], []
+    series = [Series("Forecast as submitted", list(line.balances), True)]
+    series += [Series(s.label, list(s.balances)) for s in analysis.stress if s.applies and s.balances is not None]
+    return list(line.months), series
 
 
 def nice_ticks(lo: float, hi: float, count: int = 4) -> list[float]:
@@ -304,22 +261,34 @@ class WhatIfPanel(QWidget):
 
     tryProposal = Signal(object)
 
-    COLUMNS = ("Scenario", "Lowest cash", "Month", "DSCR", "Band", "Note")
+    COLUMNS = ("Scenario", "Band", "DSCR", "Interest cover", "Lowest cash")
+    # Two-word headings take two lines, so a column of short figures is not widened by its heading.
+    HEADINGS = ("Scenario", "Band", "DSCR", "Interest\ncover", "Lowest\ncash")
+    SCENARIO_MIN_TEXT = "Main contract ended"  # the scenario column is never narrower than this
+    SCENARIO, BAND, DSCR, COVER, CASH = range(5)
 
     def __init__(self, knowledge: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.knowledge = knowledge
-        self._shown: tuple[int, int] | None = None  # (id of the session, its revision)
+        self.analysis: Analysis | None = None
         self.recomputations = 0
         self.proposals: list[Proposal] = []
         self.try_buttons: list[QPushButton] = []
+        # Row heights follow the column widths once the layout has settled. A timer owned by the
+        # panel (not QTimer.singleShot with a bare callable) dies with it, so it never calls into a
+        # panel whose C++ object is gone; it also folds a burst of resizes into one fit.
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self._fit)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Only when the pane is made narrower than the table can be read at: then it scrolls, never clips.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         outer.addWidget(scroll)
         body = QWidget()
         scroll.setWidget(body)
@@ -331,29 +300,39 @@ class WhatIfPanel(QWidget):
         layout.addWidget(title)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setAccessibleName("Why the stress tests are not shown")
+        self.message.setAccessibleName("Why the cash chart is not shown")
         layout.addWidget(self.message)
         self.chart = CashChart()
         layout.addWidget(self.chart)
 
         self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        for col, (heading, name) in enumerate(zip(self.HEADINGS, self.COLUMNS)):
+            heading_item = QTableWidgetItem(heading)
+            heading_item.setToolTip(name)
+            self.table.setHorizontalHeaderItem(col, heading_item)
         self.table.setAccessibleName("Stress test results")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table for the buttons below
         self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.verticalHeader().setVisible(False)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setTextElideMode(Qt.TextElideMode.ElideNone)
+        header.setMinimumSectionSize(24)
         for col in range(len(self.COLUMNS)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(len(self.COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
-        # Wrapped rows must grow when the columns settle, after the layout has run.
-        header.sectionResized.connect(lambda *_: QTimer.singleShot(0, self._fit_rows))
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)  # _fit_columns sets them
+        header.setStretchLastSection(False)
+        self.table.installEventFilter(self)  # the table's width sets the columns (and so the row heights)
         layout.addWidget(self.table)
+        self.key = QLabel()
+        self.key.setWordWrap(True)
+        self.key.setAccessibleName("What the stress table's words mean")
+        self.key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.key)
 
         layout.addWidget(QLabel("<b>Loan sizing</b>"))
         self.sizing = QLabel()
@@ -374,21 +353,20 @@ class WhatIfPanel(QWidget):
 
     # -- showing a case ------------------------------------------------------------
     def show_case(self, session: CaseSession) -> None:
-        """Recompute only when the case changed since it was last shown (the domain calls cost ~10 ms)."""
-        key = (id(session), session.revision)
-        if key == self._shown:
-            return
-        self._shown = key
-        self.recomputations += 1
-        values = session.validated.values
-        answers = session.answers
-        band = session.assessment.band
-        results, months, series = scenario_series(values, self.knowledge)
-        self._show_stress(values, results, months, series)
-        self._show_sizing(answers, values)
-        self._show_proposals(session, answers, band)
+        """Show the session's analysis (one per revision, shared with the explainer); unchanged, nothing is redone."""
+        self.show_analysis(session.analysis)
 
-    def _missing(self, values: Mapping[str, Any]) -> list[str]:
+    def show_analysis(self, analysis: Analysis) -> None:
+        if analysis is self.analysis:
+            return
+        self.analysis = analysis
+        self.recomputations += 1
+        role = analysis.assessment.audience
+        self._show_stress(analysis)
+        self._show_sizing(analysis)
+        self._show_proposals(analysis, role)
+
+    def _missing(self, values: Any) -> list[str]:
         q = self.knowledge.questionnaire.questions
         needs = ("fin.forecast", "fin.cash", "loan.amount", "loan.term_months")
         missing = [q[n].label.lender if n in q else n for n in needs if values.get(n) is None]
@@ -396,46 +374,138 @@ class WhatIfPanel(QWidget):
             missing.append("a loan term above zero")
         return missing
 
-    def _show_stress(self, values: Mapping[str, Any], results: list[StressResult], months: list[str],
-                     series: list[Series]) -> None:
+    def _show_stress(self, analysis: Analysis) -> None:
+        months, series = scenario_series(analysis)
         self.chart.set_series(months, series)
         self.chart.setVisible(bool(series))
-        self.table.setVisible(bool(results))
-        if results:
+        if series:
             self.message.hide()
         else:
-            missing = self._missing(values)
-            what = ", ".join(missing) if missing else "a usable forecast and loan"
-            self.message.setText(f"No stress tests yet: they need {what}.")
+            missing = self._missing(analysis.values)
+            what = f"these answers: {'; '.join(missing)}" if missing else "a usable forecast and loan"
+            self.message.setText(f"No cash chart yet: it needs {what}. "
+                                 "The scenarios' bands and ratios below are tested without it.")
             self.message.show()
+        results = analysis.stress
+        self.table.setVisible(bool(results))
+        self.table.clearSpans()
+        self.table.clearContents()
         self.table.setRowCount(len(results))
-        bands = self.knowledge.bands
         for row, r in enumerate(results):
-            band = bands.get(r.band)
-            cells = [
-                QTableWidgetItem(r.label),
-                QTableWidgetItem(formatting.money(r.lowest_forecast_cash)),
-                QTableWidgetItem(r.lowest_cash_month),
-                QTableWidgetItem(formatting.ratio(r.dscr) if r.dscr is not None else "—"),
-                QTableWidgetItem(band.label if band else r.band),
-                QTableWidgetItem(r.note or ""),
-            ]
-            for col in (1, 3):
-                cells[col].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if r.lowest_forecast_cash < 0:
-                cells[1].setForeground(QBrush(QColor("#c62828")))
-                font = cells[1].font()
-                font.setBold(True)
-                cells[1].setFont(font)
+            self._fill_row(row, r)
+        # A scenario cell only names "timing only"; the sentence every reader is given says what it means.
+        timing = any(r.applies and r.timing_only for r in results)
+        self.key.setText(f"{STRESS_TIMING_ONLY}." if timing else "")
+        self.key.setVisible(timing)
+        self._fit()
+
+    def _fill_row(self, row: int, r: StressResult) -> None:
+        label = r.label + (f"\n({TIMING_ONLY_MARK})" if r.applies and r.timing_only else "")
+        cells: dict[int, QTableWidgetItem] = {self.SCENARIO: QTableWidgetItem(label)}
+        if not r.applies:
+            cells[self.BAND] = QTableWidgetItem(f"Does not apply: {r.reason}")
+            font = cells[self.BAND].font()
+            font.setItalic(True)
+            cells[self.BAND].setFont(font)
+            self.table.setSpan(row, self.BAND, 1, len(self.COLUMNS) - self.BAND)
+        else:
+            band = self.knowledge.bands.get(r.band)
+            cells[self.BAND] = QTableWidgetItem(band.label if band else str(r.band))
             if band is not None:
-                cells[4].setIcon(_chip(band.colour))
-            for col, item in enumerate(cells):
-                item.setToolTip(item.text())
-                self.table.setItem(row, col, item)
+                cells[self.BAND].setIcon(_chip(band.colour))
+            if r.negative_earnings:
+                cells[self.DSCR] = QTableWidgetItem(formatting.NEGATIVE_EARNINGS)
+                self.table.setSpan(row, self.DSCR, 1, 2)
+            else:
+                cells[self.DSCR] = QTableWidgetItem(_ratio(r.dscr))
+                cells[self.COVER] = QTableWidgetItem(_ratio(r.interest_cover))
+                for col in (self.DSCR, self.COVER):
+                    cells[col].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if r.lowest_forecast_cash is None:
+                cells[self.CASH] = QTableWidgetItem("n/a")
+                cells[self.CASH].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                cells[self.CASH].setToolTip("No cash figure: there is no usable monthly forecast")
+            else:
+                cash = QTableWidgetItem(f"{formatting.money(r.lowest_forecast_cash)}\nin {r.lowest_cash_month}")
+                cash.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if r.lowest_forecast_cash < 0:
+                    cash.setForeground(QBrush(QColor(NEGATIVE_CASH)))
+                    font = cash.font()
+                    font.setBold(True)
+                    cash.setFont(font)
+                cells[self.CASH] = cash
+        for col, item in cells.items():
+            if not item.toolTip():
+                item.setToolTip(item.text().replace("\n", " "))
+            self.table.setItem(row, col, item)
+
+    def _fit_columns(self) -> None:
+        """Give every figure its room, then share the rest between the scenario names and the notes.
+
+        Cells are measured by the style that draws them (margins, the band's colour chip), so no
+        figure wraps or is cut. Width left over goes, in turn, to the scenario names until they take
+        about two lines, to the two ratio columns until a ratio over negative earnings (a note
+        spanning both) takes about two, then to the names until each fits on a line, then to the
+        note; what is left widens the names. The table is never narrower than the figures and a
+        readable scenario column: a narrower pane scrolls sideways instead of squeezing the names.
+        """
+        t = self.table
+        header = t.horizontalHeader()
+        model = t.model()
+        grid = 1 if t.showGrid() else 0
+        widths = [0] * len(self.COLUMNS)
+        for col in range(len(self.COLUMNS)):
+            widths[col] = header.sectionSizeFromContents(col).width()
+            for row in range(t.rowCount()):
+                if t.item(row, col) is None or t.columnSpan(row, col) > 1:
+                    continue  # a spanned note wraps across the columns it spans
+                widths[col] = max(widths[col], t.sizeHintForIndex(model.index(row, col)).width() + grid + 2)
+        names = widths[self.SCENARIO]
+        figures = sum(widths[1:])
+        fm = QFontMetricsF(t.font())
+        smallest = math.ceil(fm.horizontalAdvance(self.SCENARIO_MIN_TEXT)) + 16
+        t.setMinimumWidth(figures + smallest + 2 * t.frameWidth())
+        spans = [t.item(r, self.DSCR) for r in range(t.rowCount()) if t.columnSpan(r, self.DSCR) == 2]
+        wanted = max((t.sizeHintForIndex(t.indexFromItem(item)).width() + grid + 2 for item in spans if item),
+                     default=0)
+        ratios = widths[self.DSCR] + widths[self.COVER]
+        scenario, span = smallest, ratios
+        spare = t.viewport().width() - figures - smallest
+        # In turn: names on two lines, notes on two lines, names on one line, notes on one line.
+        for which, target in (("scenario", math.ceil(names * 0.6)), ("span", math.ceil(wanted * 0.6)),
+                              ("scenario", names), ("span", wanted)):
+            current = scenario if which == "scenario" else span
+            grow = max(0, min(spare, target - current))
+            spare -= grow
+            if which == "scenario":
+                scenario += grow
+            else:
+                span += grow
+        grow = span - ratios
+        widths[self.DSCR] += grow // 2
+        widths[self.COVER] += grow - grow // 2
+        widths[self.SCENARIO] = scenario + max(0, spare)
+        for col, width in enumerate(widths):
+            if header.sectionSize(col) != width:
+                header.resizeSection(col, width)
+
+    def _schedule_fit(self, *_: Any) -> None:
+        self._fit_timer.start()
+
+    def _fit(self) -> None:
+        self._fit_columns()
         self._fit_rows()
 
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self._schedule_fit()
+        return super().eventFilter(watched, event)
+
     def _fit_rows(self) -> None:
-        self.table.resizeRowsToContents()
+        t = self.table
+        t.resizeRowsToContents()
+        for row in range(t.rowCount()):  # a little air above and below two-line cells
+            t.setRowHeight(row, t.rowHeight(row) + ROW_AIR)
         self._fit_table_height()
 
     def _fit_table_height(self) -> None:
@@ -446,26 +516,17 @@ class WhatIfPanel(QWidget):
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
-        QTimer.singleShot(0, self._fit_rows)
+        self._schedule_fit()
 
-    def _show_sizing(self, answers: Mapping[str, Any], values: Mapping[str, Any]) -> None:
-        sizing = loan_sizing(answers, self.knowledge)
-        term, amount = values.get("loan.term_months"), values.get("loan.amount")
-        target = formatting.ratio(sizing["dscr_target"])
-        best, shortest = sizing["max_amount"], sizing["shortest_term_months"]
-        if best is None:
-            first = "Largest loan: needs the loan term and the figures for the DSCR."
-        else:
-            at = formatting.counted(term, "months") if term else "this term"
-            first = (f"Largest loan over {at} keeping DSCR ≥ {target} and cash ≥ £0: "
-                     f"{formatting.money(best)}.")
-        if amount is None:
-            second = "Shortest term: needs the amount asked."
-        elif shortest is None:
-            second = f"No term up to 360 months keeps {formatting.money(amount)} within those limits."
-        else:
-            second = f"Shortest term for {formatting.money(amount)}: {formatting.counted(shortest, 'months')}."
-        self.sizing.setText(f"{first}\n{second}")
+    def _show_sizing(self, analysis: Analysis) -> None:
+        sizing = analysis.loan_sizing
+        if sizing is None:
+            self.sizing.setText("Loan sizing needs the amount asked and the loan term.")
+            return
+        titles = {f.id: f.title for f in analysis.assessment.findings}
+        lines = sizing_sentences(sizing, lambda rid: titles.get(rid, rid))
+        lines += [f"Caveat: {caveat_text(c)}." for c in sizing.caveats]
+        self.sizing.setText("\n".join(lines))
 
     def _value_words(self, qid: str, value: Any) -> str:
         q = self.knowledge.questionnaire.questions.get(qid)
@@ -479,14 +540,14 @@ class WhatIfPanel(QWidget):
         q = self.knowledge.questionnaire.questions.get(qid)
         return q.label.for_role(role) if q is not None else qid
 
-    def _show_proposals(self, session: CaseSession, answers: Mapping[str, Any], band: str) -> None:
+    def _show_proposals(self, analysis: Analysis, role: str) -> None:
         while self.proposals_box.count():
             item = self.proposals_box.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.try_buttons = []
-        self.proposals = to_improve(answers, self.knowledge, band=band)
-        role = session.role
+        self.proposals = list(analysis.proposals)
         bands = self.knowledge.bands
         for p in self.proposals:
             row = QFrame()
@@ -496,8 +557,10 @@ class WhatIfPanel(QWidget):
             words = [f"{self._label(c.question, role)}: {self._value_words(c.question, c.before)} → "
                      f"{self._value_words(c.question, c.after)}" for c in p.changes]
             b = bands.get(p.band)
-            label = QLabel("<br>".join(_escape(w) for w in words)
-                           + f"<br>gives <b>{_escape(b.label if b else p.band)}</b>")
+            text = "<br>".join(_escape(w) for w in words) + f"<br>gives <b>{_escape(b.label if b else p.band)}</b>"
+            if not p.controllable:
+                text += "<br><i>needs a figure nobody can simply choose, such as a new valuation</i>"
+            label = QLabel(text)
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.RichText)
             chip = QLabel()
@@ -517,14 +580,19 @@ class WhatIfPanel(QWidget):
         if self.proposals:
             self.no_proposals.hide()
         else:
+            band = analysis.band
             if band == "ready":
                 why = "The case is already ready: nothing needs to change."
             elif band == "incomplete":
                 why = "Answer the missing questions first: changes are suggested once the case is complete."
             else:
-                why = "No single change, or pair of changes, that a founder can make moves the case to a better band."
+                why = "No single change, or pair of changes, moves the case to a better band."
             self.no_proposals.setText(why)
             self.no_proposals.show()
+
+
+def _ratio(value: float | None) -> str:
+    return "n/a" if value is None else formatting.ratio(value)
 
 
 def _escape(text: str) -> str:

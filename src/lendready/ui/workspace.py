@@ -87,6 +87,8 @@ class Workspace(QWidget):
         middle_layout.addLayout(nav)
 
         self.explainer = ExplainerPane(k)
+        # One analysis per revision of the case, built by the session and shown by both tabs.
+        self.explainer.set_analysis_source(lambda: session.analysis)
         self.what_if = WhatIfPanel(k)
         self.right_tabs = QTabWidget()
         self.right_tabs.setAccessibleName("Explainer and stress tests")

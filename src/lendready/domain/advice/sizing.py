@@ -1,0 +1,184 @@
+"""Loan sizing: how much, and over how short a term, before the loan itself adds a red.
+
+"A new red" at amount A is a red-rated finding or a blocker present when the
+case is re-assessed at A but absent at £1,000 (same term, rate and other
+answers): a red that the size of the loan brings in. Every rule takes part
+(DSCR, interest cover, LTV, cash, unsecured size, contract end...), because
+sizing simply re-assesses; nothing here knows a threshold.
+
+* ``max_amount``: the largest A, in £1,000 steps up to ten times the amount
+  asked, with no new red; ``limited_by`` the findings that one more step brings
+  in (empty when the bound is reached).
+* ``comfortable_amount``: the largest A with no new red and no new amber.
+* ``shortest_term_months``: the shortest term from 12 to 360 months at the asked
+  amount with no new red against £1,000 at the asked term.
+* ``band_at_max``: the band at ``max_amount``. When it is ``not_ready`` the amount
+  is not what holds the case back, and every reader is told so instead of being
+  shown a figure to borrow.
+
+Both amounts are found by bisection between a step known to pass and one known
+to fail, so the figure reported always passes and the step above it always fails
+(a property test re-assesses both). Terms are tried a year apart from 12 months,
+then the first year that passes is narrowed to the month.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from lendready.domain.advice.reassess import Reassessor
+from lendready.domain.assessment import Judgement, finding_titles
+
+UNIT = 1000
+MIN_TERM, MAX_TERM = 12, 360
+BOUND_TIMES = 10
+
+
+class LoanSizing(NamedTuple):
+    term_months: int
+    max_amount: int
+    comfortable_amount: int
+    band_at_max: str
+    limited_by: tuple[str, ...]
+    shortest_term_months: int | None
+    caveats: tuple[str, ...]
+    held_back_by: tuple[str, ...]
+    """When ``band_at_max`` is not ready: the red findings (or blockers) that stand at any amount."""
+    bound_reached: bool
+    titles: dict[str, str]
+    """The title of each finding in ``limited_by`` and ``held_back_by``, as it reads at that amount."""
+
+    @property
+    def amount_is_not_the_problem(self) -> bool:
+        return self.band_at_max == "not_ready"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "term_months": self.term_months,
+            "max_amount": self.max_amount,
+            "comfortable_amount": self.comfortable_amount,
+            "band_at_max": self.band_at_max,
+            "limited_by": list(self.limited_by),
+            "shortest_term_months": self.shortest_term_months,
+            "caveats": list(self.caveats),
+        }
+
+
+def _largest(passes: Callable[[int], bool], lo: int, hi: int) -> int:
+    """The largest k in [lo, hi] with passes(k), given passes(lo); bisection between a pass and a fail."""
+    if passes(hi):
+        return hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if passes(mid):
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def caveats(r: Reassessor) -> tuple[str, ...]:
+    """What the sizing cannot see, as ids the readers word (docs/rules.md lists them)."""
+    v = r.values
+    out: list[str] = []
+    if "fin.forecast" not in v or "fin.cash" not in v:
+        out.append("no_forecast")
+    if "loan.interest_rate" not in v:
+        out.append("default_rate_used")
+    months, term = v.get("inc.main_contract_months_left"), v.get("loan.term_months")
+    if months is not None and term is not None and 0 < months < term:
+        out.append("contract_ends_within_term")
+    if (v.get("ppl.pension_deficit") or 0) > 0:
+        out.append("pension_deficit")
+    if (v.get("ppl.exit_debt_estimate") or 0) > 0:
+        out.append("pension_exit_debt")
+    if (v.get("sec.property_value") or 0) > 0 and _valuation_unverified(v, r.as_of):
+        out.append("valuation_unverified")
+    return tuple(out)
+
+
+def _valuation_unverified(v: dict[str, Any], as_of: Any) -> bool:
+    """A property value nobody has checked: an estimate, an old valuation, or no basis given."""
+    basis, when = v.get("sec.valuation_basis"), v.get("sec.valuation_date")
+    if basis is None or basis == "estimate":
+        return True
+    if isinstance(when, str) and as_of is not None:
+        from datetime import date
+
+        try:
+            valued = date.fromisoformat(when)
+        except ValueError:
+            return True
+        return (as_of.year - valued.year) * 12 + (as_of.month - valued.month) > 12
+    return when is None
+
+
+def loan_sizing(r: Reassessor) -> LoanSizing | None:
+    """The sizing of the case's loan; None when the amount or term is unanswered or invalid."""
+    v = r.values
+    amount, term = v.get("loan.amount"), v.get("loan.term_months")
+    if amount is None or term is None:
+        return None
+    seen: dict[tuple[int, int], Judgement] = {}
+
+    def at(k: int, n: int) -> Judgement:
+        key = (k, n)
+        if key not in seen:
+            seen[key] = r.verdict({"loan.amount": k * UNIT, "loan.term_months": n})
+        return seen[key]
+
+    floor = at(1, term)
+    reds0, ambers0 = floor.red_ids(), floor.amber_ids()
+
+    def no_new_red(k: int, n: int = term) -> bool:
+        return not (at(k, n).red_ids() - reds0)
+
+    def no_new_amber(k: int) -> bool:
+        j = at(k, term)
+        return not (j.red_ids() - reds0) and not (j.amber_ids() - ambers0)
+
+    bound = max(1, int(BOUND_TIMES * amount) // UNIT)
+    best = _largest(no_new_red, 1, bound)
+    comfortable = _largest(no_new_amber, 1, best)
+    bound_reached = best == bound
+    limited_by: tuple[str, ...] = ()
+    titles: dict[str, str] = {}
+    if not bound_reached:
+        above = at(best + 1, term)
+        limited_by = tuple(sorted(above.red_ids() - reds0))
+        titles.update((rid, t) for rid, t in finding_titles(r.k, above).items() if rid in limited_by)
+    at_max = at(best, term)
+
+    def term_ok(n: int) -> bool:
+        """No new red at the asked amount (which need not be whole thousands) over n months."""
+        j = r.verdict({"loan.term_months": n}) if n != term else r.base
+        return not (j.red_ids() - reds0)
+
+    shortest: int | None = None
+    previous = MIN_TERM - 1
+    for n in list(range(MIN_TERM, MAX_TERM + 1, 12)) + [MAX_TERM]:
+        if n <= previous:
+            continue
+        if term_ok(n):
+            lo_fail = previous
+            hi_pass = n
+            while hi_pass - lo_fail > 1:
+                mid = (lo_fail + hi_pass) // 2
+                if mid >= MIN_TERM and term_ok(mid):
+                    hi_pass = mid
+                else:
+                    lo_fail = mid
+            shortest = hi_pass
+            break
+        previous = n
+
+    held_back: tuple[str, ...] = ()
+    if at_max.band == "not_ready":
+        held_back = tuple(rule.id for rule, lv in at_max.kept if lv.rating == "red" or lv.severity == "blocker")
+        titles.update((rid, t) for rid, t in finding_titles(r.k, at_max).items() if rid in held_back)
+    return LoanSizing(
+        term_months=term, max_amount=best * UNIT, comfortable_amount=comfortable * UNIT,
+        band_at_max=at_max.band, limited_by=limited_by, shortest_term_months=shortest,
+        caveats=caveats(r), held_back_by=held_back, bound_reached=bound_reached, titles=titles,
+    )
