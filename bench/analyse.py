@@ -35,9 +35,9 @@ def _median_ms(call, repeat: int) -> float:
 def per_case(repeat: int) -> dict[str, tuple[float, float]]:
     """(analyse ms, assess ms) per sample, medians."""
     from lendready.domain.advice import analyse
-    from lendready.domain.assessment import assess
-    from lendready.domain.case_file import load_case
-    from lendready.domain.knowledge import load
+    from lendready.domain.engine.assessment import assess
+    from lendready.domain.engine.knowledge import load
+    from lendready.domain.files.case_file import load_case
 
     knowledge = load()
     out: dict[str, tuple[float, float]] = {}

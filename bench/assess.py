@@ -23,9 +23,9 @@ SAMPLES = sorted((REPO / "resources" / "samples").glob("*.lendready"))
 
 
 def throughput(seconds: float) -> float:
-    from lendready.domain.assessment import assess
-    from lendready.domain.case_file import load_case
-    from lendready.domain.knowledge import load
+    from lendready.domain.engine.assessment import assess
+    from lendready.domain.engine.knowledge import load
+    from lendready.domain.files.case_file import load_case
 
     knowledge = load()
     cases = [load_case(p, knowledge.questionnaire) for p in SAMPLES]

@@ -48,9 +48,9 @@ def bare_document(pages: int) -> tuple[bytes, int]:
 
 
 def measure(case_id: str, audience: str, runs: int) -> tuple[float, float, int]:
-    from lendready.domain.assessment import assess
-    from lendready.domain.case_file import load_case
-    from lendready.domain.knowledge import load
+    from lendready.domain.engine.assessment import assess
+    from lendready.domain.engine.knowledge import load
+    from lendready.domain.files.case_file import load_case
     from lendready.report.briefing import build_briefing
 
     knowledge = load()

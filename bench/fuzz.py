@@ -48,7 +48,7 @@ def run(examples: int, pdfs: int, rare: int, seed: int | None, quiet: bool = Fal
     from hypothesis import seed as hypothesis_seed
     from PySide6.QtWidgets import QApplication
 
-    from lendready.domain.case_file import CaseFileError, parse_case
+    from lendready.domain.files.case_file import CaseFileError, parse_case
 
     app = QApplication.instance() or QApplication([])
     k = fz.knowledge()

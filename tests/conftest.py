@@ -32,14 +32,14 @@ def resources() -> Path:
 
 @pytest.fixture(scope="session")
 def knowledge():
-    from lendready.domain.knowledge import load
+    from lendready.domain.engine.knowledge import load
 
     return load(RESOURCES)
 
 
 @pytest.fixture(scope="session")
 def samples(knowledge):
-    from lendready.domain.case_file import load_case
+    from lendready.domain.files.case_file import load_case
 
     return {sid: load_case(SAMPLES / f"{sid}.lendready", knowledge.questionnaire) for sid in SAMPLE_IDS}
 
@@ -113,8 +113,8 @@ def wheel(tmp_path_factory) -> Wheel:
 @pytest.fixture
 def window(qtbot, tmp_path, knowledge):
     """The main window, shown, with fresh settings and a private recovery folder."""
-    from lendready.recovery import RecoveryStore
-    from lendready.settings import Settings
+    from lendready.model.recovery import RecoveryStore
+    from lendready.model.settings import Settings
     from lendready.ui.main_window import MainWindow
 
     w = MainWindow(knowledge, settings=Settings(), recovery=RecoveryStore(tmp_path / "recovery"))

@@ -72,7 +72,7 @@ _CACHE: dict[str, Any] = {}
 
 def knowledge() -> Any:
     if "k" not in _CACHE:
-        from lendready.domain.knowledge import load
+        from lendready.domain.engine.knowledge import load
 
         _CACHE["k"] = load(RESOURCES)
     return _CACHE["k"]
@@ -667,7 +667,7 @@ def _message_ok(message: str) -> bool:
 
 def check_loader(item: FuzzInput, k: Any) -> Any:
     """The case if it loaded, else None (after checking the refusal names its reason)."""
-    from lendready.domain.case_file import CaseFileError, parse_case
+    from lendready.domain.files.case_file import CaseFileError, parse_case
 
     try:
         case = parse_case(item.raw, k.questionnaire)
@@ -742,8 +742,8 @@ def check_pipeline(case: Any, k: Any, render_html: Any, *, json_output: bool, co
     from datetime import date
 
     from lendready.domain.advice import analyse
-    from lendready.domain.assessment import AUDIENCES, assess
-    from lendready.domain.case_file import dumps, parse_case
+    from lendready.domain.engine.assessment import AUDIENCES, assess
+    from lendready.domain.files.case_file import dumps, parse_case
     from lendready.text_report import render
 
     as_of = date(2026, 12, 1)

@@ -32,7 +32,7 @@ def test_about_dialog_shows_versions_and_every_licence(qtbot, knowledge):
 
 
 def test_help_about_opens_the_dialog(qtbot, knowledge, monkeypatch):
-    from lendready.settings import Settings
+    from lendready.model.settings import Settings
     from lendready.ui import about_dialog
     from lendready.ui.main_window import MainWindow
 

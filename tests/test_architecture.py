@@ -77,7 +77,7 @@ def test_nothing_reads_the_shared_folder():
 # Renderers format an Analysis; they never compute a figure or reach a verdict of their own.
 RENDERERS = [*sorted((SRC / "ui").rglob("*.py")), *sorted((SRC / "report").rglob("*.py")), SRC / "text_report.py"]
 ARITHMETIC = (
-    "lendready.domain.metrics", "lendready.domain.improve", "lendready.domain.advice.reassess",
+    "lendready.domain.engine.metrics", "lendready.domain.advice.changes", "lendready.domain.advice.reassess",
     "lendready.domain.advice.stress", "lendready.domain.advice.sizing", "lendready.domain.advice.proposals",
 )
 
@@ -98,14 +98,14 @@ def test_renderers_import_no_metric_arithmetic_and_reach_no_verdict_of_their_own
         for module, name in _imported_names(path):
             if module.startswith(ARITHMETIC) or f"{module}.{name}".startswith(ARITHMETIC):
                 offenders.append(f"{path.relative_to(REPO)} imports {module} {name}".strip())
-            if module == "lendready.domain.assessment" and name in ("assess", "band_of", "judge"):
+            if module == "lendready.domain.engine.assessment" and name in ("assess", "band_of", "judge"):
                 offenders.append(f"{path.relative_to(REPO)} reaches a verdict with {name}()")
     assert offenders == []
 
 
 def test_the_renderer_check_would_catch_an_offender(tmp_path):
     sample = tmp_path / "bad.py"
-    sample.write_text("from lendready.domain.metrics import running_cash\nfrom lendready.domain import metrics\n")
+    sample.write_text("from lendready.domain.engine.metrics import running_cash\nfrom lendready.domain.engine import metrics\n")
     names = _imported_names(sample)
-    assert ("lendready.domain.metrics", "running_cash") in names and ("lendready.domain", "metrics") in names
+    assert ("lendready.domain.engine.metrics", "running_cash") in names and ("lendready.domain.engine", "metrics") in names
     assert all(f"{m}.{n}".startswith(ARITHMETIC) for m, n in names)

@@ -86,8 +86,8 @@ def test_crash_hook_logs_the_traceback_but_no_case_content(log_dir, monkeypatch)
 
 
 def test_crash_saves_the_open_case_to_recovery_and_says_so(qtbot, knowledge, log_dir, tmp_path, monkeypatch):
-    from lendready.recovery import RecoveryStore
-    from lendready.settings import Settings
+    from lendready.model.recovery import RecoveryStore
+    from lendready.model.settings import Settings
     from lendready.ui.main_window import MainWindow
 
     shown: list[str] = []

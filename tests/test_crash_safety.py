@@ -31,9 +31,9 @@ DRIVER = textwrap.dedent(
     import json, os, random, signal, sys, time
     from pathlib import Path
 
-    from lendready.domain import case_file
-    from lendready.domain.case_file import load_case, new_case, save_case, dumps
-    from lendready.domain.knowledge import load
+    from lendready.domain.files import case_file
+    from lendready.domain.files.case_file import load_case, new_case, save_case, dumps
+    from lendready.domain.engine.knowledge import load
 
     folder, kills, seed, resources = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     rng = random.Random(seed)
@@ -187,7 +187,7 @@ def test_killed_100_times_mid_save_the_file_is_always_old_or_new(tmp_path):
 
 
 def test_a_stale_temporary_is_removed_but_a_live_writers_is_kept(tmp_path, knowledge):
-    from lendready.domain.case_file import atomic_write
+    from lendready.domain.files.case_file import atomic_write
 
     target = tmp_path / "case.lendready"
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,

@@ -229,7 +229,7 @@ def test_no_case_content_left_behind_and_recovery_is_private(tmp_path):
 def test_recovery_files_are_owner_only_even_with_a_permissive_umask(tmp_path, knowledge, samples):
     if os.name != "posix":
         pytest.skip("file modes are POSIX")
-    from lendready.recovery import RecoveryStore
+    from lendready.model.recovery import RecoveryStore
 
     old = os.umask(0)
     try:
@@ -245,7 +245,7 @@ def test_recovery_files_are_owner_only_even_with_a_permissive_umask(tmp_path, kn
 @pytest.mark.skipif(os.name != "posix", reason="process ids are checked the POSIX way")
 def test_a_recovery_write_killed_midway_leaves_nothing_after_the_next_start(tmp_path, knowledge, samples):
     """A recovery copy's temporary file (it holds answers) left by a killed writer goes at the next start."""
-    from lendready.recovery import SUFFIX, RecoveryStore
+    from lendready.model.recovery import SUFFIX, RecoveryStore
 
     store = RecoveryStore(tmp_path / "recovery")
     kept = store.write(samples["riverside"], knowledge, None)

@@ -8,10 +8,10 @@ import os
 import pytest
 from conftest import SAMPLES
 
-from lendready.domain.case_file import CaseFileError, load_case
-from lendready.recovery import RecoveryStore
-from lendready.session import CaseSession
-from lendready.settings import MAX_RECENT, Settings, load_settings, save_settings
+from lendready.domain.files.case_file import CaseFileError, load_case
+from lendready.model.recovery import RecoveryStore
+from lendready.model.session import CaseSession
+from lendready.model.settings import MAX_RECENT, Settings, load_settings, save_settings
 
 
 def test_new_case_edits_mark_unsaved_and_update_the_assessment(knowledge):

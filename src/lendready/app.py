@@ -68,9 +68,9 @@ def _load_model() -> None:
     (to support ``from __feature__ import ...``); the model's twenty-odd modules
     need none of that, and skipping it saves ~15 ms of start-up.
     """
-    import lendready.domain.samples
-    import lendready.recovery
-    import lendready.settings  # noqa: F401
+    import lendready.domain.teaching.samples
+    import lendready.model.recovery
+    import lendready.model.settings  # noqa: F401
 
 
 def run(case_path: str | None = None, argv: list[str] | None = None) -> int:

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 from lendready import __version__
 
 if TYPE_CHECKING:
-    from lendready.domain.case_file import Case
-    from lendready.domain.knowledge import Knowledge
+    from lendready.domain.engine.knowledge import Knowledge
+    from lendready.domain.files.case_file import Case
 
 EXIT_OK = 0
 EXIT_USAGE = 1
@@ -133,7 +133,7 @@ def _err(message: str) -> None:
 
 def _load_knowledge() -> Any:
     """The installed rules and questionnaire, or say why not and return the exit status."""
-    from lendready.domain.knowledge import ResourceError, load
+    from lendready.domain.engine.knowledge import ResourceError, load
 
     try:
         return load()
@@ -144,7 +144,7 @@ def _load_knowledge() -> Any:
 
 def _open_case(path: str, doing: str) -> tuple[Any, Any] | int:
     """Load the rules and the case, or say why not and return the exit status."""
-    from lendready.domain.case_file import CaseFileError, load_case
+    from lendready.domain.files.case_file import CaseFileError, load_case
 
     knowledge = _load_knowledge()
     if isinstance(knowledge, int):
@@ -206,7 +206,7 @@ def _write_pdf(args: argparse.Namespace, case: Case, knowledge: Knowledge, analy
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
-    from lendready.domain.lint import lint
+    from lendready.domain.engine.lint import lint
 
     if args.dir:
         root = Path(args.dir)
@@ -232,8 +232,8 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
 def cmd_import_forecast(args: argparse.Namespace) -> int:
     """Replace the case's forecast with one read from a spreadsheet; on any problem the case is untouched."""
-    from lendready.domain.case_file import save_case
-    from lendready.domain.forecast_import import read_forecast_file
+    from lendready.domain.files.case_file import save_case
+    from lendready.domain.files.forecast_import import read_forecast_file
 
     opened = _open_case(args.case, "import into")
     if isinstance(opened, int):
@@ -266,7 +266,7 @@ def cmd_import_forecast(args: argparse.Namespace) -> int:
 
 def _load_samples(knowledge: Knowledge) -> tuple[dict[str, Any], set[str], list[str]]:
     """The sample cases by id, every id with a case file, and the problems of those that did not load."""
-    from lendready.domain.samples import load_samples, sample_paths
+    from lendready.domain.teaching.samples import load_samples, sample_paths
 
     problems: list[str] = []
     found = {s.id: s for s in load_samples(knowledge.root, problems)}
@@ -286,8 +286,8 @@ def _broken_samples(problems: list[str]) -> int:
 
 def _write_pdf_file(path: str, write: Any) -> int:
     """Run ``write`` (an atomic write): on any failure no file appears, and the status says why."""
-    from lendready.domain.case_file import CaseFileError
-    from lendready.domain.knowledge import ResourceError
+    from lendready.domain.engine.knowledge import ResourceError
+    from lendready.domain.files.case_file import CaseFileError
     from lendready.report.briefing import BriefingError
     from lendready.report.styles import FontsMissing
 
@@ -310,7 +310,7 @@ def _write_pdf_file(path: str, write: Any) -> int:
 
 def cmd_handout(args: argparse.Namespace) -> int:
     """The trainer's handout for a case file or a sample; a sample brings its story, questions and verdict."""
-    from lendready.domain.samples import CASE_SUFFIX
+    from lendready.domain.teaching.samples import CASE_SUFFIX
     from lendready.report.handout import write_handout
 
     target = args.case
@@ -322,7 +322,7 @@ def cmd_handout(args: argparse.Namespace) -> int:
         if isinstance(opened, int):
             return opened
         knowledge, case = opened
-        from lendready.domain.samples import sample_for
+        from lendready.domain.teaching.samples import sample_for
 
         # A file whose answers are exactly a sample's is that sample, wherever it lies.
         sample = sample_for(case, knowledge)
@@ -337,8 +337,8 @@ def cmd_handout(args: argparse.Namespace) -> int:
             if target in ids:
                 return _broken_samples(problems)
             return _unknown_samples([target], found)
-        from lendready.domain.case_file import CaseFileError
-        from lendready.domain.samples import load_sample_case
+        from lendready.domain.files.case_file import CaseFileError
+        from lendready.domain.teaching.samples import load_sample_case
 
         try:
             case = load_sample_case(sample, knowledge)
@@ -356,7 +356,7 @@ def cmd_handout(args: argparse.Namespace) -> int:
         if as_of is None:
             return EXIT_USAGE
     else:
-        from lendready.domain.samples import sample_as_of
+        from lendready.domain.teaching.samples import sample_as_of
 
         as_of = sample_as_of(sample)
     status = _write_pdf_file(

@@ -184,7 +184,7 @@ def save_recovery() -> str | None:
                 log.error("could not write the recovery copy after the crash")
     if not saved:
         return None
-    from lendready.recovery import recovery_dir
+    from lendready.model.recovery import recovery_dir
 
     return str(recovery_dir())
 

@@ -66,8 +66,8 @@ class SelfTest:
 
     # -- the steps ------------------------------------------------------------
     def resources(self) -> str:
-        from lendready.domain.knowledge import load
-        from lendready.domain.lint import lint
+        from lendready.domain.engine.knowledge import load
+        from lendready.domain.engine.lint import lint
         from lendready.resources import resources_dir
 
         self.root = resources_dir()
@@ -87,9 +87,9 @@ class SelfTest:
         )
 
     def assess_samples(self) -> str:
-        from lendready.domain.assessment import assess
-        from lendready.domain.case_file import load_case
-        from lendready.domain.samples import sample_paths
+        from lendready.domain.engine.assessment import assess
+        from lendready.domain.files.case_file import load_case
+        from lendready.domain.teaching.samples import sample_paths
 
         assert self.root is not None
         self.samples = sample_paths(self.root)
@@ -102,7 +102,7 @@ class SelfTest:
         return f"{len(self.samples)} assessed"
 
     def briefing(self) -> str:
-        from lendready.domain.case_file import load_case
+        from lendready.domain.files.case_file import load_case
         from lendready.report.briefing import write_briefing
 
         path = self.samples[0]

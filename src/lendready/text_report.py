@@ -9,10 +9,10 @@ import textwrap
 from typing import Any
 
 from lendready import __version__
-from lendready.domain import formatting
 from lendready.domain.advice import Analysis, KeyFigure
 from lendready.domain.advice.words import STRESS_TIMING_ONLY, caveat_text, sizing_sentences
-from lendready.domain.knowledge import Knowledge
+from lendready.domain.engine import formatting
+from lendready.domain.engine.knowledge import Knowledge
 
 WIDTH = 88
 

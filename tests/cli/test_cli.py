@@ -9,7 +9,7 @@ import sys
 import pytest
 from conftest import SAMPLES
 
-from lendready.domain.contract import AssessmentOutput
+from lendready.domain.engine.contract import AssessmentOutput
 
 
 def run(*args, **kwargs):

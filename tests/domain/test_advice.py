@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from lendready.domain.advice import AsOfError, analyse, parse_as_of
 from lendready.domain.advice.reassess import Reassessor
 from lendready.domain.advice.stress import SCENARIOS
-from lendready.domain.assessment import assess, judge
+from lendready.domain.engine.assessment import assess, judge
 
 AS_OF = date(2026, 12, 1)
 
@@ -24,8 +24,8 @@ def _shipped():
     """The shipped rules and samples, for property tests (kept out of hypothesis's printed arguments)."""
     from conftest import RESOURCES, SAMPLES
 
-    from lendready.domain.case_file import load_case
-    from lendready.domain.knowledge import load
+    from lendready.domain.engine.knowledge import load
+    from lendready.domain.files.case_file import load_case
 
     k = load(RESOURCES)
     return k, {sid: load_case(SAMPLES / f"{sid}.lendready", k.questionnaire) for sid in SAMPLE_IDS}
@@ -333,7 +333,7 @@ def test_as_of_is_in_the_json_and_a_date_must_be_real(knowledge, samples, monkey
 
 @pytest.mark.parametrize("sid", SAMPLE_IDS)
 def test_every_sample_analyses_at_its_own_date(knowledge, samples, sid):
-    from lendready.domain.samples import load_samples, sample_as_of
+    from lendready.domain.teaching.samples import load_samples, sample_as_of
 
     sample = next(s for s in load_samples(knowledge.root, []) if s.id == sid)
     a = analyse(samples[sid], knowledge, sample_as_of(sample))

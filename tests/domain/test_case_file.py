@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from lendready.domain.assessment import assess
-from lendready.domain.case_file import (
+from lendready.domain.engine.assessment import assess
+from lendready.domain.files.case_file import (
     CaseFileError,
     dumps,
     load_case,

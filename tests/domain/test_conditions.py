@@ -6,7 +6,13 @@ import re
 
 import pytest
 
-from lendready.domain.conditions import METRIC_KEY, VALUE_KEY, ConditionError, Symbols, compile_condition
+from lendready.domain.engine.conditions import (
+    METRIC_KEY,
+    VALUE_KEY,
+    ConditionError,
+    Symbols,
+    compile_condition,
+)
 
 SYMBOLS = Symbols(
     questions={"org.years_trading": "number", "org.legal_form": "choice", "gov.finance_expertise": "yesno",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import RESOURCES, SAMPLE_IDS
 
-from lendready.domain.assessment import assess
-from lendready.domain.case_file import new_case
-from lendready.domain.exercise import (
+from lendready.domain.engine.assessment import assess
+from lendready.domain.files.case_file import new_case
+from lendready.domain.teaching.exercise import (
     AREA,
     BAND,
     BAND_ORDER,
@@ -20,7 +20,7 @@ from lendready.domain.exercise import (
     VERDICT,
     Exercise,
 )
-from lendready.domain.samples import load_samples
+from lendready.domain.teaching.samples import load_samples
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lendready.domain.forecast_import import MAX_FILE_BYTES, column_letters, read_forecast_file
+from lendready.domain.files.forecast_import import MAX_FILE_BYTES, column_letters, read_forecast_file
 
 openpyxl = pytest.importorskip("openpyxl")
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lendready.domain.forecast_paste import MAX_ROWS, parse_forecast_text, read_amount, read_month
+from lendready.domain.files.forecast_paste import MAX_ROWS, parse_forecast_text, read_amount, read_month
 
 VALE_ROWS = [
     ("2027-01", 640000, 575000), ("2027-02", 600000, 570000), ("2027-03", 590000, 575000),

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import fuzz_cases as fz  # noqa: E402
 
-from lendready.domain.case_file import CaseFileError, dumps, parse_case  # noqa: E402
+from lendready.domain.files.case_file import CaseFileError, dumps, parse_case  # noqa: E402
 
 CHEAP = fz.examples(2_000)
 FUZZ = dict(derandomize=True, deadline=None, database=None, print_blob=False,
@@ -99,7 +99,7 @@ def test_pdf_briefing_of_generated_cases(knowledge):
 
 def test_the_explainer_widget_shows_markup_literally(qtbot, knowledge):
     """The real widget (setHtml, not only the HTML string): markup in a name reads as written."""
-    from lendready.domain.assessment import assess
+    from lendready.domain.engine.assessment import assess
     from lendready.ui.explainer_pane import ExplainerPane
 
     pane = ExplainerPane(knowledge)
@@ -150,7 +150,7 @@ def test_tiny_and_huge_figures_are_assessed_not_crashed(knowledge, samples, rend
 
 
 def test_a_tiny_rate_repays_like_a_zero_rate():
-    from lendready.domain.metrics import monthly_repayment
+    from lendready.domain.engine.metrics import monthly_repayment
 
     assert monthly_repayment(120_000, 120, 1e-20) == pytest.approx(1000.0)
     assert monthly_repayment(120_000, 120, 1e-13) == pytest.approx(1000.0)

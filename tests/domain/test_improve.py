@@ -8,12 +8,12 @@ import pytest
 from conftest import SAMPLE_IDS
 
 from lendready.domain.advice import analyse
+from lendready.domain.advice.changes import check_specs, lint
 from lendready.domain.advice.proposals import BAND_ORDER, MAX_PROPOSALS
 from lendready.domain.advice.proposals import to_improve as _search
 from lendready.domain.advice.reassess import Reassessor
 from lendready.domain.advice.sizing import loan_sizing
-from lendready.domain.assessment import assess
-from lendready.domain.improve import check_specs, lint
+from lendready.domain.engine.assessment import assess
 
 AS_OF = date(2026, 12, 1)
 
@@ -148,7 +148,7 @@ def test_smaller_change_to_the_same_question_wins(knowledge, answers_of):
 
 
 def test_metric_inputs_are_derived_for_every_metric():
-    from lendready.domain.metrics import ALL_METRICS, METRIC_INPUTS, OUTPUT_METRICS
+    from lendready.domain.engine.metrics import ALL_METRICS, METRIC_INPUTS, OUTPUT_METRICS
 
     assert set(ALL_METRICS) | set(OUTPUT_METRICS) <= set(METRIC_INPUTS)
     # Derived through the metrics a metric reads: the DSCR reads the loan through the repayment.

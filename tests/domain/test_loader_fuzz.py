@@ -7,8 +7,8 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lendready.domain.assessment import assess
-from lendready.domain.case_file import CaseFileError, parse_case
+from lendready.domain.engine.assessment import assess
+from lendready.domain.files.case_file import CaseFileError, parse_case
 
 json_scalars = st.none() | st.booleans() | st.integers(-(10**20), 10**20) | st.floats(allow_nan=False) | st.text(
     max_size=30

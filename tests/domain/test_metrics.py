@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lendready.domain.metrics import compute, monthly_repayment, round2
+from lendready.domain.engine.metrics import compute, monthly_repayment, round2
 
 PARAMS = {"default_interest_rate": 8.0, "stress.income_fall_small": 10.0, "dscr.amber_below": 1.25,
           "dscr.amber_below_strict": 1.5, "dscr.strict_years_below": 3, "dscr.strict_customer_share_above": 80}
@@ -126,7 +126,7 @@ def test_income_stress_scales_receipts_only():
 
 
 def test_formatting_reads_naturally():
-    from lendready.domain import formatting
+    from lendready.domain.engine import formatting
 
     assert formatting.money(1_250_000) == "£1,250,000"
     assert formatting.money(700004.74) == "£700,004.74"
@@ -139,7 +139,7 @@ def test_formatting_reads_naturally():
 
 
 def test_counted_answers_are_singular_where_they_should_be():
-    from lendready.domain import formatting
+    from lendready.domain.engine import formatting
 
     assert formatting.answer("number", 1, unit="years") == "1 year"
     assert formatting.answer("integer", 14, unit="months") == "14 months"

@@ -6,7 +6,7 @@ from conftest import SAMPLE_IDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lendready.domain.assessment import assess
+from lendready.domain.engine.assessment import assess
 
 BAND_RANK = {"ready": 0, "nearly_ready": 1, "not_ready": 2}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lendready.domain.assessment import assess
+from lendready.domain.engine.assessment import assess
 
 # The core ids of the case-file contract and their answer types (docs/case-format.md).
 CORE = {

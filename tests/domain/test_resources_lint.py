@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import edit
 
-from lendready.domain.knowledge import ResourceError, check, load
-from lendready.domain.lint import lint
+from lendready.domain.engine.knowledge import ResourceError, check, load
+from lendready.domain.engine.lint import lint
 
 
 def test_shipped_resources_lint_clean(resources):
@@ -74,7 +74,7 @@ def test_lint_reports_a_sample_whose_verdict_changed(broken):
 
 
 def test_cache_is_used_and_a_damaged_cache_is_rebuilt(tmp_path, resources, monkeypatch):
-    from lendready.domain import knowledge as kn
+    from lendready.domain.engine import knowledge as kn
 
     monkeypatch.setenv("LENDREADY_CACHE_DIR", str(tmp_path / "cache"))
     data, key = kn._cached_validation(resources)
@@ -86,7 +86,7 @@ def test_cache_is_used_and_a_damaged_cache_is_rebuilt(tmp_path, resources, monke
 
 
 def test_a_changed_resource_file_changes_the_fingerprint(broken, resources):
-    from lendready.domain.knowledge import fingerprint, resource_files
+    from lendready.domain.engine.knowledge import fingerprint, resource_files
 
     before = fingerprint(broken, resource_files(broken))
     edit(broken / "parameters.toml", "value = 8.0", "value = 8.5")

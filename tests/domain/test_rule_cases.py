@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import RESOURCES
 
-from lendready.domain.rule_tests import coverage_problems, load_rule_cases, run_rule_case, sample_bases
+from lendready.domain.engine.rule_tests import coverage_problems, load_rule_cases, run_rule_case, sample_bases
 
 _PROBLEMS: list[str] = []
 CASES = load_rule_cases(RESOURCES, _PROBLEMS)

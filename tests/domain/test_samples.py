@@ -7,9 +7,9 @@ import re
 import pytest
 from conftest import SAMPLE_IDS
 
-from lendready.domain.assessment import assess
-from lendready.domain.contract import AssessmentOutput, CaseFileSchema
-from lendready.domain.samples import check_sample, load_samples, sample_for
+from lendready.domain.engine.assessment import assess
+from lendready.domain.engine.contract import AssessmentOutput, CaseFileSchema
+from lendready.domain.teaching.samples import check_sample, load_samples, sample_for
 
 
 def test_there_are_seven_teaching_cases_at_least(resources):
@@ -107,7 +107,7 @@ def test_incomplete_sample_metadata_is_refused_naming_file_and_field(broken, cha
 
 
 def test_lint_reports_a_sample_without_questions(broken):
-    from lendready.domain.lint import lint
+    from lendready.domain.engine.lint import lint
 
     path = broken / "samples" / "hilltop.toml"
     path.write_text(_drop_list(path.read_text(encoding="utf-8"), "questions"), encoding="utf-8")
@@ -158,7 +158,7 @@ def test_headline_verdicts(knowledge, samples):
 
 
 def test_findings_are_ordered_by_severity_area_then_id(knowledge, samples):
-    from lendready.domain.rules import AREA_RANK, SEVERITY_RANK
+    from lendready.domain.engine.rules import AREA_RANK, SEVERITY_RANK
 
     for case in samples.values():
         findings = assess(case, knowledge).findings
@@ -194,7 +194,7 @@ def test_audience_changes_wording_not_verdict(knowledge, samples):
 
 
 def test_band_of_agrees_with_assess(knowledge, samples, answers_of):
-    from lendready.domain.assessment import band_of
+    from lendready.domain.engine.assessment import band_of
 
     for sid, case in samples.items():
         full = assess(case, knowledge)
@@ -208,7 +208,7 @@ def test_band_of_agrees_with_assess(knowledge, samples, answers_of):
 
 
 def test_sample_for_recognises_a_sample_by_its_answers_alone(resources, knowledge, samples):
-    from lendready.domain.case_file import Case
+    from lendready.domain.files.case_file import Case
 
     found = load_samples(resources, [])
     for sid, case in samples.items():
@@ -230,7 +230,7 @@ def test_an_edited_sample_file_is_recognised_by_its_new_answers(broken, knowledg
     """sample_for remembers each sample's answers by the file's content, so an edit shows at once."""
     import json
 
-    from lendready.domain.case_file import Case
+    from lendready.domain.files.case_file import Case
 
     found = load_samples(broken, [])
     vale = next(s for s in found if s.id == "vale")

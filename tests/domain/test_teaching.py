@@ -7,10 +7,10 @@ import re
 import pytest
 from conftest import edit
 
-from lendready.domain.assessment import assess
-from lendready.domain.knowledge import ResourceError
-from lendready.domain.lint import lint
-from lendready.domain.teaching import check_teaching, load_teaching, myths
+from lendready.domain.engine.assessment import assess
+from lendready.domain.engine.knowledge import ResourceError
+from lendready.domain.engine.lint import lint
+from lendready.domain.teaching.content import check_teaching, load_teaching, myths
 
 
 @pytest.fixture(scope="module")
@@ -200,7 +200,7 @@ def test_cached_teaching_loads_without_pydantic(tmp_path):
 
     code = (
         "import json, sys\n"
-        "from lendready.domain.teaching import load_teaching\n"
+        "from lendready.domain.teaching.content import load_teaching\n"
         "t = load_teaching()\n"
         "print(json.dumps([len(t.checklist), 'pydantic' in sys.modules]))"
     )

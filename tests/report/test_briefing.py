@@ -25,16 +25,16 @@ from conftest import RESOURCES, SAMPLES
 from pypdf import PdfReader
 
 from lendready import __version__
-from lendready.domain import assessment as assessment_module
-from lendready.domain import formatting
 from lendready.domain.advice import analyse, words
 from lendready.domain.advice.stress import SCENARIOS
 from lendready.domain.advice.words import STRESS_TIMING_ONLY
-from lendready.domain.assessment import assess
-from lendready.domain.case_file import Case, dumps
-from lendready.domain.formatting import NEGATIVE_EARNINGS
-from lendready.domain.samples import load_samples
-from lendready.domain.teaching import load_teaching, myths
+from lendready.domain.engine import assessment as assessment_module
+from lendready.domain.engine import formatting
+from lendready.domain.engine.assessment import assess
+from lendready.domain.engine.formatting import NEGATIVE_EARNINGS
+from lendready.domain.files.case_file import Case, dumps
+from lendready.domain.teaching.content import load_teaching, myths
+from lendready.domain.teaching.samples import load_samples
 from lendready.report import AUDIENCES, handout
 from lendready.report import briefing as briefing_module
 from lendready.report.briefing import (

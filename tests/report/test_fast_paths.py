@@ -255,7 +255,7 @@ def test_whole_briefings_are_reportlabs_bytes(case_id, knowledge, monkeypatch) -
     from conftest import SAMPLES
     from reportlab.pdfgen.canvas import Canvas
 
-    from lendready.domain.case_file import load_case
+    from lendready.domain.files.case_file import load_case
     from lendready.report import fast_draw, handout
 
     path = SAMPLES / f"{case_id}.lendready"

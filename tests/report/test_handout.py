@@ -17,11 +17,11 @@ from conftest import RESOURCES
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 
-from lendready.domain.assessment import assess
-from lendready.domain.case_file import Case
-from lendready.domain.samples import load_sample_case, load_samples
-from lendready.domain.status import RATING_WORDS
-from lendready.domain.teaching import load_teaching, myths
+from lendready.domain.engine.assessment import assess
+from lendready.domain.engine.status import RATING_WORDS
+from lendready.domain.files.case_file import Case
+from lendready.domain.teaching.content import load_teaching, myths
+from lendready.domain.teaching.samples import load_sample_case, load_samples
 from lendready.report import handout
 from lendready.report.briefing import BriefingError
 

@@ -20,7 +20,7 @@ from fuzz_cases import time_limit
 from pypdf import PdfReader
 from reportlab.platypus import SimpleDocTemplate
 
-from lendready.domain.case_file import dumps, parse_case
+from lendready.domain.files.case_file import dumps, parse_case
 from lendready.report import AUDIENCES, build_briefing, charts
 from lendready.report import briefing as br
 from lendready.report.styles import clean, shortened, styles
@@ -112,7 +112,7 @@ def test_an_overlong_organisation_name_is_shortened_in_titles_and_furniture(know
     from lendready.report.handout import _Item
 
     case = case_with(knowledge, samples, org__name="Big\xadname " * 100_000)
-    from lendready.domain.assessment import assess
+    from lendready.domain.engine.assessment import assess
 
     a = assess(case, knowledge)._replace(organisation="Big name " * 100_000)  # as if it were valid
     b = br._Brief.make(case, knowledge, "trainer", br.generation_time(), None)._replace(a=a)

@@ -9,7 +9,7 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import QDate, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit, QTableView  # noqa: E402
 
-from lendready.domain.questionnaire import Question, RoleText  # noqa: E402
+from lendready.domain.engine.questionnaire import Question, RoleText  # noqa: E402
 from lendready.ui.widgets import QuestionWidget  # noqa: E402
 from lendready.ui.widgets.answers import ComboInput, DateInput, RadioInput, TextAreaInput  # noqa: E402
 from lendready.ui.widgets.parsing import display_text, parse_answer  # noqa: E402

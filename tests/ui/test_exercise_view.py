@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 
-from lendready.domain.exercise import AREA, BAND, MYTH, PREDICT, SCORE, VERDICT
+from lendready.domain.teaching.exercise import AREA, BAND, MYTH, PREDICT, SCORE, VERDICT
 from lendready.ui.exercise_view import PRESENT_BACKGROUND, ExerciseView, PresentationWindow
 
 KEY_OF = {"green": Qt.Key.Key_G, "amber": Qt.Key.Key_A, "red": Qt.Key.Key_R}
@@ -165,7 +165,7 @@ def test_a_case_of_ones_own_gets_an_exercise_without_a_story(qtbot, window, monk
 
 
 def test_help_topics_open_offline_from_the_help_menu_and_the_glossary_filters(qtbot, window, knowledge):
-    from lendready.domain.teaching import load_teaching
+    from lendready.domain.teaching.content import load_teaching
 
     teaching = load_teaching(knowledge=knowledge)
     help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")

@@ -13,9 +13,9 @@ from PySide6.QtCore import QEvent, QPoint, Qt  # noqa: E402
 from PySide6.QtGui import QBrush, QColor, QHelpEvent, QPalette, QTextCursor  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLineEdit, QToolTip, QVBoxLayout, QWidget  # noqa: E402
 
-from lendready.domain import formatting  # noqa: E402
 from lendready.domain.advice import Analysis, analyse  # noqa: E402
-from lendready.domain.assessment import Evidence, assess  # noqa: E402
+from lendready.domain.engine import formatting  # noqa: E402
+from lendready.domain.engine.assessment import Evidence, assess  # noqa: E402
 from lendready.ui.explainer_pane import QUESTION_SCHEME, ExplainerPane, contrast, threshold_text  # noqa: E402
 
 AS_OF = date(2026, 11, 25)

@@ -11,8 +11,8 @@ from conftest import SAMPLE_IDS, SAMPLES
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
-from lendready.domain import formatting
-from lendready.domain.case_file import load_case
+from lendready.domain.engine import formatting
+from lendready.domain.files.case_file import load_case
 from lendready.ui.forecast_table import ForecastEditor
 from lendready.ui.widgets.answers import ComboInput, LineInput, RadioInput, TextAreaInput
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from lendready.recovery import RecoveryStore
-from lendready.settings import Settings
+from lendready.model.recovery import RecoveryStore
+from lendready.model.settings import Settings
 from lendready.ui.main_window import AUTOSAVE_MS, MainWindow
 
 CHILD = textwrap.dedent(

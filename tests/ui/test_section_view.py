@@ -11,7 +11,7 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QWidget  # noqa: E402
 
-from lendready.domain.questionnaire import ROLES, Questionnaire  # noqa: E402
+from lendready.domain.engine.questionnaire import ROLES, Questionnaire  # noqa: E402
 from lendready.ui.section_view import SectionView  # noqa: E402
 from lendready.ui.widgets import QuestionWidget  # noqa: E402
 

@@ -41,8 +41,8 @@ sys.exit(run())
 NOT_AT_START = (
     "pydantic", "pydantic_core", "_hashlib", "reportlab", "lendready.report.briefing",
     "lendready.ui.workspace", "lendready.ui.section_view", "lendready.ui.stress_panel",
-    "lendready.ui.exercise_view", "lendready.ui.help_browser", "lendready.domain.resource_schema", "decimal",
-    "ctypes", "lendready.domain.knowledge", "lendready.domain.case_file", "lendready.session", "dataclasses",
+    "lendready.ui.exercise_view", "lendready.ui.help_browser", "lendready.domain.engine.resource_schema", "decimal",
+    "ctypes", "lendready.domain.engine.knowledge", "lendready.domain.files.case_file", "lendready.model.session", "dataclasses",
 )
 
 

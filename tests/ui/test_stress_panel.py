@@ -12,9 +12,10 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFontMetrics, QImage, QPalette
 from PySide6.QtWidgets import QWidget
 
-from lendready.domain import advice, formatting
+from lendready.domain import advice
 from lendready.domain.advice.words import STRESS_TIMING_ONLY, caveat_text, sizing_sentences
-from lendready.session import CaseSession
+from lendready.domain.engine import formatting
+from lendready.model.session import CaseSession
 from lendready.ui.stress_panel import CashChart, WhatIfPanel, nice_ticks, scenario_series
 
 NINE = [

@@ -12,7 +12,7 @@ exercise sheet for the room, the answers on pages of their own, then a reference
 part for the trainer made of this module's sections (the figures against their
 thresholds, the cashflow, the conditions, the action plan, the checklist, the
 finance that fits, the primer) and the same provenance. When the case's answers
-are exactly a shipped sample's (:func:`lendready.domain.samples.sample_for`) it
+are exactly a shipped sample's (:func:`lendready.domain.teaching.samples.sample_for`) it
 carries that sample's story, questions and verdict; otherwise it is a case of
 the user's own.
 
@@ -77,12 +77,12 @@ from reportlab.platypus.paragraph import strip as _rl_strip
 from reportlab.rl_config import _FUZZ, listWrapOnFakeWidth
 
 from lendready import __version__
-from lendready.domain import formatting
 from lendready.domain.advice import Analysis, AsOfError, KeyFigure, Threshold, analyse
 from lendready.domain.advice.words import STRESS_TIMING_ONLY, caveat_text, sizing_sentences
-from lendready.domain.assessment import Assessment, Finding
-from lendready.domain.case_file import Case, atomic_write, dumps
-from lendready.domain.knowledge import Knowledge
+from lendready.domain.engine import formatting
+from lendready.domain.engine.assessment import Assessment, Finding
+from lendready.domain.engine.knowledge import Knowledge
+from lendready.domain.files.case_file import Case, atomic_write, dumps
 from lendready.report import AUDIENCE_TITLES, AUDIENCES, charts
 from lendready.report.fast_draw import draw_plain
 from lendready.report.pdfcanvas import FastCanvas, PagedCanvas
@@ -196,7 +196,7 @@ def build_briefing(
     if audience not in AUDIENCES:
         raise BriefingError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
     if audience == "trainer":
-        from lendready.domain.samples import sample_for
+        from lendready.domain.teaching.samples import sample_for
         from lendready.report.handout import build_handout
 
         return build_handout(case, knowledge, sample=sample_for(case, knowledge), generated=generated,
@@ -268,7 +268,7 @@ class _Brief(NamedTuple):
     def make(cls, case: Case, k: Knowledge, audience: str, generated: datetime,
              case_bytes: bytes | None, *, analysis: Analysis | None = None,
              as_of: date | None = None) -> _Brief:
-        from lendready.domain.teaching import load_teaching
+        from lendready.domain.teaching.content import load_teaching
 
         an = analysis_for(case, k, audience, analysis, as_of)
         digest, digest_of = case_digest(case, k, case_bytes)
@@ -1677,7 +1677,7 @@ def primer(b: _Brief) -> list[Flowable]:
 
 
 def _myths(b: _Brief) -> list[tuple[str, str]]:
-    from lendready.domain.teaching import myths
+    from lendready.domain.teaching.content import myths
 
     try:
         return myths(b.k, b.audience)

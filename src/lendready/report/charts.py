@@ -21,7 +21,7 @@ from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, Str
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from lendready.domain import formatting
+from lendready.domain.engine import formatting
 from lendready.report.styles import (
     FONT,
     FONT_BOLD,

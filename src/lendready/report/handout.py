@@ -54,10 +54,10 @@ from reportlab.platypus import (
 
 from lendready import __version__
 from lendready.domain.advice import Analysis
-from lendready.domain.case_file import Case
-from lendready.domain.exercise import FIGURES as SHEET_FIGURES
-from lendready.domain.knowledge import Knowledge
-from lendready.domain.samples import Sample, load_sample_case, sample_as_of
+from lendready.domain.engine.knowledge import Knowledge
+from lendready.domain.files.case_file import Case
+from lendready.domain.teaching.exercise import FIGURES as SHEET_FIGURES
+from lendready.domain.teaching.samples import Sample, load_sample_case, sample_as_of
 from lendready.report import briefing
 from lendready.report.briefing import (
     FRAME_W,
@@ -693,7 +693,7 @@ def pack_cover(items: Sequence[_Item], k: Knowledge, when: datetime) -> list[Flo
 
 
 def reference(b: _Brief, *, level: int) -> list[Flowable]:
-    from lendready.domain.teaching import myths
+    from lendready.domain.teaching.content import myths
 
     st, t = b.st, b.teaching
     out: list[Flowable] = [P(f"lendready · {esc(PACK_TITLE)}", st.cover_kicker),

@@ -25,7 +25,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from lendready.domain.status import RATING_COLOURS, RATING_WORDS, SEVERITY_COLOURS, SEVERITY_WORDS  # noqa: F401 (re-exported for the report)
+from lendready.domain.engine.status import RATING_COLOURS, RATING_WORDS, SEVERITY_COLOURS, SEVERITY_WORDS  # noqa: F401 (re-exported for the report)
 
 FONT = "LendReadySans"
 FONT_BOLD = "LendReadySans-Bold"

@@ -13,7 +13,7 @@ clicker sends Page Down / Page Up, which count as next and back):
     T / F                        answer a myth card true / false
     F5                           present full screen;  Esc leaves
 
-The state lives in :class:`lendready.domain.exercise.Exercise`; two views on the
+The state lives in :class:`lendready.domain.teaching.exercise.Exercise`; two views on the
 same exercise (the window and the full-screen presentation) always agree, because
 each redraws from it.
 """
@@ -38,7 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lendready.domain.exercise import (
+from lendready.domain.engine.status import RATING_COLOURS, RATING_WORDS
+from lendready.domain.teaching.exercise import (
     AREA,
     BAND,
     BAND_ORDER,
@@ -55,7 +56,6 @@ from lendready.domain.exercise import (
     Fact,
     Mark,
 )
-from lendready.domain.status import RATING_COLOURS, RATING_WORDS
 from lendready.ui.explainer_pane import chip, text_on
 
 # Presentation: white on black with a yellow accent reads from the back of a room

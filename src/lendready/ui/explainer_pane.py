@@ -29,11 +29,11 @@ from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtGui import QColor, QPalette, QTextOption
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
-from lendready.domain import formatting
 from lendready.domain.advice import Analysis, Threshold
-from lendready.domain.assessment import Assessment, Finding
-from lendready.domain.knowledge import Knowledge
-from lendready.domain.status import RATING_COLOURS, RATING_WORDS, SEVERITY_COLOURS, SEVERITY_WORDS
+from lendready.domain.engine import formatting
+from lendready.domain.engine.assessment import Assessment, Finding
+from lendready.domain.engine.knowledge import Knowledge
+from lendready.domain.engine.status import RATING_COLOURS, RATING_WORDS, SEVERITY_COLOURS, SEVERITY_WORDS
 
 # The contract fixes this order; the titles come from the rulebook.
 AREA_ORDER = ("organisation", "governance", "asset_lock", "cashflow", "income", "security", "people")

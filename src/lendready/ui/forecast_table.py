@@ -53,10 +53,10 @@ from PySide6.QtWidgets import (
 )
 
 from lendready.domain.advice.preview import PreviewMonth, forecast_preview, to_pence
-from lendready.domain.forecast_import import FILE_FILTER, read_forecast_file
-from lendready.domain.forecast_paste import MAX_ROWS, parse_forecast_text, read_amount, read_month
-from lendready.domain.formatting import money
-from lendready.domain.questionnaire import Question, parse_month
+from lendready.domain.engine.formatting import money
+from lendready.domain.engine.questionnaire import Question, parse_month
+from lendready.domain.files.forecast_import import FILE_FILTER, read_forecast_file
+from lendready.domain.files.forecast_paste import MAX_ROWS, parse_forecast_text, read_amount, read_month
 from lendready.ui.widgets.style import ProblemLine, help_panel, problem_colour, scaled_font
 
 MONTH, RECEIPTS, PAYMENTS, NET, RUNNING = range(5)

@@ -12,8 +12,8 @@ import html
 
 from PySide6.QtWidgets import QDialog, QLineEdit, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
-from lendready.domain.knowledge import Knowledge
-from lendready.domain.teaching import Teaching, load_teaching, myths
+from lendready.domain.engine.knowledge import Knowledge
+from lendready.domain.teaching.content import Teaching, load_teaching, myths
 from lendready.ui.teaching_actions import HELP_TOPICS
 
 TOPICS = tuple(topic for topic, _title in HELP_TOPICS)

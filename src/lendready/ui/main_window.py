@@ -1,6 +1,6 @@
 """The main window: sections on the left, questions in the middle, the explainer on the right.
 
-Every edit goes through :class:`lendready.session.CaseSession`, which owns the
+Every edit goes through :class:`lendready.model.session.CaseSession`, which owns the
 answers, the unsaved flag and the live assessment; the window only shows what
 the session says. Work is never lost: a recovery copy is written every 30
 seconds and on leaving a section while there are unsaved changes, saving is
@@ -17,19 +17,19 @@ from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStackedWidget
 
-from lendready.domain.resource_cache import ResourceError
-from lendready.domain.samples import Sample, load_samples
-from lendready.recovery import RecoveryEntry, RecoveryStore
+from lendready.domain.engine.resource_cache import ResourceError
+from lendready.domain.teaching.samples import Sample, load_samples
+from lendready.model.recovery import RecoveryEntry, RecoveryStore
+from lendready.model.settings import Settings, load_settings, save_settings
 from lendready.resources import resources_dir
-from lendready.settings import Settings, load_settings, save_settings
 from lendready.ui.start_page import StartPage
 from lendready.ui.teaching_actions import TeachingActions
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent  # creating its Python type costs ~2 ms of start-up
 
-    from lendready.domain.knowledge import Knowledge
-    from lendready.session import CaseSession
+    from lendready.domain.engine.knowledge import Knowledge
+    from lendready.model.session import CaseSession
     from lendready.ui.section_view import SectionView
     from lendready.ui.workspace import Workspace
 
@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
     def knowledge(self) -> Knowledge:
         """The questionnaire and rules, loaded when first needed: the start page shows without them."""
         if self._knowledge is None:
-            from lendready.domain.knowledge import load
+            from lendready.domain.engine.knowledge import load
 
             self._knowledge = load()
         return self._knowledge
@@ -204,7 +204,7 @@ class MainWindow(QMainWindow):
             self._install(self.session, self.workspace.current_section(), wording)
 
     def new_case(self, role: str) -> None:
-        from lendready.session import CaseSession
+        from lendready.model.session import CaseSession
 
         self._install(CaseSession.new(self.knowledge, role))
 
@@ -220,8 +220,8 @@ class MainWindow(QMainWindow):
         """Open through the engine's loader; a refused file shows why and changes nothing."""
         from PySide6.QtWidgets import QMessageBox  # dialogs load when first used
 
-        from lendready.domain.case_file import CaseFileError
-        from lendready.session import CaseSession
+        from lendready.domain.files.case_file import CaseFileError
+        from lendready.model.session import CaseSession
 
         try:
             session = CaseSession.open(self.knowledge, path)
@@ -440,7 +440,7 @@ class MainWindow(QMainWindow):
         return "restore" if clicked is restore else "discard" if clicked is discard else "later"
 
     def restore(self, entry: RecoveryEntry) -> None:
-        from lendready.session import CaseSession
+        from lendready.model.session import CaseSession
 
         session = CaseSession(self.knowledge, entry.case, entry.original_path)
         session.mark_dirty()

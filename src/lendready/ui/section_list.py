@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lendready.session import SectionProgress
+from lendready.model.session import SectionProgress
 
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 1
 PADDING = 6

@@ -19,8 +19,8 @@ from PySide6.QtCore import QEasingCurve, QRectF, Qt, QTimer, QVariantAnimation, 
 from PySide6.QtGui import QColor, QFocusEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from lendready.domain import formatting
-from lendready.domain.questionnaire import Question, Questionnaire, Section, Validated
+from lendready.domain.engine import formatting
+from lendready.domain.engine.questionnaire import Question, Questionnaire, Section, Validated
 from lendready.ui.widgets.question import QuestionWidget
 from lendready.ui.widgets.style import scaled_font
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lendready.domain.samples import Sample
+from lendready.domain.teaching.samples import Sample
 from lendready.ui.start_page import TitledItemDelegate
 
 

@@ -51,10 +51,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lendready.domain import formatting
 from lendready.domain.advice import Analysis, Proposal, StressResult
 from lendready.domain.advice.words import STRESS_TIMING_ONLY, caveat_text, sizing_sentences
-from lendready.session import CaseSession
+from lendready.domain.engine import formatting
+from lendready.model.session import CaseSession
 
 # Distinct hues that read on light and dark backgrounds; the dash pattern is the second cue.
 SERIES_COLOURS = ("#1f77b4", "#d62728", "#17a2b8", "#d63ab5", "#ff7f0e", "#9467bd", "#2ca02c", "#8c564b")

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 
-from lendready.domain.resource_cache import ResourceError
-from lendready.domain.samples import Sample, sample_for
+from lendready.domain.engine.resource_cache import ResourceError
+from lendready.domain.teaching.samples import Sample, sample_for
 
 if TYPE_CHECKING:
-    from lendready.domain.exercise import Exercise
+    from lendready.domain.teaching.exercise import Exercise
     from lendready.ui.exercise_view import ExerciseView, PresentationWindow
     from lendready.ui.help_browser import HelpBrowser
     from lendready.ui.main_window import MainWindow
@@ -66,7 +66,7 @@ class TeachingActions(QObject):
         if w.session is None:
             return None
         if self.view is None:
-            from lendready.domain.exercise import Exercise
+            from lendready.domain.teaching.exercise import Exercise
             from lendready.ui.exercise_view import ExerciseView
 
             w.commit_pending()

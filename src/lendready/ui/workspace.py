@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lendready.session import CaseSession
+from lendready.model.session import CaseSession
 from lendready.ui.explainer_pane import ExplainerPane
 from lendready.ui.section_list import SectionList
 from lendready.ui.section_view import SectionView

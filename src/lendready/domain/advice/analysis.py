@@ -1,6 +1,6 @@
 """``analyse(case) -> Analysis``: every fact a reader sees, decided in one place.
 
-The verdict comes from :func:`~lendready.domain.assessment.assess`; everything
+The verdict comes from :func:`~lendready.domain.engine.assessment.assess`; everything
 built on it is a re-assessment of a transformed copy of the same answers
 (stress scenarios, loan sizing, proposals), or is read from the rules' own
 compiled conditions (the limits each key figure is judged by). Finance that
@@ -22,10 +22,10 @@ from lendready.domain.advice.proposals import Proposal, to_improve
 from lendready.domain.advice.reassess import Reassessor
 from lendready.domain.advice.sizing import LoanSizing, loan_sizing
 from lendready.domain.advice.stress import StressResult, stress_tests
-from lendready.domain.assessment import Assessment, Finding, answers_and_role, describe
-from lendready.domain.case_file import Case
-from lendready.domain.knowledge import Knowledge, load
-from lendready.domain.metrics import EARNINGS_RATIOS, KEY_FIGURES
+from lendready.domain.engine.assessment import Assessment, Finding, answers_and_role, describe
+from lendready.domain.engine.knowledge import Knowledge, load
+from lendready.domain.engine.metrics import EARNINGS_RATIOS, KEY_FIGURES
+from lendready.domain.files.case_file import Case
 
 
 class AsOfError(ValueError):
@@ -278,7 +278,7 @@ def _steps(a: Assessment) -> tuple[Step, ...]:
 
 
 def _finance_fits(k: Knowledge, r: Reassessor, a: Assessment, stress: tuple[StressResult, ...]) -> tuple[FinanceFit, ...]:
-    from lendready.domain.teaching import load_teaching
+    from lendready.domain.teaching.content import load_teaching
 
     delays = [s.lowest_forecast_cash for s in stress
               if s.id.startswith("payment_delay") and s.applies and s.lowest_forecast_cash is not None]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from lendready.domain.metrics import round2, running_cash
+from lendready.domain.engine.metrics import round2, running_cash
 
 
 class PreviewMonth(NamedTuple):

@@ -24,10 +24,10 @@ import itertools
 import math
 from typing import Any, NamedTuple
 
+from lendready.domain.advice.changes import ChangeSpec, load_specs
 from lendready.domain.advice.reassess import Reassessor
 from lendready.domain.advice.sizing import LoanSizing
-from lendready.domain.improve import ChangeSpec, load_specs
-from lendready.domain.metrics import METRIC_INPUTS
+from lendready.domain.engine.metrics import METRIC_INPUTS
 
 BAND_ORDER = {"incomplete": 0, "not_ready": 1, "nearly_ready": 2, "ready": 3}
 MAX_PROPOSALS = 5

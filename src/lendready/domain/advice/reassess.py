@@ -1,7 +1,7 @@
 """Re-assessing changed answers: the one way advice reaches a verdict.
 
 Every piece of advice (a stress scenario, a loan size, a proposal) is the same
-:func:`~lendready.domain.assessment.judge` run on a transformed copy of the
+:func:`~lendready.domain.engine.assessment.judge` run on a transformed copy of the
 answers. A :class:`Reassessor` validates the case once and then re-judges
 changes to it. Changing an answer that no skip logic or constraint reads cannot
 change which other answers count, so such a change is put in place of the
@@ -18,10 +18,10 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from lendready.domain.assessment import Judgement, judge
-from lendready.domain.knowledge import Knowledge
-from lendready.domain.metrics import STRESS_DERIVED
-from lendready.domain.questionnaire import Validated
+from lendready.domain.engine.assessment import Judgement, judge
+from lendready.domain.engine.knowledge import Knowledge
+from lendready.domain.engine.metrics import STRESS_DERIVED
+from lendready.domain.engine.questionnaire import Validated
 
 
 def stress_rules(k: Knowledge) -> frozenset[str]:

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from lendready.domain.advice.reassess import Reassessor
-from lendready.domain.assessment import Judgement, finding_titles
+from lendready.domain.engine.assessment import Judgement, finding_titles
 
 UNIT = 1000
 MIN_TERM, MAX_TERM = 12, 360

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from lendready.domain.advice.reassess import Reassessor
-from lendready.domain.metrics import sorted_forecast
+from lendready.domain.engine.metrics import sorted_forecast
 
 SCENARIOS = (
     "income_fall_small", "income_fall_large", "contract_lost", "termination_for_convenience",

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from lendready.domain import formatting
 from lendready.domain.advice.sizing import LoanSizing
+from lendready.domain.engine import formatting
 
 CAVEATS = {
     "no_forecast": "the cash position is untested: there is no usable monthly forecast",

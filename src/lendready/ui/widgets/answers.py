@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from lendready.domain.questionnaire import Question
+from lendready.domain.engine.questionnaire import Question
 from lendready.ui.widgets.parsing import display_text, parse_answer
 
 LONG_TEXT = 200  # a text question allowing more than this gets a multi-line box

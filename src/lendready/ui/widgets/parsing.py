@@ -18,8 +18,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
-from lendready.domain import formatting
-from lendready.domain.questionnaire import MAX_MAGNITUDE
+from lendready.domain.engine import formatting
+from lendready.domain.engine.questionnaire import MAX_MAGNITUDE
 
 NUMERIC = frozenset({"amount", "percent", "integer", "number"})
 

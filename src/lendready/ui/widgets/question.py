@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lendready.domain.questionnaire import Question
+from lendready.domain.engine.questionnaire import Question
 from lendready.ui.widgets.answers import AnswerInput, LineInput, TextAreaInput, make_input
 from lendready.ui.widgets.style import ProblemLine, help_button, help_panel, link_button, scaled_font
 

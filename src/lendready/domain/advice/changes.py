@@ -185,7 +185,7 @@ def load_specs(knowledge: Any) -> list[ChangeSpec]:
     parsed file is kept in the resource cache so the command line need not load
     the TOML parser on every run.
     """
-    from lendready.domain.knowledge import ResourceError, cached_validated, fingerprint
+    from lendready.domain.engine.knowledge import ResourceError, cached_validated, fingerprint
 
     key = str(knowledge.root)
     if key not in _SPECS:

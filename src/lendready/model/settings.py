@@ -123,7 +123,7 @@ def load_settings(path: Path | None = None) -> Settings:
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
-    from lendready.domain.case_file import atomic_write
+    from lendready.domain.files.case_file import atomic_write
 
     path = path or settings_path()
     try:

@@ -20,7 +20,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from lendready.domain.forecast_paste import MAX_ROWS, PasteResult, _separator, _split, read_forecast_rows
+from lendready.domain.files.forecast_paste import (
+    MAX_ROWS,
+    PasteResult,
+    _separator,
+    _split,
+    read_forecast_rows,
+)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_SHEET_ROWS = 1000  # far more than a forecast; a sheet is read no further

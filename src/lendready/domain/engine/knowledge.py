@@ -20,10 +20,10 @@ import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from lendready.domain.conditions import ConditionError, Symbols, compile_condition
-from lendready.domain.metrics import ALL_METRICS, DESCRIBED_METRICS
-from lendready.domain.metrics import CODE_PARAMETERS as METRIC_PARAMETERS
-from lendready.domain.questionnaire import (
+from lendready.domain.engine.conditions import ConditionError, Symbols, compile_condition
+from lendready.domain.engine.metrics import ALL_METRICS, DESCRIBED_METRICS
+from lendready.domain.engine.metrics import CODE_PARAMETERS as METRIC_PARAMETERS
+from lendready.domain.engine.questionnaire import (
     Choice,
     Question,
     Questionnaire,
@@ -31,7 +31,7 @@ from lendready.domain.questionnaire import (
     Section,
     TableSpec,
 )
-from lendready.domain.resource_cache import (  # noqa: F401 (re-exported: the resource API lives here too)
+from lendready.domain.engine.resource_cache import (  # noqa: F401 (re-exported: the resource API lives here too)
     ResourceError,
     _rel,
     cached_validated,
@@ -39,7 +39,7 @@ from lendready.domain.resource_cache import (  # noqa: F401 (re-exported: the re
     read_toml,
     validate_model,
 )
-from lendready.domain.rules import AREAS, Area, Band, Level, MetricInfo, Parameter, Rule
+from lendready.domain.engine.rules import AREAS, Area, Band, Level, MetricInfo, Parameter, Rule
 
 # Bump when the shape of validated data changes, so stale caches are ignored.
 PARAMETERS_FILE = "parameters.toml"
@@ -92,7 +92,7 @@ def resource_files(root: Path) -> list[Path]:
 
 def validate_resources(root: Path) -> tuple[dict[str, Any], list[str]]:
     """Parse and schema-check the engine's files; return plain data and problems."""
-    from lendready.domain import resource_schema as rs
+    from lendready.domain.engine import resource_schema as rs
 
     problems: list[str] = []
     out: dict[str, Any] = {"sections": [], "rule_files": []}
@@ -287,7 +287,7 @@ def build(root: Path, data: dict[str, Any], key: str) -> Knowledge:
                 cond_questions += [q for q in cond.questions if q not in cond_questions]
                 levels.append(Level(cond, lv["severity"], lv.get("rating"), title))
             severities = [lv["severity"] for lv in r["levels"]]
-            from lendready.domain.rules import SEVERITY_RANK
+            from lendready.domain.engine.rules import SEVERITY_RANK
 
             if [SEVERITY_RANK[s] for s in severities] != sorted(SEVERITY_RANK[s] for s in severities):
                 problems.append(f"{where}: levels: list the most severe level first")

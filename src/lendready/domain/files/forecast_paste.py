@@ -36,7 +36,7 @@ import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from lendready.domain.questionnaire import MAX_MAGNITUDE
+from lendready.domain.engine.questionnaire import MAX_MAGNITUDE
 
 MAX_ROWS = 36
 ROLES = ("month", "receipts", "payments")

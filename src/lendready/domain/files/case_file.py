@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from lendready.domain.questionnaire import ROLES, Questionnaire, type_problem
+from lendready.domain.engine.questionnaire import ROLES, Questionnaire, type_problem
 
 FORMAT = "lendready-case"
 FORMAT_VERSION = 1

@@ -18,13 +18,13 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from lendready import __version__
-from lendready.domain import formatting
-from lendready.domain.case_file import Case
-from lendready.domain.conditions import METRIC_KEY
-from lendready.domain.knowledge import PLACEHOLDER, Knowledge, load
-from lendready.domain.metrics import EARNINGS_RATIOS, Metrics, compute
-from lendready.domain.questionnaire import Invalid, Validated
-from lendready.domain.rules import AREA_RANK, AREAS, RATING_RANK, SEVERITY_RANK, Level, Rule
+from lendready.domain.engine import formatting
+from lendready.domain.engine.conditions import METRIC_KEY
+from lendready.domain.engine.knowledge import PLACEHOLDER, Knowledge, load
+from lendready.domain.engine.metrics import EARNINGS_RATIOS, Metrics, compute
+from lendready.domain.engine.questionnaire import Invalid, Validated
+from lendready.domain.engine.rules import AREA_RANK, AREAS, RATING_RANK, SEVERITY_RANK, Level, Rule
+from lendready.domain.files.case_file import Case
 
 AUDIENCES = ("lender", "founder", "trainer")
 

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from lendready.domain.resource_cache import (
+from lendready.domain.engine.resource_cache import (
     ResourceError,
     cached_validated,
     fingerprint,
@@ -20,8 +20,8 @@ from lendready.domain.resource_cache import (
 )
 
 if TYPE_CHECKING:  # the start page lists the samples without loading the rules or the case reader
-    from lendready.domain.case_file import Case
-    from lendready.domain.knowledge import Knowledge
+    from lendready.domain.engine.knowledge import Knowledge
+    from lendready.domain.files.case_file import Case
 
 SAMPLES_DIR = "samples"
 # Bump when the shape of the cached sample metadata changes, so stale caches are ignored.
@@ -74,7 +74,7 @@ def sample_paths(root: Path) -> list[Path]:
 
 def _validate_samples(root: Path) -> tuple[dict[str, Any], list[str]]:
     """Schema-check every sample's metadata: {id: plain data}, and the problems found."""
-    from lendready.domain.resource_schema import SampleMeta as Schema
+    from lendready.domain.engine.resource_schema import SampleMeta as Schema
 
     problems: list[str] = []
     out: dict[str, Any] = {}
@@ -121,7 +121,7 @@ def load_samples(root: Path, problems: list[str]) -> list[Sample]:
 
 
 def load_sample_case(sample: Sample, knowledge: Knowledge) -> Case:
-    from lendready.domain.case_file import load_case
+    from lendready.domain.files.case_file import load_case
 
     return load_case(sample.path, knowledge.questionnaire)
 
@@ -133,8 +133,8 @@ def sample_as_of(sample: Sample) -> date:
 
 def check_sample(sample: Sample, knowledge: Knowledge) -> list[str]:
     """Compare a sample's assessment with the verdict its metadata promises."""
-    from lendready.domain.assessment import assess
-    from lendready.domain.case_file import CaseFileError
+    from lendready.domain.engine.assessment import assess
+    from lendready.domain.files.case_file import CaseFileError
 
     where = f"{SAMPLES_DIR}/{sample.id}"
     try:
@@ -196,7 +196,7 @@ def _answers_key(sample: Sample, knowledge: Knowledge) -> Any:
     Remembered per file content and rules, so recognising a sample (every trainer's
     handout asks) parses and validates each shipped file once, not each time.
     """
-    from lendready.domain.case_file import CaseFileError, parse_case, read_case_bytes
+    from lendready.domain.files.case_file import CaseFileError, parse_case, read_case_bytes
 
     try:
         raw = read_case_bytes(sample.path)

@@ -18,10 +18,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from lendready.domain.assessment import Assessment
-from lendready.domain.case_file import Case, load_case, new_case, save_case
-from lendready.domain.knowledge import Knowledge
-from lendready.domain.questionnaire import Section, Validated
+from lendready.domain.engine.assessment import Assessment
+from lendready.domain.engine.knowledge import Knowledge
+from lendready.domain.engine.questionnaire import Section, Validated
+from lendready.domain.files.case_file import Case, load_case, new_case, save_case
 
 if TYPE_CHECKING:
     from lendready.domain.advice import Analysis

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lendready.domain.case_file import Case, CaseFileError
-from lendready.domain.knowledge import Knowledge, read_toml, validate_model
-from lendready.domain.questionnaire import type_problem
+from lendready.domain.engine.knowledge import Knowledge, read_toml, validate_model
+from lendready.domain.engine.questionnaire import type_problem
+from lendready.domain.files.case_file import Case, CaseFileError
 
 TESTS_DIR = "rules/tests"
 
@@ -30,7 +30,7 @@ class RuleCase:
 
 
 def load_rule_cases(root: Path, problems: list[str]) -> list[RuleCase]:
-    from lendready.domain.resource_schema import RuleTestFile
+    from lendready.domain.engine.resource_schema import RuleTestFile
 
     out: list[RuleCase] = []
     for path in sorted((root / TESTS_DIR).glob("*.toml")):
@@ -44,7 +44,7 @@ def load_rule_cases(root: Path, problems: list[str]) -> list[RuleCase]:
 
 def run_rule_case(rc: RuleCase, knowledge: Knowledge, bases: dict[str, Case]) -> str | None:
     """None when the case behaves as stated, else what went wrong, naming file, rule and case."""
-    from lendready.domain.assessment import assess
+    from lendready.domain.engine.assessment import assess
 
     c = rc.case
     where = f"{rc.file}:{c.rule} ({c.name})"
@@ -78,7 +78,7 @@ def run_rule_case(rc: RuleCase, knowledge: Knowledge, bases: dict[str, Case]) ->
 
 
 def sample_bases(root: Path, knowledge: Knowledge) -> dict[str, Case]:
-    from lendready.domain.samples import load_sample_case, load_samples
+    from lendready.domain.teaching.samples import load_sample_case, load_samples
 
     bases: dict[str, Case] = {}
     for sample in load_samples(root, []):

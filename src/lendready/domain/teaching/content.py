@@ -23,8 +23,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
-from lendready.domain import formatting
-from lendready.domain.conditions import (
+from lendready.domain.engine import formatting
+from lendready.domain.engine.conditions import (
     FINDING_KEY,
     METRIC_KEY,
     Condition,
@@ -32,7 +32,7 @@ from lendready.domain.conditions import (
     Symbols,
     compile_condition,
 )
-from lendready.domain.knowledge import (
+from lendready.domain.engine.knowledge import (
     PLACEHOLDER,
     Knowledge,
     ResourceError,
@@ -41,7 +41,7 @@ from lendready.domain.knowledge import (
     read_toml,
     validate_model,
 )
-from lendready.domain.metrics import ALL_METRICS
+from lendready.domain.engine.metrics import ALL_METRICS
 
 TEACHING_DIR = "teaching"
 PRIMER_FILE = f"{TEACHING_DIR}/primer.toml"
@@ -84,7 +84,7 @@ def schemas() -> SimpleNamespace:
 
     from pydantic import AfterValidator, ConfigDict, Field
 
-    from lendready.domain.resource_schema import Strict
+    from lendready.domain.engine.resource_schema import Strict
 
     PlainText = Annotated[str, Field(min_length=1), AfterValidator(_plain)]
     OptionalPlainText = Annotated[str, AfterValidator(_plain)]
@@ -461,7 +461,7 @@ def load_teaching(root: Path | None = None, knowledge: Knowledge | None = None) 
             root = resources_dir()
     root = Path(root)
     if knowledge is None:
-        from lendready.domain.knowledge import load
+        from lendready.domain.engine.knowledge import load
 
         knowledge = load(root)
     key = (root, Path(knowledge.root), knowledge.fingerprint)

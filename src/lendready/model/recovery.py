@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from lendready.paths import data_dir, private_dir
 
 if TYPE_CHECKING:  # the store is made at start-up; the case reader loads when a copy is written or read
-    from lendready.domain.case_file import Case
-    from lendready.domain.knowledge import Knowledge
+    from lendready.domain.engine.knowledge import Knowledge
+    from lendready.domain.files.case_file import Case
 
 SUFFIX = ".recovery.json"
 
@@ -60,7 +60,7 @@ class RecoveryStore:
         return self.directory / f"{safe}{SUFFIX}"
 
     def write(self, case: Case, knowledge: Knowledge, original_path: Path | None) -> Path:
-        from lendready.domain.case_file import atomic_write, now_utc, to_document
+        from lendready.domain.files.case_file import atomic_write, now_utc, to_document
 
         private_dir(self.directory)
         payload: dict[str, Any] = {
@@ -85,13 +85,13 @@ class RecoveryStore:
         """Remove temporary files of recovery copies whose writer was killed mid-write (they hold answers)."""
         marker = f"{SUFFIX}."
         for tmp in self.directory.glob(f".*{SUFFIX}.*.tmp"):
-            from lendready.domain.case_file import remove_stale_temps
+            from lendready.domain.files.case_file import remove_stale_temps
 
             remove_stale_temps(self.directory / tmp.name[1:tmp.name.index(marker) + len(SUFFIX)])
 
     def pending(self, knowledge: Knowledge) -> list[RecoveryEntry]:
         """Recovery files left by sessions that are no longer running, newest first."""
-        from lendready.domain.case_file import CaseFileError, parse_case
+        from lendready.domain.files.case_file import CaseFileError, parse_case
 
         entries: list[RecoveryEntry] = []
         if not self.directory.is_dir():

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from lendready.domain.conditions import VALUE_KEY, Condition
+from lendready.domain.engine.conditions import VALUE_KEY, Condition
 
 ROLES = ("lender", "founder", "trainer")
 

@@ -7,7 +7,7 @@ before it, the band, the experienced lender's verdict and the score) walked
 forwards and back. Predictions are locked as soon as the first answer is
 revealed, because a prediction changed after the reveal teaches nothing.
 
-The answers come from :func:`lendready.domain.assessment.assess`, worded for a
+The answers come from :func:`lendready.domain.engine.assessment.assess`, worded for a
 trainer, so an exercise can never disagree with the explainer or the PDF.
 """
 
@@ -17,11 +17,11 @@ import re
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from lendready.domain import formatting
-from lendready.domain.assessment import Assessment, Finding, assess
-from lendready.domain.case_file import Case
-from lendready.domain.knowledge import Knowledge
-from lendready.domain.metrics import EARNINGS_RATIOS
+from lendready.domain.engine import formatting
+from lendready.domain.engine.assessment import Assessment, Finding, assess
+from lendready.domain.engine.knowledge import Knowledge
+from lendready.domain.engine.metrics import EARNINGS_RATIOS
+from lendready.domain.files.case_file import Case
 
 PREDICTABLE_RATINGS = ("green", "amber", "red")
 # Bands the room can predict; "incomplete" is never a sensible prediction for a teaching case.

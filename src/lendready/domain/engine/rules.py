@@ -1,7 +1,7 @@
 """Rules, parameters, areas and bands as the engine holds them.
 
 Everything here is built from reviewed data (``resources/rules``,
-``resources/parameters.toml``) by :mod:`lendready.domain.knowledge`; nothing is
+``resources/parameters.toml``) by :mod:`lendready.domain.engine.knowledge`; nothing is
 hard-coded but the order of severities and areas that the output contract fixes.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from lendready.domain.conditions import Condition
-from lendready.domain.questionnaire import RoleText
+from lendready.domain.engine.conditions import Condition
+from lendready.domain.engine.questionnaire import RoleText
 
 SEVERITIES = ("blocker", "high", "medium", "low", "info")
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}

@@ -1,6 +1,6 @@
 """Reading, validating and caching resource files: the part of loading that is the same for every file.
 
-Kept apart from :mod:`lendready.domain.knowledge` (which builds the rules) so
+Kept apart from :mod:`lendready.domain.engine.knowledge` (which builds the rules) so
 that what needs only cached, already-validated data, such as the sample list on
 the start page, loads neither the rules engine nor pydantic.
 """

@@ -4,7 +4,7 @@ These are the published shapes other tools rely on (docs/case-format.md). The
 engine itself reads and writes them with hand-written checks that give better
 messages and start faster; these models state the contract in one place, let
 the suite check every output against it, and can print a JSON Schema for
-anyone integrating with lendready (``python -m lendready.domain.contract``).
+anyone integrating with lendready (``python -m lendready.domain.engine.contract``).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-from lendready.domain.questionnaire import parse_month
+from lendready.domain.engine.questionnaire import parse_month
 
 
 class NotApplicable(Exception):

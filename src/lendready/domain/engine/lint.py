@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lendready.domain.knowledge import ResourceError, build, validate_resources
+from lendready.domain.engine.knowledge import ResourceError, build, validate_resources
 
 
 @dataclass
@@ -29,8 +29,13 @@ class LintReport:
 
 
 def lint(root: Path) -> LintReport:
-    from lendready.domain.rule_tests import coverage_problems, load_rule_cases, run_rule_case, sample_bases
-    from lendready.domain.samples import check_sample, load_samples
+    from lendready.domain.engine.rule_tests import (
+        coverage_problems,
+        load_rule_cases,
+        run_rule_case,
+        sample_bases,
+    )
+    from lendready.domain.teaching.samples import check_sample, load_samples
 
     report = LintReport()
     data, problems = validate_resources(root)
@@ -59,11 +64,11 @@ def lint(root: Path) -> LintReport:
         if failure:
             report.problems.append(failure)
     report.problems += coverage_problems(cases, knowledge)
-    from lendready.domain.improve import lint as lint_improve
+    from lendready.domain.advice.changes import lint as lint_improve
 
     report.problems += lint_improve(root, knowledge.questionnaire)
 
-    from lendready.domain.teaching import check_teaching
+    from lendready.domain.teaching.content import check_teaching
 
     report.problems += check_teaching(root, knowledge)
     return report

@@ -1,0 +1,1 @@
+"""Case files and forecasts from outside: reading, refusing, migrating and saving them safely."""
