@@ -1,4 +1,4 @@
-"""Start-up of the desktop app against a bare PySide6 window (goals: time <= 1.5x, peak memory <= 1.3x).
+"""Start-up of the desktop app against a bare PySide6 window (goals: time <= 2x, peak memory <= 1.3x).
 
 Both are started as fresh processes, as a user starts them, and timed from launch
 until their first window has been shown and painted (the child reports the moment);
@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 REPO = Path(__file__).resolve().parents[1]
-TIME_GOAL = 1.5
+TIME_GOAL = 2.0
 MEMORY_GOAL = 1.3
 
 BARE = """

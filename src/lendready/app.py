@@ -61,23 +61,10 @@ def _file_open_filter(window: Any) -> Any:
     return FileOpenFilter(window)  # the window keeps it alive
 
 
-def _load_model() -> None:
-    """Import the Qt-free modules behind the window before Qt itself.
-
-    Once PySide6 is loaded it reads the source of every module imported after it
-    (to support ``from __feature__ import ...``); the model's twenty-odd modules
-    need none of that, and skipping it saves ~15 ms of start-up.
-    """
-    import lendready.domain.teaching.samples
-    import lendready.model.recovery
-    import lendready.model.settings  # noqa: F401
-
-
 def run(case_path: str | None = None, argv: list[str] | None = None) -> int:
     from lendready import crash
 
     crash.install()
-    _load_model()
     from lendready.platform_check import display_problem
 
     problem = display_problem()

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QWidget  # noqa: E402
 
 from lendready.domain.engine.questionnaire import ROLES, Questionnaire  # noqa: E402
+from lendready.ui.forecast_table import ForecastEditor  # noqa: E402
 from lendready.ui.section_view import SectionView  # noqa: E402
 from lendready.ui.widgets import QuestionWidget  # noqa: E402
 
@@ -228,11 +229,9 @@ def test_question_ids_follow_the_questionnaire(open_section, questionnaire):
 
 # -- the forecast table --------------------------------------------------------------
 def test_the_forecast_question_uses_the_forecast_editor(qtbot, open_section):
-    forecast_table = pytest.importorskip(
-        "lendready.ui.forecast_table", reason="ui/forecast_table.py (ForecastEditor) is not written yet")
     glue = open_section("forecast")
     editor = glue.view.editor("fin.forecast")
-    assert isinstance(editor, forecast_table.ForecastEditor)
+    assert isinstance(editor, ForecastEditor)
     rows = [{"month": f"2027-{m:02d}", "receipts": 1000, "payments": 900} for m in range(1, 13)]
     editor.answerChanged.emit("fin.forecast", rows)  # the editor's own signal reaches the glue
     assert glue.answers["fin.forecast"] == rows

@@ -1,4 +1,4 @@
-"""The start page's sample list, which draws itself without the Qt types that slow the first window."""
+"""The start page's sample list: a bold title and a wrapped summary per sample, drawn by its delegate."""
 
 from __future__ import annotations
 
@@ -7,21 +7,25 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStyleOptionViewItem
 
-from lendready.ui import start_page
 from lendready.ui.start_page import TitledItemDelegate
 
 
-def test_the_item_role_is_qts_user_role():
-    assert start_page.USER_ROLE == Qt.ItemDataRole.UserRole.value
+def test_each_sample_item_carries_its_path(window):
+    samples = window.start_page.samples
+    assert [samples.item(i).data(Qt.ItemDataRole.UserRole) for i in range(samples.count())] == [
+        str(s.path) for s in window.samples
+    ]
 
 
 @pytest.mark.parametrize("height", [200, 2000])
-def test_the_delegate_measures_the_viewport_as_qt_does(window, qtbot, height):
-    """Without and with a vertical scroll bar, the width it wraps to is the viewport's own."""
+def test_the_items_wrap_to_the_viewport(window, qtbot, height):
+    """Without and with a vertical scroll bar, each item is as wide as the viewport: nothing to scroll across."""
     samples = window.start_page.samples
     samples.setFixedHeight(height)
     qtbot.waitUntil(lambda: samples.verticalScrollBar().isVisible() == (height == 200))
-    assert window.start_page.delegate._viewport_width() == samples.viewport().width()
+    first = samples.model().index(0, 0)
+    qtbot.waitUntil(lambda: samples.visualRect(first).width() == samples.viewport().width())
+    assert not samples.horizontalScrollBar().isVisible()
 
 
 def test_each_sample_shows_its_title_and_its_summary_wrapped_to_the_list(window, qtbot):
@@ -33,7 +37,7 @@ def test_each_sample_shows_its_title_and_its_summary_wrapped_to_the_list(window,
     wide = delegate.sizeHint(option, first).height()
     samples.parentWidget().setFixedWidth(700)
     qtbot.waitUntil(lambda: delegate.sizeHint(option, first).height() > wide)
-    title, rest = delegate._parts(first)
+    title, rest = delegate.parts(first)
     assert title == window.samples[0].meta.title and rest == window.samples[0].meta.summary
 
 
@@ -59,7 +63,7 @@ def test_a_checkable_list_keeps_its_text_clear_of_the_check_boxes(qtbot):
     """The session-pack checklist: the check box is drawn by the style, the text beside it."""
     view = QListWidget()
     view.resize(500, 300)
-    view.setItemDelegate(TitledItemDelegate(view, checkable=True))
+    view.setItemDelegate(TitledItemDelegate(view))
     item = QListWidgetItem("Title\nA summary long enough to wrap once the list is narrow enough for it.")
     item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
     item.setCheckState(Qt.CheckState.Checked)
@@ -74,8 +78,8 @@ def test_a_checkable_list_keeps_its_text_clear_of_the_check_boxes(qtbot):
     assert text_rect.left() > option.rect.left() + 10  # moved right of the check box
 
 
-def test_menu_shortcuts_survive_the_start_up_path(window):
-    """Shortcuts are set as lists of key sequences (see main_window._action); they must still be the keys."""
+def test_the_menus_have_their_shortcuts(window):
+    """The menus' shortcuts, standard keys and written ones alike."""
     keys = {a.text(): a.shortcut() for a in window.findChildren(type(window.save_action))}
     assert keys["&Save"] == QKeySequence(QKeySequence.StandardKey.Save)
     assert keys["&Close case"] == QKeySequence("Ctrl+W")

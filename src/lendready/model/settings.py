@@ -4,19 +4,18 @@ Stored as JSON in the user's config folder. A damaged or foreign settings file
 must never stop the app from starting, so anything that does not validate is
 replaced by its default, field by field.
 
-A plain class with a checker per field rather than a pydantic model: the
-settings are read before the first window appears, and importing pydantic and
-building a model costs about 60 ms there, more than half of what a bare Qt
-window takes to show (bench/gui_start.py). The checks are the same ones a model
-would make: the type of each field, the role among the three allowed, at most
-``MAX_RECENT`` recent files; unknown keys are ignored. (Not even a dataclass: importing
-``dataclasses`` costs 2 ms of that start-up.)
+A dataclass with a checker per field rather than a pydantic model: the settings
+are read before the first window appears, and pydantic loads only when it is
+needed (bench/gui_start.py). The checks are the same ones a model would make:
+the type of each field, the role among the three allowed, at most
+``MAX_RECENT`` recent files; unknown keys are ignored.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -54,23 +53,16 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+@dataclass
 class Settings:
     """The user's settings; every assignment is checked (``CHECKS``), so a bad value never sticks."""
 
-    recent_files: list[str]
-    last_role: str
-    window_geometry: str
+    recent_files: list[str] = field(default_factory=list)
+    last_role: str = "lender"
+    window_geometry: str = ""
     """Base64 of QWidget.saveGeometry(): opaque bytes owned by Qt."""
-    window_state: str
-    splitter_state: str
-
-    def __init__(self, recent_files: list[str] | None = None, last_role: str = "lender", window_geometry: str = "",
-                 window_state: str = "", splitter_state: str = "") -> None:
-        self.recent_files = [] if recent_files is None else recent_files
-        self.last_role = last_role
-        self.window_geometry = window_geometry
-        self.window_state = window_state
-        self.splitter_state = splitter_state
+    window_state: str = ""
+    splitter_state: str = ""
 
     def __setattr__(self, name: str, value: Any) -> None:
         check = CHECKS.get(name)
@@ -78,23 +70,17 @@ class Settings:
             raise AttributeError(f"Settings has no field {name!r}")
         super().__setattr__(name, check(value))
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Settings) and self.to_dict() == other.to_dict()
-
-    def __repr__(self) -> str:
-        return f"Settings({', '.join(f'{k}={v!r}' for k, v in self.to_dict().items())})"
-
     def to_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in CHECKS}
+        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
         """Every known field that checks out; the rest keep their defaults."""
         settings = cls()
-        for name in CHECKS:
-            if name in data:
+        for known in fields(cls):
+            if known.name in data:
                 try:
-                    setattr(settings, name, data[name])
+                    setattr(settings, known.name, data[known.name])
                 except ValueError:
                     pass
         return settings

@@ -71,7 +71,7 @@ def _version(dist: str | None, name: str) -> str:
         from importlib.metadata import PackageNotFoundError, version
 
         return version(dist)
-    except (ImportError, PackageNotFoundError):
+    except PackageNotFoundError:
         return ""
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStackedWidget
 
 from lendready.domain.engine.resource_cache import ResourceError
@@ -26,8 +26,6 @@ from lendready.ui.start_page import StartPage
 from lendready.ui.teaching_actions import TeachingActions
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QCloseEvent  # creating its Python type costs ~2 ms of start-up
-
     from lendready.domain.engine.knowledge import Knowledge
     from lendready.model.session import CaseSession
     from lendready.ui.section_view import SectionView
@@ -90,12 +88,12 @@ class MainWindow(QMainWindow):
         return self._knowledge
 
     # -- menus and shortcuts ----------------------------------------------------
-    def _action(self, menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
+    def _action(
+        self, menu: Any, text: str, slot: Any, shortcut: QKeySequence | QKeySequence.StandardKey | None = None
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
-            # setShortcuts with a ready QKeySequence: setShortcut, or copying a QKeySequence, makes
-            # PySide6 build the ``Qt`` namespace's ~90 enums (~12 ms) while the first window opens.
-            action.setShortcuts([shortcut if isinstance(shortcut, QKeySequence) else QKeySequence(shortcut)])
+            action.setShortcut(shortcut)
         action.triggered.connect(slot)
         menu.addAction(action)
         return action

@@ -19,7 +19,6 @@ from PySide6.QtCore import QEasingCurve, QRectF, Qt, QTimer, QVariantAnimation, 
 from PySide6.QtGui import QColor, QFocusEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from lendready.domain.engine import formatting
 from lendready.domain.engine.questionnaire import Question, Questionnaire, Section, Validated
 from lendready.ui.widgets.question import QuestionWidget
 from lendready.ui.widgets.style import scaled_font
@@ -74,64 +73,11 @@ class _Row(QWidget):
         painter.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 6, 6)
 
 
-class _UnavailableEditor(QWidget):
-    """Stands in for the forecast table when its editor is missing from this build.
-
-    The forecast already in the case is kept untouched and summarised, so
-    opening a case can never lose it.
-    """
-
-    answerChanged = Signal(str, object)
-    noteChanged = Signal(str, str)
-
-    def __init__(self, question: Question, role: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._question = question
-        self._value: Any = None
-        self._note = ""
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        title = QLabel(question.label.for_role(role), self)
-        title.setTextFormat(Qt.TextFormat.PlainText)
-        title.setWordWrap(True)
-        title.setFont(scaled_font(self, 1.0, bold=True))
-        self.summary = QLabel(self)
-        self.summary.setWordWrap(True)
-        layout.addWidget(title)
-        layout.addWidget(self.summary)
-        self.set_value(None)
-
-    @property
-    def question(self) -> Question:
-        return self._question
-
-    def value(self) -> Any:
-        return self._value
-
-    def set_value(self, value: Any) -> None:
-        self._value = value
-        shown = formatting.answer(self._question.type, value)
-        self.summary.setText(f"This version cannot edit the table here. Kept as it is: {shown}.")
-
-    def set_note(self, text: str) -> None:
-        self._note = text
-
-    def set_problem(self, message: str | None) -> None:
-        pass
-
-    def focus_input(self) -> None:
-        pass
-
-
 def _editor_for(question: Question, role: str, parent: QWidget) -> QWidget:
     if question.type != "table":
         return QuestionWidget(question, role, parent)
-    try:  # imported late: the forecast table is a heavier widget only one section needs
-        from lendready.ui.forecast_table import ForecastEditor
-    except ModuleNotFoundError as exc:
-        if exc.name != "lendready.ui.forecast_table":
-            raise
-        return _UnavailableEditor(question, role, parent)
+    from lendready.ui.forecast_table import ForecastEditor  # a heavier widget only one section needs
+
     return ForecastEditor(question, role, parent)
 
 

@@ -34,7 +34,8 @@ class SessionPackDialog(QDialog):
         layout.addWidget(intro)
         self.list = QListWidget()
         self.list.setAccessibleName("Cases in the session pack")
-        self.list.setItemDelegate(TitledItemDelegate(self.list, checkable=True))
+        self.list.setWordWrap(True)  # the items wrap to the width, and are laid out again when it changes
+        self.list.setItemDelegate(TitledItemDelegate(self.list))
         self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         for sample in self.samples:
             item = QListWidgetItem(f"{sample.meta.title}\n{sample.meta.summary}")

@@ -7,13 +7,12 @@ explanations say; trainers mostly want the sample cases, so they are one click
 
 from __future__ import annotations
 
-from math import ceil
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Signal
-from PySide6.QtGui import QFont, QPainter, QTextCharFormat, QTextLayout
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -21,21 +20,12 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSizePolicy,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
-
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QAbstractItemView
-
-# The start page is the first window, so it stays clear of the Python types of ``Qt``,
-# ``QStyle`` and a bare ``viewport()``: PySide6 builds their enums (some 150) on first
-# touch, which cost ~25 ms of start-up. Even ``QPainter.setPen`` builds ``Qt`` (one of its
-# overloads takes a ``Qt.PenStyle``), so the delegate draws with ``QTextLayout`` and an
-# explicit colour. The item role is the int Qt's ``setData`` takes; a test checks it.
-USER_ROLE = 0x0100  # Qt.ItemDataRole.UserRole
 
 ROLE_BUTTONS = (
     ("lender", "New case as a bank officer",
@@ -47,9 +37,9 @@ ROLE_BUTTONS = (
 )
 
 
-PAD = 6
-CHECK_WIDTH = 28  # room a check box takes beside the text
+PAD = 6  # around an item's text
 GAP = 2  # between a title and its text
+WRAP = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
 
 
 class TitledItemDelegate(QStyledItemDelegate):
@@ -57,97 +47,67 @@ class TitledItemDelegate(QStyledItemDelegate):
 
     Thirteen samples as plain two-line text run together; a bold title per case
     lets a trainer find one at a glance. The style draws the item (background,
-    selection, focus, check box) with its text blanked; the two text runs are
-    drawn on top.
+    selection, focus, check box) without its text; ``paint`` writes the two parts
+    in the text area the style leaves beside the check box, if the item has one.
     """
 
-    def __init__(self, view: QAbstractItemView, checkable: bool = False) -> None:
+    def __init__(self, view: QAbstractItemView) -> None:
         super().__init__(view)
         self.view = view
-        self.checkable = checkable
-        self._laid_out: dict[tuple[str, str, int, str], list[tuple[QTextLayout, float]]] = {}
 
-    def _parts(self, index: QModelIndex | QPersistentModelIndex) -> tuple[str, str]:
+    @staticmethod
+    def parts(index: QModelIndex | QPersistentModelIndex) -> tuple[str, str]:
+        """The item's title (its first line) and the rest of its text."""
         title, _, rest = str(index.data() or "").partition("\n")
         return title, rest
 
-    def _viewport_width(self) -> int:
-        """The viewport's width, without asking for the viewport (see the note at the top)."""
-        width = self.view.maximumViewportSize().width()
-        bar = self.view.verticalScrollBar()
-        return width - bar.width() if bar.isVisible() else width
-
-    def _width(self) -> int:
-        check = CHECK_WIDTH if self.checkable else 0
-        return max(self._viewport_width() - check, 120) - 2 * PAD
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        title, rest = self._parts(index)
-        width = self._width()
-        return QSize(width, ceil(sum(height for _, height in self._runs(option, title, rest, width))) + 2 * PAD)
-
-    def _runs(self, option: QStyleOptionViewItem, title: str, rest: str, width: int) -> list[tuple[QTextLayout, float]]:
-        """The bold title and the wrapped rest, each laid out to ``width``: one layout serves size and paint.
-
-        The view asks each item's size several times while it settles, then paints it, all at
-        one width: the layouts are kept for the text, font and width they were made for.
-        """
-        key = (title, rest, width, option.font.key())
-        runs = self._laid_out.get(key)
-        if runs is None:
-            bold = QFont(option.font)
-            bold.setBold(True)
-            runs = [_wrapped(title, bold, width)]
-            if rest:
-                runs.append(_wrapped(rest, option.font, width, gap=GAP))
-            if len(self._laid_out) > 256:  # widths come and go as the window is resized
-                self._laid_out.clear()
-            self._laid_out[key] = runs
-        return runs
-
     def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         super().initStyleOption(option, index)
-        option.text = ""  # the style draws the item without text; paint() writes the two runs
+        option.text = ""  # the style draws the item without text; paint() writes the title and the rest
 
     def _text_rect(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QRect:
-        if not self.checkable:
-            return QRect(option.rect)
-        from PySide6.QtWidgets import QStyle  # the session-pack checklist only, never at start-up
-
+        """Where the text goes in ``option.rect``: the style's text area, less the padding."""
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        return self.view.style().subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, self.view)
+        area = self.view.style().subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, self.view)
+        return QRect(area.left() + PAD, option.rect.top() + PAD, area.width() - 2 * PAD, option.rect.height() - 2 * PAD)
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
+        bold = QFont(option.font)
+        bold.setBold(True)
+        return bold, option.font
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        """As wide as the list, and as tall as the title and the rest wrapped to that width."""
+        opt = QStyleOptionViewItem(option)
+        opt.rect = QRect(0, 0, self.view.viewport().width(), 10_000)
+        width = max(self._text_rect(opt, index).width(), 60)
+        title, rest = self.parts(index)
+        bold, font = self._fonts(option)
+        height = QFontMetrics(bold).boundingRect(QRect(0, 0, width, 0), WRAP, title).height()
+        if rest:
+            height += GAP + QFontMetrics(font).boundingRect(QRect(0, 0, width, 0), WRAP, rest).height()
+        return QSize(opt.rect.width(), height + 2 * PAD)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         super().paint(painter, option, index)  # background, selection, focus and check box
-        title, rest = self._parts(index)
-        palette = option.palette
-        selected = self.view.selectionModel().isSelected(index)
-        colour = QTextCharFormat()
-        colour.setForeground(palette.brush(palette.ColorRole.HighlightedText if selected else palette.ColorRole.Text))
-        text_rect = self._text_rect(option, index)  # beside the check box, when the item has one
-        x, y = text_rect.left() + PAD, option.rect.top() + PAD
-        for layout, height in self._runs(option, title, rest, text_rect.width() - 2 * PAD):
-            whole = QTextLayout.FormatRange()
-            whole.start, whole.length, whole.format = 0, len(layout.text().encode("utf-16-le")) // 2, colour
-            layout.draw(painter, QPointF(x, y), [whole])
-            y += height
-
-
-def _wrapped(text: str, font: QFont, width: int, gap: float = 0.0) -> tuple[QTextLayout, float]:
-    """``text`` broken into lines of at most ``width`` pixels (at word boundaries), and the height it takes."""
-    layout = QTextLayout(text, font)
-    layout.beginLayout()
-    y = gap
-    while True:
-        line = layout.createLine()
-        if not line.isValid():
-            break
-        line.setLineWidth(width)
-        line.setPosition(QPointF(0, y))
-        y += line.height()
-    layout.endLayout()
-    return layout, y
+        title, rest = self.parts(index)
+        bold, font = self._fonts(option)
+        state = option.state
+        group = (QPalette.ColorGroup.Disabled if not state & QStyle.StateFlag.State_Enabled
+                 else QPalette.ColorGroup.Active if state & QStyle.StateFlag.State_Active
+                 else QPalette.ColorGroup.Inactive)
+        selected = bool(state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        rect = self._text_rect(option, index)
+        painter.save()
+        painter.setPen(option.palette.color(group, role))
+        painter.setFont(bold)
+        used = painter.drawText(rect, WRAP, title)
+        if rest:
+            painter.setFont(font)
+            painter.drawText(rect.adjusted(0, used.height() + GAP, 0, 0), WRAP, rest)
+        painter.restore()
 
 
 class StartPage(QWidget):
@@ -185,10 +145,9 @@ class StartPage(QWidget):
             button.clicked.connect(lambda _=False, r=role: self.newCase.emit(r))
             note = QLabel(blurb)
             note.setWordWrap(True)
-            column = QVBoxLayout()  # each note under its button; the stretch keeps it there
+            column = QVBoxLayout()
             column.addWidget(button)
-            column.addWidget(note)
-            column.addStretch(1)
+            column.addWidget(note, alignment=Qt.AlignmentFlag.AlignTop)
             roles.addLayout(column, 1)
             self.role_buttons[role] = button
         outer.addLayout(roles)
@@ -210,10 +169,7 @@ class StartPage(QWidget):
         self.open_button.clicked.connect(self.openRequested.emit)
         recent_box.addWidget(recent_label)
         recent_box.addWidget(self.recent, 1)
-        open_row = QHBoxLayout()
-        open_row.addWidget(self.open_button)
-        open_row.addStretch(1)
-        recent_box.addLayout(open_row)
+        recent_box.addWidget(self.open_button, alignment=Qt.AlignmentFlag.AlignLeft)
 
         sample_box = QVBoxLayout()
         sample_label = QLabel("<b>Sample cases</b> (fictional, for learning and training)")
@@ -227,7 +183,7 @@ class StartPage(QWidget):
         self.samples.setResizeMode(QListWidget.ResizeMode.Adjust)
         for path, name, summary in samples:
             item = QListWidgetItem(f"{name}\n{summary}")
-            item.setData(USER_ROLE, path)
+            item.setData(Qt.ItemDataRole.UserRole, path)
             item.setToolTip(summary)
             self.samples.addItem(item)
         if samples:
@@ -257,7 +213,7 @@ class StartPage(QWidget):
         self.recent.clear()
         for path in paths:
             item = QListWidgetItem(f"{Path(path).name}\n{Path(path).parent}")
-            item.setData(USER_ROLE, path)
+            item.setData(Qt.ItemDataRole.UserRole, path)
             item.setToolTip(path)
             self.recent.addItem(item)
         if not paths:
@@ -266,10 +222,10 @@ class StartPage(QWidget):
 
     def _sample_chosen(self, signal: Signal) -> None:
         item = self.samples.currentItem()
-        if item is not None and item.data(USER_ROLE):
-            signal.emit(str(item.data(USER_ROLE)))  # type: ignore[attr-defined]
+        if item is not None and item.data(Qt.ItemDataRole.UserRole):
+            signal.emit(str(item.data(Qt.ItemDataRole.UserRole)))  # type: ignore[attr-defined]
 
     def _activated(self, item: QListWidgetItem) -> None:
-        path = item.data(USER_ROLE)
+        path = item.data(Qt.ItemDataRole.UserRole)
         if path:
             self.pathChosen.emit(str(path))

@@ -21,6 +21,7 @@ import math
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,40 +42,25 @@ class CaseFileError(Exception):
         super().__init__(message)
 
 
+@dataclass(slots=True, eq=False, repr=False)
 class Case:
     """A case in memory: answers and notes, plus whatever a newer version wrote that we keep.
 
-    A plain class rather than a dataclass: the command line is measured against
-    bare interpreter start-up, and the dataclasses machinery costs more to
-    import than the whole assessment.
+    Compared by identity (``eq=False``): a case is a document being edited, not a value.
     """
 
-    __slots__ = ("case_id", "created", "modified", "prepared_by", "answers", "notes", "extra", "warnings",
-                 "loaded_version")
-
-    def __init__(
-        self,
-        case_id: str,
-        created: str,
-        modified: str,
-        prepared_by: str = "lender",
-        answers: dict[str, Any] | None = None,
-        notes: dict[str, str] | None = None,
-        extra: dict[str, Any] | None = None,
-        warnings: list[str] | None = None,
-        loaded_version: int = FORMAT_VERSION,
-    ) -> None:
-        self.case_id = case_id
-        self.created = created
-        self.modified = modified
-        self.prepared_by = prepared_by
-        self.answers: dict[str, Any] = answers if answers is not None else {}
-        self.notes: dict[str, str] = notes if notes is not None else {}
-        self.extra: dict[str, Any] = extra if extra is not None else {}
-        self.warnings: list[str] = warnings if warnings is not None else []
-        self.loaded_version = loaded_version
+    case_id: str
+    created: str
+    modified: str
+    prepared_by: str = "lender"
+    answers: dict[str, Any] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    loaded_version: int = FORMAT_VERSION
 
     def __repr__(self) -> str:
+        # Never the answers themselves: a repr can end up in a log.
         return f"Case({self.case_id!r}, prepared_by={self.prepared_by!r}, {len(self.answers)} answers)"
 
 

@@ -7,6 +7,7 @@ outcome is noticed, not discovered in front of a class.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -62,7 +63,8 @@ class SampleMeta(NamedTuple):
         )
 
 
-class Sample(NamedTuple):
+@dataclass(frozen=True)
+class Sample:
     id: str
     path: Path
     meta: SampleMeta
