@@ -36,7 +36,7 @@ from lendready.domain.files.case_file import Case, dumps
 from lendready.domain.teaching.content import load_teaching, myths
 from lendready.domain.teaching.samples import load_samples
 from lendready.report import AUDIENCES, handout
-from lendready.report import briefing as briefing_module
+from lendready.report import context as context_module
 from lendready.report.briefing import (
     BriefingError,
     build_briefing,
@@ -100,6 +100,8 @@ def long_case(vale: Case) -> Case:
         "lock.borrowing_powers": "no",
         "lock.withdrawable_share_capital": 500_000,
         "lock.can_suspend_withdrawals": "no",
+        "lock.pending_withdrawals": 180_000,
+        "org.filings_up_to_date": "no",
         "fin.accounts_year_end": "2026-03-31",
         "fin.turnover": 4_900_000,
         "fin.surplus": -120_000,
@@ -115,6 +117,9 @@ def long_case(vale: Case) -> Case:
         "inc.public_sector_share": 95,
         "inc.main_contract_months_left": 10,
         "inc.main_contract_break_clause": "yes",
+        "inc.main_contract_notice_months": 3,
+        "inc.main_contract_compensation": "no",
+        "inc.main_contract_reserved": "yes",
         "inc.grant_share": 60,
         "sec.property_value": 0,
         "sec.other_security": 0,
@@ -124,6 +129,9 @@ def long_case(vale: Case) -> Case:
         "ppl.lgps_admitted_body": "yes",
         "ppl.pension_guarantee": "no",
         "ppl.pension_deficit": 1_300_000,
+        "ppl.exit_debt_estimate": 2_100_000,
+        "ppl.pension_bond": 150_000,
+        "ppl.nhs_pension_access": "no",
         "loan.amount": 850_000,
         "loan.term_months": 84,
         "loan.interest_rate": 9.5,
@@ -440,13 +448,13 @@ def test_the_date_defaults_to_source_date_epoch_and_a_samples_own_date(knowledge
 def analyse_calls(monkeypatch):
     """How many times the report analysed a case."""
     calls: list[str] = []
-    real = briefing_module.analyse
+    real = context_module.analyse
 
     def counted(*args, **kwargs):
         calls.append(kwargs.get("audience"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(briefing_module, "analyse", counted)
+    monkeypatch.setattr(context_module, "analyse", counted)
     monkeypatch.setattr(assessment_module, "assess",
                         lambda *a, **k: pytest.fail("a PDF assessed the case besides its Analysis"))
     return calls
@@ -676,10 +684,11 @@ def test_no_heading_is_left_at_the_foot_of_a_page(knowledge, samples, monkeypatc
     """Every section heading shares its page with what follows it."""
     from reportlab.platypus import CondPageBreak, Spacer
 
-    from lendready.report import briefing
+    from lendready.report.document import ReportDoc
+    from lendready.report.flowables import Heading
 
     drawn: list[tuple[object, int]] = []
-    monkeypatch.setattr(briefing._Doc, "afterFlowable",
+    monkeypatch.setattr(ReportDoc, "afterFlowable",
                         lambda self, f: drawn.append((f, self.canv.getPageNumber())))
     cases = [long_case(samples["vale"]), samples["riverside"], samples["vale"]]
     for case in cases:
@@ -688,7 +697,7 @@ def test_no_heading_is_left_at_the_foot_of_a_page(knowledge, samples, monkeypatc
             build_briefing(case, knowledge, audience=audience, generated=WHEN)
             content = [(f, page) for f, page in drawn if not isinstance(f, (Spacer, CondPageBreak))]
             for (f, page), (_after, next_page) in itertools.pairwise(content):
-                if isinstance(f, briefing._Heading):
+                if isinstance(f, Heading):
                     assert page == next_page, f"{audience}: heading {f.outline_title!r} ends page {page}"
 
 

@@ -22,8 +22,10 @@ from reportlab.platypus import SimpleDocTemplate
 
 from lendready.domain.files.case_file import dumps, parse_case
 from lendready.report import AUDIENCES, build_briefing, charts
-from lendready.report import briefing as br
-from lendready.report.styles import clean, shortened, styles
+from lendready.report import flowables as fl
+from lendready.report.context import BriefingContext, generation_time
+from lendready.report.handout_case import HandoutCase
+from lendready.report.styles import FONT, clean, shortened, styles
 
 DATA = Path(__file__).with_name("data")
 
@@ -109,27 +111,24 @@ def test_a_megabyte_name_is_shortened_everywhere(knowledge, samples):
 
 
 def test_an_overlong_organisation_name_is_shortened_in_titles_and_furniture(knowledge, samples):
-    from lendready.report.handout import _Item
-
     case = case_with(knowledge, samples, org__name="Big\xadname " * 100_000)
-    from lendready.domain.engine.assessment import assess
-
-    a = assess(case, knowledge)._replace(organisation="Big name " * 100_000)  # as if it were valid
-    b = br._Brief.make(case, knowledge, "trainer", br.generation_time(), None)._replace(a=a)
-    assert b.org.endswith("(900,000 characters, shown shortened)") and len(b.org) < 400
-    assert _Item(b, None).title == b.org
+    ctx = BriefingContext.make(case, knowledge, "trainer", generation_time())
+    a = ctx.assessment._replace(organisation="Big name " * 100_000)  # as if it were valid
+    ctx = ctx._replace(analysis=ctx.analysis._replace(assessment=a))
+    assert ctx.org.endswith("(900,000 characters, shown shortened)") and len(ctx.org) < 400
+    assert HandoutCase(ctx, None).title == ctx.org
 
 
 def test_no_table_cell_is_taller_than_half_a_page(knowledge):
     st = styles(knowledge.root)
-    huge, short = br.T("ﷺW " * 4000, st.cell), br.T("short", st.cell)
-    rows = br.cap_rows([["Label", huge], ["Next", short]], [40, 200], 8, st)
+    huge, short = fl.text("ﷺW " * 4000, st.cell), fl.text("short", st.cell)
+    rows = fl.cap_rows([["Label", huge], ["Next", short]], [40, 200], 8)
     assert rows[1][1] is short  # a cell that fits is left alone
     first, note = rows[0][1]
-    assert first.wrap(192, br.CELL_MAX)[1] + note.wrap(192, br.CELL_MAX)[1] <= br.CELL_MAX
+    assert first.wrap(192, fl.CELL_MAX)[1] + note.wrap(192, fl.CELL_MAX)[1] <= fl.CELL_MAX
     buffer = io.BytesIO()
     with within(20):
-        SimpleDocTemplate(buffer).build([br.grid([["Label", huge], ["Next", short]], [40, 200], header=False)])
+        SimpleDocTemplate(buffer).build([fl.grid([["Label", huge], ["Next", short]], [40, 200], header=False)])
     assert "shown shortened here; the case file holds it in full" in text_of(buffer.getvalue())
 
 
@@ -138,10 +137,10 @@ def test_fit_is_the_longest_start_that_fits_and_is_fast(knowledge):
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     with within(5):
-        fitted = charts.fit("y" * 1_000_000, br.FONT, 7.5, 200)
-    assert fitted.endswith("…") and stringWidth(fitted, br.FONT, 7.5) <= 200
-    assert stringWidth(fitted[:-1] + "y…", br.FONT, 7.5) > 200
-    assert charts.fit("Short name", br.FONT, 7.5, 200) == "Short name"
+        fitted = charts.fit("y" * 1_000_000, FONT, 7.5, 200)
+    assert fitted.endswith("…") and stringWidth(fitted, FONT, 7.5) <= 200
+    assert stringWidth(fitted[:-1] + "y…", FONT, 7.5) > 200
+    assert charts.fit("Short name", FONT, 7.5, 200) == "Short name"
 
 
 def test_soft_hyphens_are_kept_in_words_of_ordinary_length():
@@ -149,20 +148,3 @@ def test_soft_hyphens_are_kept_in_words_of_ordinary_length():
     assert clean("x" * 80 + "\xad" + "y" + " co\xadop") == "x" * 80 + "y co\xadop"
     assert shortened("abc") == "abc"
     assert shortened("a" * 301) == "a" * 300 + "… (301 characters, shown shortened)"
-
-
-@pytest.mark.parametrize("text", ["plain words", "Ŵyr Ŷnys £1,000 — ● ■", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 🙂", "\ud800lone", "\x00\x07\t",
-                                  "e\u0301 combining", ""])
-def test_word_widths_are_the_fonts_own_advances(text):
-    """The measured font sums each character's advance, the font's default for one it lacks."""
-    from reportlab.pdfbase import pdfmetrics
-
-    from lendready.report import styles as st
-
-    st.styles()
-    for name in (st.FONT, st.FONT_BOLD):
-        font = pdfmetrics.getFont(name)
-        face = font.face
-        expected = 0.001 * 1.0 * sum(face.charWidths.get(ord(c), face.defaultWidth) for c in text)
-        assert font._unit_width(text) == expected
-        assert font.stringWidth(text, 9.3) == expected * 9.3

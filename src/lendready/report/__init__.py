@@ -15,6 +15,13 @@ Each document is built from one ``lendready.domain.advice.analyse`` per case:
 pass ``analysis=`` (an Analysis worded for the audience) to reuse the caller's,
 or ``as_of=`` (a date) to say when the case is assessed. The date is printed on
 the document.
+
+Layout: ``document`` (page geometry, the "page X of Y" canvas, the doc template,
+the atomic writer), ``flowables`` (paragraphs, tables, headings by what they
+make), ``context`` (the case analysed for one reader), ``sections/`` (one module
+per section, shared by every document), and ``briefing``/``handout`` (the public
+API and the order of the sections for each reader). The reader's wording is
+data: ``resources/teaching/report.toml``. reportlab's public API only.
 """
 
 from __future__ import annotations

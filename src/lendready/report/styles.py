@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 import threading
 from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
 
 from reportlab.lib import colors
@@ -50,78 +49,27 @@ _registered: Path | None = None
 
 
 class MeasuredFont(TTFont):
-    """A TrueType font that remembers how wide each word it has measured is.
+    """A TrueType font that remembers the width of each text it has measured, at each size.
 
-    Line breaking measures every word of every paragraph, usually more than
-    once, and reportlab's pure-Python measure adds up glyph widths each time. A
-    word's width scales with the size, so it is kept once, at one point; every
-    width is computed by that same formula, cached or not, so layout does not
-    depend on what was measured before.
+    Line breaking measures every word of every paragraph, and tables measure each
+    cell twice (to size the table and to draw it). The width is reportlab's own
+    ``stringWidth``, asked once per text and size; the memory is bounded.
     """
 
-    MAX_WORDS = 50_000
+    MAX_WIDTHS = 50_000
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.widths: dict[str, float] = {}
+        self.widths: dict[tuple[str, float, str], float] = {}
 
-    def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:
-        if not isinstance(text, str):
-            text = text.decode(encoding)
-        unit = self.widths.get(text)
-        if unit is None:
-            if len(self.widths) >= self.MAX_WORDS:
+    def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:  # noqa: N802 (reportlab's name)
+        key = (text, size, encoding)
+        width = self.widths.get(key)
+        if width is None:
+            if len(self.widths) >= self.MAX_WIDTHS:
                 self.widths.clear()
-            unit = self.widths[text] = self._unit_width(text)
-        return unit * size
-
-    def _unit_width(self, text: str) -> float:
-        """reportlab's own width at one point (the same sum, in the same order), without its generator."""
-        glyphs = self.__dict__.get("_glyph_widths")
-        if glyphs is None:  # keyed by character, so a word is summed without converting each one
-            glyphs = self._glyph_widths = _GlyphWidths({chr(c): w for c, w in self.face.charWidths.items()})
-            glyphs.default = self.face.defaultWidth
-        return 0.001 * 1.0 * sum(map(glyphs.__getitem__, text))
-
-    def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
-        """reportlab's split of ``text`` into subset codes, with a fast path for text made only of
-        characters the document has already given codes in the first subset (most lines after the
-        first page): one C-level translation instead of a Python loop per character. The codes,
-        and so the bytes, are exactly reportlab's: the table is built from its own assignments.
-        """
-        state = self.state.get(doc)
-        if state is not None and isinstance(text, str):
-            fast = state.__dict__.get("_lr_fast")
-            if fast is None or fast[0] != len(state.assignments):
-                fast = state._lr_fast = _subset_zero(state.assignments)
-            if fast[2].issuperset(text):
-                return [(0, text.translate(fast[1]).encode("latin-1"))] if text else []
-        return super().splitString(text, doc, encoding)
-
-
-class _GlyphWidths(dict):
-    """A font's advance widths by character; a character the font lacks has its default width."""
-
-    default = 0
-
-    def __missing__(self, char: str) -> float:
-        return self.default
-
-
-def _subset_zero(assignments: dict[int, int]) -> tuple[int, dict[int, int], frozenset[str]]:
-    """(how many assignments it reflects, code point -> byte, the characters it covers)."""
-    table = {code: n for code, n in assignments.items() if n < 256}
-    if 32 in table:
-        table[0xA0] = table[32]  # reportlab prints a no-break space as a space
-    return len(assignments), table, frozenset(map(chr, table))
-
-
-def forget_widths() -> None:
-    """Start each document with empty width memories (so one export costs the same as the next)."""
-    for name in FONT_FILES:
-        font = pdfmetrics.getFont(name)
-        if isinstance(font, MeasuredFont):
-            font.widths.clear()
+            width = self.widths[key] = super().stringWidth(text, size, encoding)
+        return width
 
 
 class FontsMissing(FileNotFoundError):

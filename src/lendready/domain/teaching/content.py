@@ -1,4 +1,5 @@
-"""Teaching content as reviewed data: the primer, legal forms, glossary, checklist and products.
+"""Teaching content as reviewed data: the primer, legal forms, glossary, checklist, products and the
+PDF report's wording for each reader.
 
 The files under ``resources/teaching/`` are plain text a credit team can edit,
 checked like the rest of the resources: every field by a pydantic schema, every
@@ -9,6 +10,12 @@ Markdown, because the app, the terminal and the PDF each lay them out their own
 way. They may show a parameter as ``{param.id}``, filled in with its current
 value when the files load, so a threshold quoted in the primer never drifts from
 the one the rules use.
+
+``teaching/report.toml`` holds the report's role-specific wording: one entry per
+key the report's sections look up (:data:`REPORT_WORDING`), each with the text
+for the lender, the founder and the trainer. A key missing, unknown or given
+twice is a load (and lint) error, never a surprise when a PDF is made; a text
+may fill only the slots its key lists (``{band}``, ``{title}``).
 
 ``Teaching.documents_for`` and ``Teaching.products_for`` pick the checklist items
 and kinds of finance that fit one case, from its valid answers and its metrics.
@@ -49,9 +56,26 @@ LEGAL_FORMS_FILE = f"{TEACHING_DIR}/legal_forms.toml"
 GLOSSARY_FILE = f"{TEACHING_DIR}/glossary.toml"
 CHECKLIST_FILE = f"{TEACHING_DIR}/checklist.toml"
 PRODUCTS_FILE = f"{TEACHING_DIR}/products.toml"
+REPORT_FILE = f"{TEACHING_DIR}/report.toml"
 LEGAL_FORM_QUESTION = "org.legal_form"
 # Bump when the shape of validated teaching data changes, so stale caches are ignored.
-CACHE_SCHEMA = 2
+CACHE_SCHEMA = 3
+
+# Every wording key the PDF report's sections look up, with the slots its texts may fill.
+REPORT_WORDING: dict[str, frozenset[str]] = {
+    key: frozenset(slots) for key, slots in (
+        ("summary_heading", ()), ("band_label", ()), ("reasons_heading", ()), ("key_figures_heading", ()),
+        ("own_words_heading", ()), ("cashflow_heading", ()), ("no_forecast_note", ()),
+        ("stress_heading", ()), ("stress_intro", ()), ("sizing_heading", ()), ("sizing_intro", ()),
+        ("sizing_unseen", ()), ("findings_heading", ()), ("findings_intro", ()), ("evidence_label", ()),
+        ("conditions_heading", ()), ("conditions_intro", ()), ("action_plan_heading", ()),
+        ("action_plan_intro", ()), ("band_moves_intro", ()), ("nothing_to_fix", ()),
+        ("documents_heading", ()), ("documents_intro", ()), ("finance_heading", ()),
+        ("finance_not_yet", ("band",)), ("primer_heading", ("title",)), ("primer_intro", ()),
+    )
+}
+READERS = ("lender", "founder", "trainer")
+_SLOT = re.compile(r"\{([a-z_]+)\}")
 
 # Markup a renderer could act on: HTML or XML tags and entities, Markdown emphasis,
 # code, headings and links.
@@ -151,9 +175,19 @@ def schemas() -> SimpleNamespace:
     class ProductsFile(Strict):
         products: list[ProductData] = Field(min_length=1)
 
+    class WordingData(Strict):
+        id: ItemId
+        """A key the report looks up (REPORT_WORDING)."""
+        lender: PlainText
+        founder: PlainText
+        trainer: PlainText
+
+    class ReportFile(Strict):
+        wording: list[WordingData] = Field(min_length=1)
+
     return SimpleNamespace(
         PrimerFile=PrimerFile, LegalFormsFile=LegalFormsFile, GlossaryFile=GlossaryFile,
-        ChecklistFile=ChecklistFile, ProductsFile=ProductsFile,
+        ChecklistFile=ChecklistFile, ProductsFile=ProductsFile, ReportFile=ReportFile,
     )
 
 
@@ -198,6 +232,17 @@ class Product(NamedTuple):
     when: Condition | None
 
 
+class Wording(NamedTuple):
+    """One piece of the report's wording, as each reader reads it."""
+
+    lender: str
+    founder: str
+    trainer: str
+
+    def for_reader(self, audience: str) -> str:
+        return str(getattr(self, audience)) if audience in READERS else self.lender
+
+
 # Facts from the advice (not metrics of the case itself) that a product's ``when`` may read as metric.*:
 # the lowest cash under the payment-delay stresses that apply, for "a timing gap an overdraft covers".
 PRODUCT_FACTS = frozenset({"lowest_cash_payment_delay"})
@@ -228,6 +273,15 @@ class Teaching(NamedTuple):
     """Sorted by term, ignoring case."""
     checklist: tuple[Document, ...]
     products: tuple[Product, ...]
+    report_wording: dict[str, Wording]
+    """Every key of REPORT_WORDING, with its text for each reader."""
+
+    def wording(self, key: str, audience: str, **slots: str) -> str:
+        """The report's wording ``key`` for ``audience``, its slots filled (KeyError: not a key)."""
+        text = self.report_wording[key].for_reader(audience)
+        for name, value in slots.items():
+            text = text.replace("{" + name + "}", value)
+        return text
 
     def documents_for(self, values: Mapping[str, Any], metrics: Any = None) -> list[Document]:
         """The checklist for one case: items without ``when``, and those whose ``when`` holds."""
@@ -337,12 +391,13 @@ def validate_teaching(root: Path) -> tuple[dict[str, Any], list[str]]:
         ("glossary", GLOSSARY_FILE, models.GlossaryFile),
         ("checklist", CHECKLIST_FILE, models.ChecklistFile),
         ("products", PRODUCTS_FILE, models.ProductsFile),
+        ("report", REPORT_FILE, models.ReportFile),
     ):
         raw = read_toml(root / rel, root, problems)
         valid = None if raw is None else validate_model(model, raw, rel, problems)
         if valid is not None:
             data[key] = valid.model_dump(mode="json", by_alias=True)
-    known = {PRIMER_FILE, LEGAL_FORMS_FILE, GLOSSARY_FILE, CHECKLIST_FILE, PRODUCTS_FILE}
+    known = {PRIMER_FILE, LEGAL_FORMS_FILE, GLOSSARY_FILE, CHECKLIST_FILE, PRODUCTS_FILE, REPORT_FILE}
     for extra in teaching_files(root):
         rel = f"{TEACHING_DIR}/{extra.name}"
         if rel not in known:
@@ -419,13 +474,48 @@ def build_teaching(data: Mapping[str, Any], knowledge: Knowledge) -> tuple[Teach
             )
         )
 
+    report_wording = _report_wording(data["report"]["wording"], knowledge, problems)
+
     if problems:
         return None, problems
     teaching = Teaching(
         primer_title=primer_title, primer=tuple(sections), legal_forms=legal_forms,
         glossary=tuple(glossary), checklist=tuple(checklist), products=tuple(offers),
+        report_wording=report_wording,
     )
     return teaching, []
+
+
+def _mark_slot(slots: frozenset[str], match: re.Match[str]) -> str:
+    """A slot its key allows, hidden from the placeholder check (restored after it); else as it is."""
+    return f"\x00{match.group(1)}\x00" if match.group(1) in slots else match.group(0)
+
+
+def _report_wording(entries: list[dict[str, Any]], knowledge: Knowledge, problems: list[str]) -> dict[str, Wording]:
+    """Every key of REPORT_WORDING once, each text's slots its key's own, parameters filled in."""
+    _duplicates([w["id"] for w in entries], REPORT_FILE, "id", problems)
+    found: dict[str, Wording] = {}
+    for w in entries:
+        where = f"{REPORT_FILE}:{w['id']}"
+        slots = REPORT_WORDING.get(w["id"])
+        if slots is None:
+            problems.append(f"{where}: id: not a wording key the report uses")
+            continue
+        texts = []
+        for reader in READERS:
+            text = w[reader]
+            for name in _SLOT.findall(text):
+                if name not in slots:
+                    allowed = ", ".join("{" + s + "}" for s in sorted(slots)) or "none"
+                    problems.append(f"{where}: {reader}: slot {{{name}}} is not one of this key's ({allowed})")
+            kept = _SLOT.sub(functools.partial(_mark_slot, slots), text)
+            filled = _fill(kept, knowledge, f"{where}: {reader}", problems)
+            texts.append(re.sub(r"\x00([a-z_]+)\x00", r"{\1}", filled))
+        found[w["id"]] = Wording(*texts)
+    for key in REPORT_WORDING:
+        if key not in found:
+            problems.append(f"{REPORT_FILE}:{key}: (item): no wording for this key, which the report needs")
+    return {key: found[key] for key in REPORT_WORDING if key in found}
 
 
 def check_teaching(root: Path, knowledge: Knowledge) -> list[str]:
@@ -480,8 +570,11 @@ __all__ = [
     "LegalForm",
     "PrimerSection",
     "Product",
+    "READERS",
+    "REPORT_WORDING",
     "Teaching",
     "Term",
+    "Wording",
     "build_teaching",
     "case_env",
     "check_teaching",

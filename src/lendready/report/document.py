@@ -1,0 +1,156 @@
+"""The page and the document every PDF of the report package is made on.
+
+* Page geometry: A4, the margins and the one body frame.
+* :class:`NumberedCanvas`: reportlab's "page X of Y" recipe. ``showPage`` keeps
+  each page's state, ``save`` draws every page's furniture (head and foot) once
+  the total is known, then writes the pages. A bookmark names the page being
+  written, so bookmarks wait with their page and are set as it is written.
+* :class:`ReportDoc`: the doc template; a flowable with an ``outline_entry``
+  (a :class:`~lendready.report.flowables.Heading`) becomes a bookmark and an
+  outline entry, one with a ``running_head`` (a :class:`~lendready.report.flowables.PartMark`)
+  sets the running head and foot from its page on.
+* :func:`render` (a story to bytes) and :func:`write_pdf` (the one atomic writer).
+
+Public reportlab API only. Deterministic: invariant mode, the document's dates
+are the generation time, and streams are Flate-compressed binary.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from reportlab import rl_config
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+
+from lendready.domain.files.case_file import atomic_write
+
+PAGE_W, PAGE_H = A4
+MARGIN_X = 18 * mm
+MARGIN_TOP = 22 * mm
+MARGIN_BOTTOM = 18 * mm
+FRAME_W = PAGE_W - 2 * MARGIN_X
+FRAME_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
+FRESH_PAGE = FRAME_H * 0.8
+"""A section that opens a page starts a new one unless less than this is used of the current one."""
+HEAD_Y = PAGE_H - 13 * mm
+FOOT_Y = 10 * mm
+
+
+def pdf_date(when: datetime) -> str:
+    """``when`` as a PDF date string (the document's creation and modification dates)."""
+    return when.strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
+class NumberedCanvas(Canvas):
+    """A canvas that draws each page's furniture once the number of pages is known.
+
+    Subclasses set ``date_stamp`` (see :func:`pdf_date`) and draw the head and foot
+    in :meth:`draw_furniture`. Attributes a subclass sets while the story flows (the
+    running part of a handout) are saved with each page, so each page keeps its own.
+    """
+
+    date_stamp = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setDateFormatter(lambda *_: self.date_stamp)
+        self.held_pages: list[dict[str, Any]] = []
+        self.page_bookmarks: list[tuple[str, dict[str, Any]]] = []
+
+    def bookmarkPage(self, key: str, **kwargs: Any) -> None:  # type: ignore[override]
+        # Set when the page is written (in save): now it would name the first page.
+        self.page_bookmarks.append((key, kwargs))
+
+    def showPage(self) -> None:
+        self.held_pages.append(dict(self.__dict__))
+        self.page_bookmarks = []
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self.held_pages)
+        for state in self.held_pages:
+            self.__dict__.update(state)
+            for key, kwargs in self.page_bookmarks:
+                super().bookmarkPage(key, **kwargs)
+            self.saveState()
+            self.draw_furniture(self.getPageNumber(), total)
+            self.restoreState()
+            super().showPage()
+        super().save()
+
+    def draw_furniture(self, page: int, total: int) -> None:
+        """Draw the head and foot of page ``page`` of ``total``."""
+
+
+class ReportDoc(BaseDocTemplate):
+    """One frame on every page; headings become bookmarks, part marks set the running head and foot."""
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        running = getattr(flowable, "running_head", None)
+        if running is not None:
+            self.canv.running_part, self.canv.running_title = running  # type: ignore[attr-defined]
+        entry = getattr(flowable, "outline_entry", None)
+        if entry is not None:
+            title, level, closed = entry
+            self.bookmark(title, level, closed=closed)
+
+    def bookmark(self, title: str, level: int, *, closed: bool) -> None:
+        key = f"h{self.seq.nextf('outline')}"
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(title, key, level=level, closed=closed)
+
+
+def render(story: Sequence[Flowable], canvasmaker: type[Canvas], *, title: str, author: str, subject: str,
+           keywords: Sequence[str], creator: str) -> bytes:
+    """Lay out ``story`` on A4 pages drawn by ``canvasmaker``; the PDF's bytes."""
+    buffer = io.BytesIO()
+    doc = ReportDoc(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
+        title=title, author=author, subject=subject, creator=creator, keywords=list(keywords),
+        invariant=1, lang="en-GB", displayDocTitle=1,
+    )
+    frame = Frame(MARGIN_X, MARGIN_BOTTOM, FRAME_W, FRAME_H, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate("body", [frame])])
+    # Binary (Flate-only) streams: ASCII85 would make the file a quarter larger for nothing.
+    a85, rl_config.useA85 = rl_config.useA85, 0
+    try:
+        doc.build(list(story), canvasmaker=canvasmaker)
+    finally:
+        rl_config.useA85 = a85
+    return buffer.getvalue()
+
+
+def write_pdf(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write a built PDF atomically (the briefing, the handout, a session pack): ``path`` is either
+    untouched or complete."""
+    target = Path(path)
+    atomic_write(target, data)
+    return target
+
+
+__all__ = [
+    "FRAME_H",
+    "FRAME_W",
+    "FRESH_PAGE",
+    "MARGIN_BOTTOM",
+    "MARGIN_TOP",
+    "MARGIN_X",
+    "PAGE_H",
+    "PAGE_W",
+    "NumberedCanvas",
+    "ReportDoc",
+    "pdf_date",
+    "render",
+    "write_pdf",
+]
