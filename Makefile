@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 BUNDLE_STAMP := $(VENV)/.bundle-stamp
 
-.PHONY: run test lint bench bundle linux-package clean
+.PHONY: run test test-fast lint bench bundle linux-package clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "lendready needs Python 3.11 or newer; found " + sys.version.split()[0])'
@@ -21,6 +21,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+# The suite without the long fuzzing runs (CI always runs everything).
+test-fast: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/lendready lint

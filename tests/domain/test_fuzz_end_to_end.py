@@ -40,6 +40,7 @@ def render_html(qapp, knowledge):
     pane.deleteLater()
 
 
+@pytest.mark.slow
 def test_generated_case_files_load_or_are_refused_by_name(knowledge, render_html):
     seen: Counter = Counter()
     loaded = 0
@@ -80,6 +81,7 @@ def test_deep_nesting_and_five_megabyte_files(knowledge, render_html):
     assert seen["deep_nesting"] and seen["huge_file"] and seen["huge_file_under"], seen
 
 
+@pytest.mark.slow
 def test_pdf_briefing_of_generated_cases(knowledge):
     """Each audience in turn, the trainer's handout included (each build about 0.1 to 0.3 s)."""
     count = 0
