@@ -748,9 +748,9 @@ def check_pipeline(case: Any, k: Any, render_html: Any, *, json_output: bool, co
 
     as_of = date(2026, 12, 1)
     with as_crash("after loading"):
-        results = {aud: assess(case, k, audience=aud) for aud in AUDIENCES}
+        results = {aud: assess(case, k, audience=aud, as_of=as_of) for aud in AUDIENCES}
         own = results[case.prepared_by]
-        again = assess(case, k, audience=case.prepared_by)
+        again = assess(case, k, audience=case.prepared_by, as_of=as_of)
         if again.to_dict() != own.to_dict():
             raise Crash("assess is not deterministic")
         json.dumps(own.to_dict(trace=True), allow_nan=False)

@@ -53,9 +53,11 @@ def test_refused_file_raises_and_creates_no_session(tmp_path, knowledge):
 def test_section_progress_counts_relevant_answered_and_problems(knowledge):
     s = CaseSession.open(knowledge, SAMPLES / "vale.lendready")
     people = next(sec for sec in knowledge.questionnaire.sections if sec.id == "people")
-    assert s.section_progress(people) == (4, 4, 0)  # admitted body: guarantee and deficit are asked
+    # admitted body: guarantee, deficit, exit debt and bond are asked; a TUPE spin-out: NHS pension access
+    # (the last three were added in 2026.12 and Vale leaves them unanswered)
+    assert s.section_progress(people) == (4, 7, 0)
     s.set_answer("ppl.lgps_admitted_body", "no")
-    assert s.section_progress(people) == (2, 2, 0)  # they are hidden, their answers kept
+    assert s.section_progress(people) == (2, 3, 0)  # they are hidden, their answers kept
     assert s.answers["ppl.pension_guarantee"] == "yes"
     income = next(sec for sec in knowledge.questionnaire.sections if sec.id == "income")
     s.set_answer("inc.grant_share", 140)
@@ -124,3 +126,12 @@ def test_settings_check_each_field_on_change_and_ignore_unknown_keys(tmp_path):
     assert (loaded.last_role, loaded.window_geometry, loaded.recent_files) == ("trainer", "", ["/1.lendready"])
     save_settings(loaded, path)
     assert "theme" not in path.read_text(encoding="utf-8"), "unknown keys are not carried forward"
+
+
+def test_a_year_end_after_today_is_flagged_as_it_is_typed(knowledge, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")  # 2026-12-01
+    s = CaseSession.open(knowledge, SAMPLES / "vale.lendready")
+    s.set_answer("fin.accounts_year_end", "2027-03-31")
+    assert "fin.accounts_year_end" in s.problems()
+    s.set_answer("fin.accounts_year_end", "2026-03-31")
+    assert "fin.accounts_year_end" not in s.problems()

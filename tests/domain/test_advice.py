@@ -122,7 +122,8 @@ def test_the_reassessment_shortcut_gives_what_a_full_validation_gives(knowledge,
                          ("vale", {"loan.amount": -5})):
         r = Reassessor(knowledge, samples[sid].answers, AS_OF)
         quick = r.verdict(changes)
-        full = judge(knowledge, knowledge.questionnaire.validate({**samples[sid].answers, **changes}))
+        full = judge(knowledge, knowledge.questionnaire.validate({**samples[sid].answers, **changes}, AS_OF),
+                     as_of=AS_OF)
         assert (quick.band, quick.metrics.values, quick.red_ids(), quick.amber_ids()) == (
             full.band, full.metrics.values, full.red_ids(), full.amber_ids())
 
@@ -306,7 +307,25 @@ def test_thresholds_come_from_the_compiled_conditions(knowledge):
         ("red", "<", 1.0, "dscr.red_below"), ("amber", "<", 1.25, "dscr.amber_below"),
         ("amber", "<", 1.5, "dscr.amber_below_strict")]
     assert [(t.rating, t.op, t.value) for t in limits["lowest_forecast_cash"]] == [("blocker", "<", 0.0)]
-    assert [(t.rating, t.op, t.value) for t in limits["ltv"]] == [("red", ">", 75.0), ("amber", ">", 60.0)]
+    # Loan-to-value limits depend on the type of property (issue 16): each is guarded by its level's condition.
+    assert {(t.rating, t.op, t.value) for t in limits["ltv"]} == {
+        ("red", ">", 65.0), ("red", ">", 60.0), ("red", ">", 80.0), ("red", ">", 75.0),
+        ("amber", ">", 50.0), ("amber", ">", 65.0), ("amber", ">", 60.0)}
+    assert all(t.applies is not None for t in limits["ltv"])
+
+
+def test_key_figures_show_the_ltv_limits_for_the_type_of_property(knowledge, samples):
+    def shown(answers):
+        figure = analyse(answers, knowledge, AS_OF).figure("ltv")
+        return [(t.rating, t.value) for t in figure.thresholds]
+
+    vale = dict(samples["vale"].answers)  # type not given: the commercial limits
+    assert shown(vale) == [("red", 75.0), ("amber", 60.0)]
+    assert shown({**vale, "sec.property_type": "pub_leisure_community"}) == [("red", 65.0), ("amber", 50.0)]
+    assert shown({**vale, "sec.property_type": "land"}) == [("red", 60.0), ("amber", 50.0)]
+    assert shown({**vale, "sec.property_type": "residential"}) == [("red", 80.0), ("amber", 65.0)]
+    # the dscr limits are not guarded by a choice and are shown as before
+    assert len(analyse(vale, knowledge, AS_OF).figure("dscr").thresholds) == 3
 
 
 def test_reasons_follow_the_band(knowledge, samples):

@@ -157,10 +157,22 @@ class CaseSession:
         return True
 
     # -- derived, cached until the next change --------------------------------
+    @staticmethod
+    def today() -> date:
+        """The date the open case is judged at: today, or ``SOURCE_DATE_EPOCH``'s (a malformed one is ignored)."""
+        # Loaded with the first case, not when the app starts.
+        from lendready.domain.advice import AsOfError, default_as_of
+
+        try:
+            return default_as_of()
+        except AsOfError:  # a malformed SOURCE_DATE_EPOCH must not stop the app showing a case
+            return date.today()
+
     @property
     def validated(self) -> Validated:
+        """The answers that count, judged at :meth:`today` (so a year-end after today is flagged as it is typed)."""
         if self._validated is None:
-            self._validated = self.knowledge.questionnaire.validate(self.case.answers)
+            self._validated = self.knowledge.questionnaire.validate(self.case.answers, self.today())
         return self._validated
 
     @property
@@ -169,13 +181,9 @@ class CaseSession:
 
         Dated today (or ``SOURCE_DATE_EPOCH``); a case left open past midnight is analysed afresh.
         """
-        # Loaded with the first case, not when the app starts.
-        from lendready.domain.advice import AsOfError, analyse, default_as_of
+        from lendready.domain.advice import analyse
 
-        try:
-            today = default_as_of()
-        except AsOfError:  # a malformed SOURCE_DATE_EPOCH must not stop the app showing a case
-            today = date.today()
+        today = self.today()
         if self._analysis is None or self._analysis_date != today:
             self._analysis = analyse(self.case, self.knowledge, today, audience=self._audience)
             self._analysis_date = today

@@ -13,6 +13,7 @@ advice, so no page can contradict another.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
@@ -23,6 +24,7 @@ from lendready.domain.advice.reassess import Reassessor
 from lendready.domain.advice.sizing import LoanSizing, loan_sizing
 from lendready.domain.advice.stress import StressResult, stress_tests
 from lendready.domain.engine.assessment import Assessment, Finding, answers_and_role, describe
+from lendready.domain.engine.conditions import METRIC_KEY, Condition
 from lendready.domain.engine.knowledge import Knowledge, load
 from lendready.domain.engine.metrics import EARNINGS_RATIOS, KEY_FIGURES
 from lendready.domain.files.case_file import Case
@@ -69,6 +71,10 @@ class Threshold(NamedTuple):
     parameter: str | None
     about: str
     """What the limit means (the parameter's label), or empty."""
+    applies: Condition | None = None
+    """For a limit that holds only for some kinds of case (its rule level also tests a choice answer,
+    such as the type of property), that level's condition: the limit is shown for a case only when
+    crossing it there would fire the level."""
 
 
 class KeyFigure(NamedTuple):
@@ -191,12 +197,15 @@ def thresholds(k: Knowledge) -> dict[str, tuple[Threshold, ...]]:
     if known is not None:
         return known
     found: dict[str, list[Threshold]] = {}
-    seen: set[tuple[str, str, float]] = set()
+    seen: set[tuple[str, str, float, str | None]] = set()
+    questions = k.questionnaire.questions
     for rule in k.rules:
         for level in rule.levels:
             rating = "blocker" if level.severity == "blocker" else (level.rating or "amber")
+            guarded = any(questions[q].type == "choice" for q in level.condition.questions if q in questions)
+            guard = level.condition if guarded else None
             for c in level.condition.comparisons:
-                key = (c.metric, c.op, c.value)
+                key = (c.metric, c.op, c.value, guard.source if guard else None)
                 if key in seen:
                     continue
                 seen.add(key)
@@ -205,15 +214,27 @@ def thresholds(k: Knowledge) -> dict[str, tuple[Threshold, ...]]:
                 unit = param.unit if param else (info.unit if info else "")
                 about = param.label if param else (level.title if "{" not in level.title else "")
                 found.setdefault(c.metric, []).append(
-                    Threshold(c.metric, rating, c.op, c.value, unit, c.parameter, about))
+                    Threshold(c.metric, rating, c.op, c.value, unit, c.parameter, about, guard))
     result = {m: tuple(ts) for m, ts in found.items()}
     _THRESHOLDS[k.fingerprint] = result
     return result
 
 
-def _key_figures(k: Knowledge, a: Assessment) -> tuple[KeyFigure, ...]:
+def _applies(t: Threshold, env: dict[str, Any]) -> bool:
+    """Whether a guarded limit holds for this case: its level would fire were the figure far past it."""
+    if t.applies is None:
+        return True
+    probe = dict(env)
+    probe[METRIC_KEY + t.metric] = math.inf if t.op in (">", ">=") else -math.inf
+    return t.applies.evaluate(probe) is True
+
+
+def _key_figures(k: Knowledge, a: Assessment, answers: Mapping[str, Any]) -> tuple[KeyFigure, ...]:
     limits = thresholds(k)
     values, reasons = a.metrics.values, a.metrics.reasons
+    env: dict[str, Any] = dict(answers)
+    for name, value in values.items():
+        env[METRIC_KEY + name] = value
     negative = values.get("ebitda_proxy", 1) <= 0
     out = []
     for mid in KEY_FIGURES:
@@ -223,7 +244,8 @@ def _key_figures(k: Knowledge, a: Assessment) -> tuple[KeyFigure, ...]:
         month = values.get("lowest_cash_month") if mid == "lowest_forecast_cash" else None
         out.append(KeyFigure(
             mid, info.label, info.unit, info.definition, value, reason,
-            value is not None and mid in EARNINGS_RATIOS and negative, month, limits.get(mid, ()),
+            value is not None and mid in EARNINGS_RATIOS and negative, month,
+            tuple(t for t in limits.get(mid, ()) if _applies(t, env)),
         ))
     return tuple(out)
 
@@ -307,7 +329,7 @@ def analyse(
     return Analysis(
         assessment=a,
         as_of=when,
-        key_figures=_key_figures(k, a),
+        key_figures=_key_figures(k, a, r.values),
         cash_line=_cash_line(r),
         stress=stress,
         loan_sizing=sizing,

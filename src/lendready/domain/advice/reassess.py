@@ -39,8 +39,8 @@ class Reassessor:
         self.k = knowledge
         self.as_of = as_of
         self.answers = dict(answers)
-        self.validated = knowledge.questionnaire.validate(self.answers)
-        self.base = judge(knowledge, self.validated)
+        self.validated = knowledge.questionnaire.validate(self.answers, as_of)
+        self.base = judge(knowledge, self.validated, as_of=as_of)
         self._stress_rules = stress_rules(knowledge)
 
     @property
@@ -56,9 +56,9 @@ class Reassessor:
         """
         skip = self._stress_rules if stressed else frozenset()
         if not changes:
-            return self.base if not stressed else judge(self.k, self.validated, skip=skip)
+            return self.base if not stressed else judge(self.k, self.validated, skip=skip, as_of=self.as_of)
         validated = self._with(changes, trusted=stressed)
-        return judge(self.k, validated, skip=skip)
+        return judge(self.k, validated, skip=skip, as_of=self.as_of)
 
     def _with(self, changes: Mapping[str, Any], *, trusted: bool) -> Validated:
         q = self.k.questionnaire
@@ -81,4 +81,4 @@ class Reassessor:
                 answers.pop(qid, None)
             else:
                 answers[qid] = value
-        return q.validate(answers)
+        return q.validate(answers, self.as_of)

@@ -93,25 +93,24 @@ def caveats(r: Reassessor) -> tuple[str, ...]:
         out.append("pension_deficit")
     if (v.get("ppl.exit_debt_estimate") or 0) > 0:
         out.append("pension_exit_debt")
-    if (v.get("sec.property_value") or 0) > 0 and _valuation_unverified(v, r.as_of):
+    if (v.get("sec.property_value") or 0) > 0 and _valuation_unverified(r):
         out.append("valuation_unverified")
     return tuple(out)
 
 
-def _valuation_unverified(v: dict[str, Any], as_of: Any) -> bool:
-    """A property value nobody has checked: an estimate, an old valuation, or no basis given."""
-    basis, when = v.get("sec.valuation_basis"), v.get("sec.valuation_date")
-    if basis is None or basis == "estimate":
-        return True
-    if isinstance(when, str) and as_of is not None:
-        from datetime import date
+def _valuation_unverified(r: Reassessor) -> bool:
+    """A property value nobody has checked: an estimate, no basis given, or a valuation too old or undated.
 
-        try:
-            valued = date.fromisoformat(when)
-        except ValueError:
-            return True
-        return (as_of.year - valued.year) * 12 + (as_of.month - valued.month) > 12
-    return when is None
+    The age is the engine's ``valuation_age_months`` and the limit the rule's parameter, so the caveat
+    and ``security.valuation_unverified`` agree (the caveat is also raised when the basis is not given).
+    """
+    v = r.values
+    if v.get("sec.valuation_basis") in (None, "estimate"):
+        return True
+    age = r.base.metrics.values.get("valuation_age_months")
+    if age is not None:
+        return bool(age > r.k.param_values["security.valuation_max_age_months"])
+    return v.get("sec.valuation_date") is None
 
 
 def loan_sizing(r: Reassessor) -> LoanSizing | None:

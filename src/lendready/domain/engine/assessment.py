@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import date
 from typing import Any, NamedTuple
 
 from lendready import __version__
@@ -173,16 +174,20 @@ class Judgement(NamedTuple):
         return frozenset(r.id for r, lv in self.kept if lv.rating == "amber" and lv.severity != "blocker")
 
 
-def judge(k: Knowledge, validated: Validated, *, skip: frozenset[str] = frozenset()) -> Judgement:
+def judge(
+    k: Knowledge, validated: Validated, *, skip: frozenset[str] = frozenset(), as_of: date | None = None,
+) -> Judgement:
     """Metrics, rules, areas and band for answers that have been validated.
 
     Kept apart from :func:`assess` because advice (stress, sizing, proposals)
     re-assesses changed answers dozens of times per case and needs no wording.
     ``skip`` names rules not to evaluate (inside a stress scenario, the rules that
-    themselves apply a stress).
+    themselves apply a stress). ``as_of`` is the assessment date: without one the
+    metrics that measure an age (of the accounts, the forecast, a valuation) are
+    absent and the rules reading them do not fire.
     """
     values = validated.values
-    metrics = compute(values, k.param_values)
+    metrics = compute(values, k.param_values, as_of)
 
     env: dict[str, Any] = dict(values)
     for name, value in metrics.values.items():
@@ -229,8 +234,8 @@ def judge(k: Knowledge, validated: Validated, *, skip: frozenset[str] = frozense
     return Judgement(validated, metrics, kept, tuple(areas), band)
 
 
-def _judge(k: Knowledge, answers: Mapping[str, Any]) -> Judgement:
-    return judge(k, k.questionnaire.validate(answers))
+def _judge(k: Knowledge, answers: Mapping[str, Any], as_of: date | None = None) -> Judgement:
+    return judge(k, k.questionnaire.validate(answers, as_of), as_of=as_of)
 
 
 def rules_holding_back(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -> list[Rule]:
@@ -251,11 +256,12 @@ def assess(
     knowledge: Knowledge | None = None,
     *,
     audience: str | None = None,
+    as_of: date | None = None,
 ) -> Assessment:
-    """Assess a case (or a bare mapping of answers) against the loaded rules."""
+    """Assess a case (or a bare mapping of answers) against the loaded rules, at ``as_of`` if given."""
     k = knowledge or load()
     answers, role = answers_and_role(case, audience)
-    return describe(k, _judge(k, answers), role)
+    return describe(k, _judge(k, answers, as_of), role)
 
 
 def answers_and_role(case: Case | Mapping[str, Any], audience: str | None) -> tuple[Mapping[str, Any], str]:

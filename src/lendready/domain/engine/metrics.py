@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any, NamedTuple
 
 from lendready.domain.engine.questionnaire import parse_month
@@ -35,11 +36,20 @@ class _Missing(Exception):
 class Inputs:
     """What a formula may read: its declared answers, metrics and parameters, nothing else."""
 
-    __slots__ = ("_spec", "_values", "_raw", "_params")
+    __slots__ = ("_spec", "_values", "_raw", "_params", "_as_of")
 
     def __init__(self, spec: MetricSpec, values: Mapping[str, Any], raw: Mapping[str, Any],
-                 params: Mapping[str, float]) -> None:
+                 params: Mapping[str, float], as_of: date | None = None) -> None:
         self._spec, self._values, self._raw, self._params = spec, values, raw, params
+        self._as_of = as_of
+
+    def as_of(self) -> date:
+        """The assessment date, for a metric declared ``dated``; without one the metric is absent."""
+        if not self._spec.dated:
+            raise KeyError(f"metric {self._spec.id} reads the assessment date without declaring it (dated)")
+        if self._as_of is None:
+            raise _Missing("as_of")
+        return self._as_of
 
     def answer(self, qid: str) -> Any:
         """A declared answer; an unanswered one makes the metric absent."""
@@ -64,6 +74,8 @@ class Inputs:
     def param(self, pid: str) -> float:
         if pid not in self._spec.parameters:
             raise KeyError(f"metric {self._spec.id} reads parameter {pid} without declaring it")
+        if pid not in self._params:  # a partial parameter set (the loader checks the real one is complete)
+            raise _Missing(pid)
         return self._params[pid]
 
 
@@ -86,6 +98,8 @@ class MetricSpec(NamedTuple):
     """Computed under a stress: a rule reading it is not evaluated inside a stress scenario."""
     hidden: bool = False
     """An intermediate that rules and readers never see (the month-end cash path)."""
+    dated: bool = False
+    """Reads the assessment date (``as_of``): absent when the assessment has no date."""
 
 
 # ---------------------------------------------------------------------------
@@ -235,10 +249,76 @@ def _ltv(x: Inputs) -> float:
     amount, value = x.answer("loan.amount"), x.answer("sec.property_value")
     if value <= 0:
         raise NotApplicable("not applicable: no property is offered")
-    share = _ratio(amount, value) * 100.0
+    prior = x.optional("sec.prior_charges") or 0  # debt secured ahead of the new loan ranks first
+    share = _ratio(amount + prior, value) * 100.0
     if not math.isfinite(share):
         raise NotApplicable("not applicable: the figures are too far apart to give a ratio")
     return share
+
+
+def _ltv_limit(x: Inputs, level: str) -> float:
+    """The loan-to-value limit for the kind of property offered (unanswered: the general one)."""
+    kind = x.optional("sec.property_type")
+    general = f"security.ltv_{level}_above"
+    pid = general if kind in (None, "commercial") else f"security.ltv_{level}_above_{kind}"
+    return x.param(pid)
+
+
+def _ltv_amber_limit(x: Inputs) -> float:
+    return _ltv_limit(x, "amber")
+
+
+def _ltv_red_limit(x: Inputs) -> float:
+    return _ltv_limit(x, "red")
+
+
+def _months_between(earlier: date, later: date) -> float:
+    """Months from one date to another, as days over an average month (365.25 / 12)."""
+    return (later - earlier).days * 12.0 / 365.25
+
+
+def _accounts_age(x: Inputs) -> float:
+    return _months_between(date.fromisoformat(x.answer("fin.accounts_year_end")), x.as_of())
+
+
+def _valuation_age(x: Inputs) -> float:
+    return _months_between(date.fromisoformat(x.answer("sec.valuation_date")), x.as_of())
+
+
+def _forecast_start(x: Inputs) -> float:
+    """Whole calendar months from the forecast's first month to the month of the assessment."""
+    first = parse_month(sorted_forecast(x.answer("fin.forecast"))[0]["month"])
+    if first is None:  # a valid forecast's months all parse
+        raise NotApplicable("not applicable: the forecast has no readable first month")
+    when = x.as_of()
+    return float((when.year * 12 + when.month) - (first[0] * 12 + first[1]))
+
+
+def _forecast_gap(x: Inputs) -> float:
+    """How far the forecast's first twelve months of receipts are from the last year's turnover, in percent."""
+    rows = sorted_forecast(x.answer("fin.forecast"))
+    turnover = x.answer("fin.turnover")
+    if len(rows) < 12:
+        raise NotApplicable("not applicable: the forecast covers less than a year")
+    if turnover <= 0:
+        raise NotApplicable("not applicable: no turnover to compare with")
+    receipts = sum(row["receipts"] for row in rows[:12])
+    return _ratio(abs(receipts - turnover), turnover) * 100.0
+
+
+_KINDS = ("cash_deposit", "public_body_guarantee", "assigned_income", "debenture", "equipment")
+
+
+def _other_security_value(x: Inputs) -> float:
+    """What a lender would count the other security as: its value times the rate for its kind."""
+    kind = x.optional("sec.other_security_kind")
+    rate = x.param(f"security.lending_rate_{kind}" if kind in _KINDS else "security.lending_rate_unknown")
+    return x.answer("sec.other_security") * rate / 100.0
+
+
+def _exit_debt_uncovered(x: Inputs) -> float:
+    """The pension exit debt a bond does not cover (no bond answered: none)."""
+    return max(0.0, x.answer("ppl.exit_debt_estimate") - (x.optional("ppl.pension_bond") or 0))
 
 
 def _cash_path(x: Inputs) -> tuple[list[Mapping[str, Any]], list[float]]:
@@ -266,6 +346,11 @@ def _lowest_stressed(x: Inputs) -> float:
 
 
 _LOAN = ("loan.amount", "loan.term_months")
+_PROPERTY_KINDS = ("pub_leisure_community", "land", "residential")
+_LTV_LIMITS = tuple(
+    f"security.ltv_{level}_above{suffix}"
+    for level in ("amber", "red") for suffix in ("", *(f"_{k}" for k in _PROPERTY_KINDS))
+)
 _NEEDS_CASH = "needs cash at bank, a valid forecast and the loan"
 
 # In dependency order: a metric comes after every metric it reads.
@@ -288,13 +373,30 @@ REGISTRY: tuple[MetricSpec, ...] = (
                "needs turnover and surplus"),
     MetricSpec("reserves_months", ("fin.unrestricted_reserves",), ("yearly_costs",), (), _reserves,
                "needs turnover, surplus and free reserves", published=True),
-    MetricSpec("ltv", ("loan.amount", "sec.property_value"), (), (), _ltv,
+    MetricSpec("ltv", ("loan.amount", "sec.property_value", "sec.prior_charges"), (), (), _ltv,
                "needs the loan amount and property value", published=True),
+    MetricSpec("ltv_amber_limit", ("sec.property_type",), (), _LTV_LIMITS, _ltv_amber_limit,
+               "needs nothing (the general limit applies)"),
+    MetricSpec("ltv_red_limit", ("sec.property_type",), (), _LTV_LIMITS, _ltv_red_limit,
+               "needs nothing (the general limit applies)"),
+    MetricSpec("other_security_value", ("sec.other_security", "sec.other_security_kind"), (),
+               tuple(f"security.lending_rate_{k}" for k in (*_KINDS, "unknown")), _other_security_value,
+               "needs the value of other security"),
+    MetricSpec("exit_debt_uncovered", ("ppl.exit_debt_estimate", "ppl.pension_bond"), (), (), _exit_debt_uncovered,
+               "needs the estimated exit debt"),
+    MetricSpec("accounts_age_months", ("fin.accounts_year_end",), (), (), _accounts_age,
+               "needs the accounts' year end and the assessment date", dated=True),
+    MetricSpec("valuation_age_months", ("sec.valuation_date",), (), (), _valuation_age,
+               "needs the valuation date and the assessment date", dated=True),
     MetricSpec("cash_path", ("fin.forecast", "fin.cash", "loan.term_months"), ("monthly_repayment",), (),
                _cash_path, _NEEDS_CASH, rounded=False, hidden=True),
     MetricSpec("lowest_forecast_cash", (), ("cash_path",), (), _lowest_cash, _NEEDS_CASH, published=True),
     MetricSpec("lowest_cash_month", (), ("cash_path",), (), _lowest_month, _NEEDS_CASH, published=True,
                rounded=False),
+    MetricSpec("forecast_start_months_ago", ("fin.forecast",), (), (), _forecast_start,
+               "needs a valid forecast and the assessment date", dated=True),
+    MetricSpec("forecast_turnover_gap", ("fin.forecast", "fin.turnover"), (), (), _forecast_gap,
+               "needs a valid forecast of at least twelve months and turnover"),
     MetricSpec("lowest_cash_income_stress", ("fin.cash", "loan.term_months"), ("cash_path", "monthly_repayment"),
                ("stress.income_fall_small",), _lowest_stressed, _NEEDS_CASH, stress_derived=True),
 )
@@ -356,12 +458,16 @@ class Metrics:
         return [r["month"] for r in rows], list(balances)
 
 
-def compute(values: Mapping[str, Any], params: Mapping[str, float]) -> Metrics:
-    """Every metric of the registry, in order, from the answers that count."""
+def compute(values: Mapping[str, Any], params: Mapping[str, float], as_of: date | None = None) -> Metrics:
+    """Every metric of the registry, in order, from the answers that count.
+
+    ``as_of`` is the assessment date; the metrics that measure an age against it
+    (``dated``) are absent without one, so the rules reading them do not fire.
+    """
     m = Metrics()
     for spec in REGISTRY:
         try:
-            value = spec.formula(Inputs(spec, values, m.raw, params))
+            value = spec.formula(Inputs(spec, values, m.raw, params, as_of))
         except _Missing:
             if not spec.hidden:
                 m.reasons[spec.id] = spec.needs

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from datetime import date
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -313,13 +314,15 @@ class Questionnaire:
         return None
 
     # -- what counts ----------------------------------------------------------
-    def validate(self, answers: Mapping[str, Any]) -> Validated:
+    def validate(self, answers: Mapping[str, Any], as_of: date | None = None) -> Validated:
         """Apply skip logic and constraints in questionnaire order.
 
         Relevance is decided on the answers that count so far, so a question
         hidden by an earlier answer cannot make a later one relevant. An answer
         to a hidden question stays in the file but is not used and is not
-        reported as invalid.
+        reported as invalid. Every date the questionnaire asks for is of
+        something that has already happened (a year end, a valuation), so with
+        an assessment date ``as_of`` a date after it is invalid.
         """
         values: dict[str, Any] = {}
         invalid: list[Invalid] = []
@@ -336,6 +339,8 @@ class Questionnaire:
                 continue
             value = answers[qid]
             problem = self.constraint_problem(question, value, values)
+            if problem is None and as_of is not None and question.type == "date" and value > as_of.isoformat():
+                problem = self.message("date_after_as_of", as_of=as_of.isoformat())
             if problem is not None:
                 invalid.append(Invalid(qid, value, problem))
                 unanswered.append(qid)

@@ -244,6 +244,8 @@ class RuleTestCase(Strict):
     unset: list[str] = []
     fires: bool
     severity: Severity | None = None
+    as_of: dt.date | None = None
+    """The assessment date, for rules that measure an age; without one those rules do not fire."""
 
 
 class RuleTestFile(Strict):

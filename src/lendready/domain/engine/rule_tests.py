@@ -66,7 +66,7 @@ def run_rule_case(rc: RuleCase, knowledge: Knowledge, bases: dict[str, Case]) ->
         if problem:
             return f"{where}: set.{qid}: {problem}"
         answers[qid] = value
-    result = assess(answers, knowledge, audience="lender")
+    result = assess(answers, knowledge, audience="lender", as_of=c.as_of)
     finding = next((f for f in result.findings if f.id == c.rule), None)
     if c.fires and finding is None:
         return f"{where}: expected the rule to fire; it did not"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 from typing import Any, NamedTuple
 
 from lendready.domain.engine import formatting
@@ -168,7 +169,10 @@ class Exercise:
 
     @classmethod
     def from_case(cls, case: Case, knowledge: Knowledge, sample_meta: Any = None) -> Exercise:
-        assessment = assess(case, knowledge, audience="trainer")
+        # A sample is a snapshot: it is assessed at its own date, so its dated rules never age (docs/rules.md).
+        when = getattr(sample_meta, "as_of", None)
+        as_of = date.fromisoformat(when) if isinstance(when, str) else None
+        assessment = assess(case, knowledge, audience="trainer", as_of=as_of)
         title = sample_meta.title if sample_meta is not None else (assessment.organisation or "This case")
         story = CaseStory.of_sample(sample_meta) if sample_meta is not None else None
         values = dict(knowledge.questionnaire.validate(case.answers).values)

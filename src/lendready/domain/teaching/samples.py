@@ -145,7 +145,7 @@ def check_sample(sample: Sample, knowledge: Knowledge) -> list[str]:
         return [f"{where}{CASE_SUFFIX}: (file): refused: {exc}"]
     problems = [f"{where}{CASE_SUFFIX}: answers: {w}" for w in case.warnings]
     # The verdict alone (the advice built on it needs the teaching files, which lint checks on their own).
-    result = assess(case, knowledge, audience="lender")
+    result = assess(case, knowledge, audience="lender", as_of=sample_as_of(sample))
     exp = sample.meta.expected
     if result.band != exp.band:
         problems.append(f"{where}.toml: expected.band: expected {exp.band}, the rules give {result.band}")
