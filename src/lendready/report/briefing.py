@@ -66,7 +66,7 @@ from lendready.report.sections.pages import Section, opens_page
 from lendready.report.sections.primer import primer
 from lendready.report.sections.provenance import provenance
 from lendready.report.sections.summary import summary
-from lendready.report.styles import FONT, FONT_BOLD, INK, MUTED, RULE, clean
+from lendready.report.styles import FONT, FONT_BOLD, INK, MUTED, clean
 
 # The order of the sections after the cover, for each reader. The trainer's version is the handout.
 ORDERS: dict[str, tuple[Section, ...]] = {
@@ -168,13 +168,11 @@ def briefing_canvas(ctx: BriefingContext) -> type[NumberedCanvas]:
                 self.setFont(FONT_BOLD, 8)
                 self.setFillColor(INK)
                 self.drawString(MARGIN_X, HEAD_Y, left)
-                self.setStrokeColor(RULE)
-                self.setLineWidth(0.5)
-                self.line(MARGIN_X, HEAD_Y - 3, PAGE_W - MARGIN_X, HEAD_Y - 3)
+                self.rule_under_head()
             self.setFont(FONT, 7)
             self.setFillColor(MUTED)
             self.drawString(MARGIN_X, FOOT_Y, footer)
-            self.drawRightString(PAGE_W - MARGIN_X, FOOT_Y, f"Page {page} of {total}")
+            self.page_number(page, total)
 
     return BriefingCanvas
 

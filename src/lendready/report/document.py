@@ -31,6 +31,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from lendready.domain.files.case_file import atomic_write
+from lendready.report.styles import FONT, MUTED, RULE
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 18 * mm
@@ -88,6 +89,18 @@ class NumberedCanvas(Canvas):
 
     def draw_furniture(self, page: int, total: int) -> None:
         """Draw the head and foot of page ``page`` of ``total``."""
+
+    def rule_under_head(self) -> None:
+        """The thin line under a page's head."""
+        self.setStrokeColor(RULE)
+        self.setLineWidth(0.5)
+        self.line(MARGIN_X, HEAD_Y - 3, PAGE_W - MARGIN_X, HEAD_Y - 3)
+
+    def page_number(self, page: int, total: int) -> None:
+        """"Page 3 of 9" at the right of the foot."""
+        self.setFont(FONT, 7)
+        self.setFillColor(MUTED)
+        self.drawRightString(PAGE_W - MARGIN_X, FOOT_Y, f"Page {page} of {total}")
 
 
 class ReportDoc(BaseDocTemplate):

@@ -61,7 +61,7 @@ from lendready.report.sections.answers import answers
 from lendready.report.sections.case_reference import case_reference
 from lendready.report.sections.exercise_sheet import BOX, GRID_ROW, exercise_sheet
 from lendready.report.sections.session import session_cover, session_reference
-from lendready.report.styles import ACCENT, FONT, FONT_BOLD, INK, MUTED, RULE, clean
+from lendready.report.styles import ACCENT, FONT, FONT_BOLD, INK, MUTED, clean
 
 ANSWERS_RED = colors.HexColor("#8e1b1b")
 
@@ -191,15 +191,11 @@ def handout_canvas(when: datetime, header: str, *, first_page_head: bool) -> typ
                 self.setFont(FONT, 7)
                 self.setFillColor(MUTED)
                 self.drawRightString(PAGE_W - MARGIN_X, HEAD_Y, right)
-                self.setStrokeColor(RULE)
-                self.setLineWidth(0.5)
-                self.line(MARGIN_X, HEAD_Y - 3, PAGE_W - MARGIN_X, HEAD_Y - 3)
+                self.rule_under_head()
             self.setFont(FONT_BOLD, 7.5)
             self.setFillColor(INK)
             self.drawString(MARGIN_X, FOOT_Y, fit(self.running_title, FONT_BOLD, 7.5, FRAME_W - 35 * mm))
-            self.setFont(FONT, 7)
-            self.setFillColor(MUTED)
-            self.drawRightString(PAGE_W - MARGIN_X, FOOT_Y, f"Page {page} of {total}")
+            self.page_number(page, total)
 
     return HandoutCanvas
 
