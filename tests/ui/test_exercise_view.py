@@ -168,7 +168,10 @@ def test_help_topics_open_offline_from_the_help_menu_and_the_glossary_filters(qt
     from lendready.domain.teaching.content import load_teaching
 
     teaching = load_teaching(knowledge=knowledge)
-    help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")
+    from PySide6.QtWidgets import QMenu
+
+    # Found as the window's child, not through QAction.menu(), whose wrapper PySide6 6.8.0 drops.
+    help_menu = next(m for m in window.findChildren(QMenu) if m.title() == "&Help")
     titles = [a.text() for a in help_menu.actions()]
     assert {"Primer…", "Legal forms…", "Myths and facts…", "Glossary…"} <= set(titles)
     next(a for a in help_menu.actions() if a.text() == "Glossary…").trigger()
