@@ -64,7 +64,7 @@ def test_a_year_end_after_the_assessment_date_is_invalid(knowledge):
     assert "fin.accounts_year_end" not in checked.values
     assert "fin.accounts_year_end" in checked.unanswered
     [invalid] = checked.invalid
-    assert invalid.question == "fin.accounts_year_end" and "2026-12-01" in invalid.message
+    assert invalid.question == "fin.accounts_year_end" and "01/12/2026" in invalid.message  # a UK date
     assert knowledge.questionnaire.validate({"fin.accounts_year_end": "2026-12-01"}, AS_OF).invalid == []
 
 

@@ -340,7 +340,7 @@ class Questionnaire:
             value = answers[qid]
             problem = self.constraint_problem(question, value, values)
             if problem is None and as_of is not None and question.type == "date" and value > as_of.isoformat():
-                problem = self.message("date_after_as_of", as_of=as_of.isoformat())
+                problem = self.message("date_after_as_of", as_of=as_of.strftime("%d/%m/%Y"))
             if problem is not None:
                 invalid.append(Invalid(qid, value, problem))
                 unanswered.append(qid)
