@@ -366,8 +366,7 @@ def test_no_forecast_still_runs_every_scenario_and_says_why_there_is_no_chart(kn
 
 
 def sentences_of(analysis, knowledge):
-    titles = {f.id: f.title for f in analysis.assessment.findings}
-    return words.sizing_sentences(analysis.loan_sizing, lambda rid: titles.get(rid, rid))
+    return words.sizing_sentences(analysis.loan_sizing)
 
 
 def test_loan_sizing_in_every_audience(built, knowledge, samples):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from datetime import date, datetime, timezone
 from typing import Any, NamedTuple
 
@@ -227,31 +226,6 @@ def reason_lines(ctx: BriefingContext) -> tuple[list[str], int]:
     return lines[:MAX_REASONS], max(0, len(lines) - MAX_REASONS)
 
 
-_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+\}")
-_BRACKETED = re.compile(r"\s*\([^()]*\{[^()]*\)")
-
-
-def without_placeholders(title: str) -> str:
-    """``Earnings do not cover the repayments (DSCR {metric.dscr})`` → ``Earnings do not cover the
-    repayments``; a placeholder in running text becomes an ellipsis."""
-    text = _BRACKETED.sub("", title)
-    text = _PLACEHOLDER.sub("…", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def rule_title(ctx: BriefingContext, rule_id: str) -> str:
-    """A finding's title for a rule id: as it reads in this case when the rule fired here; else the
-    rule's own title (its red or blocker level's), with the parts that would name a figure left out."""
-    found = next((f for f in ctx.assessment.findings if f.id == rule_id), None)
-    if found is not None:
-        return found.title
-    rule = ctx.knowledge.rules_by_id.get(rule_id)
-    if rule is None or not rule.levels:
-        return rule_id
-    level = next((lv for lv in rule.levels if lv.rating == "red" or lv.severity == "blocker"), rule.levels[0])
-    return without_placeholders(level.title)
-
-
 def change_value(ctx: BriefingContext, qid: str, value: Any) -> str:
     """An answer before or after a proposed change, as the questionnaire would show it."""
     q = ctx.knowledge.questionnaire.questions.get(qid)
@@ -283,8 +257,6 @@ __all__ = [
     "generation_time",
     "key_figure",
     "reason_lines",
-    "rule_title",
     "sentence",
     "threshold_text",
-    "without_placeholders",
 ]

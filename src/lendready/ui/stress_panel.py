@@ -523,8 +523,7 @@ class WhatIfPanel(QWidget):
         if sizing is None:
             self.sizing.setText("Loan sizing needs the amount asked and the loan term.")
             return
-        titles = {f.id: f.title for f in analysis.assessment.findings}
-        lines = sizing_sentences(sizing, lambda rid: titles.get(rid, rid))
+        lines = sizing_sentences(sizing)
         lines += [f"Caveat: {caveat_text(c)}." for c in sizing.caveats]
         self.sizing.setText("\n".join(lines))
 

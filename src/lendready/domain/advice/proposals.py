@@ -189,5 +189,4 @@ def _amount_driven(r: Reassessor, sizing: LoanSizing | None) -> bool:
     if sizing is None:
         return False
     reds = r.base.red_ids()
-    floor = r.verdict({"loan.amount": 1000})
-    return bool(reds) and not (reds & floor.red_ids())
+    return bool(reds) and not (reds & sizing.reds_at_floor)

@@ -48,6 +48,8 @@ class LoanSizing(NamedTuple):
     bound_reached: bool
     titles: dict[str, str]
     """The title of each finding in ``limited_by`` and ``held_back_by``, as it reads at that amount."""
+    reds_at_floor: frozenset[str]
+    """The red findings and blockers at £1,000 over the asked term: the ones the loan's size does not bring."""
 
     @property
     def amount_is_not_the_problem(self) -> bool:
@@ -179,5 +181,5 @@ def loan_sizing(r: Reassessor) -> LoanSizing | None:
     return LoanSizing(
         term_months=term, max_amount=best * UNIT, comfortable_amount=comfortable * UNIT,
         band_at_max=at_max.band, limited_by=limited_by, shortest_term_months=shortest,
-        caveats=caveats(r), held_back_by=held_back, bound_reached=bound_reached, titles=titles,
+        caveats=caveats(r), held_back_by=held_back, bound_reached=bound_reached, titles=titles, reds_at_floor=reds0,
     )

@@ -7,8 +7,6 @@ credit-committee paper and the app cannot phrase one fact two ways.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from lendready.domain.advice.sizing import LoanSizing
 from lendready.domain.engine import formatting
 
@@ -28,16 +26,16 @@ def caveat_text(caveat: str) -> str:
     return CAVEATS.get(caveat, caveat.replace("_", " "))
 
 
-def sizing_sentences(s: LoanSizing, finding_title: Callable[[str], str] | None = None) -> list[str]:
+def sizing_sentences(s: LoanSizing) -> list[str]:
     """What the sizing says, in the order a reader needs it.
 
-    Findings are named by their titles as they read at the amount concerned (``s.titles``);
-    ``finding_title`` is only a fallback. When even the largest amount leaves the case not
-    ready, the amount is not the problem, and no figure is offered as something that could
-    be borrowed.
+    Findings are named by their titles as they read at the amount concerned (``s.titles`` holds
+    one for every finding in ``limited_by`` and ``held_back_by``). When even the largest amount
+    leaves the case not ready, the amount is not the problem, and no figure is offered as
+    something that could be borrowed.
     """
     def title(rid: str) -> str:
-        return s.titles.get(rid) or (finding_title(rid) if finding_title else rid)
+        return s.titles[rid]
 
     term = formatting.counted(s.term_months, "months")
     if s.amount_is_not_the_problem:

@@ -238,13 +238,6 @@ def _judge(k: Knowledge, answers: Mapping[str, Any], as_of: date | None = None) 
     return judge(k, k.questionnaire.validate(answers, as_of), as_of=as_of)
 
 
-def rules_holding_back(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -> list[Rule]:
-    """The rules whose findings set a rating or block: only clearing one of these can lift the band."""
-    answers = case.answers if isinstance(case, Case) else case
-    kept = _judge(knowledge or load(), answers).kept
-    return [rule for rule, level in kept if level.rating is not None or level.severity == "blocker"]
-
-
 def band_of(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -> str:
     """The band alone, as :func:`assess` would give it, at a fraction of the cost."""
     answers = case.answers if isinstance(case, Case) else case

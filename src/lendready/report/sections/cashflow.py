@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable, Spacer
 from lendready.domain.advice.words import STRESS_TIMING_ONLY, caveat_text, sizing_sentences
 from lendready.domain.engine import formatting
 from lendready.report import charts
-from lendready.report.context import BriefingContext, key_figure, rule_title, sentence
+from lendready.report.context import BriefingContext, key_figure, sentence
 from lendready.report.document import FRAME_W
 from lendready.report.flowables import (
     Run,
@@ -140,7 +140,7 @@ def loan_sizing(ctx: BriefingContext) -> list[Flowable]:
         out.append(text("No sizing can be worked out: it needs the amount and the term asked.", st.body))
         return out
     block: list[Flowable] = [text(ctx.words("sizing_intro"), st.body_tight)]
-    block += bullet_list(st.bullet, sizing_sentences(size, lambda rule_id: rule_title(ctx, rule_id)))
+    block += bullet_list(st.bullet, sizing_sentences(size))
     out.append(keep_together(block))
     if size.caveats:
         out.append(rich(st.body_tight, ("b", ctx.words("sizing_unseen"))))
