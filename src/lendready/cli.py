@@ -7,6 +7,12 @@ case from a script costs little more than starting Python.
 Exit status: 0 done, 1 usage error, 2 the case file was refused (the message is
 on stderr and nothing is printed on stdout), 3 the installed resources are
 broken (reinstall), 4 lint found problems.
+
+Everything written to the terminal goes through :func:`_out` or :func:`_err`,
+which show any control, bidi or zero-width character from a case or a sheet as
+a visible ``[U+202E]`` token (a name cannot recolour the terminal or hide the
+band behind a fake "READY"), and the streams never fail on a character the
+console cannot encode: a Welsh name on a cp1252 console is written escaped.
 """
 
 from __future__ import annotations
@@ -35,8 +41,10 @@ class _Parser(argparse.ArgumentParser):
     """argparse exits 2 on a usage error; 2 means "refused" here, so use 1."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        from lendready.domain.files.outside_text import for_terminal
+
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_USAGE, for_terminal(f"{self.prog}: error: {message}\n"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -128,7 +136,49 @@ def _as_of(args: argparse.Namespace) -> Any:
 
 
 def _err(message: str) -> None:
-    sys.stderr.write(f"lendready: {message}\n")
+    """A message on standard error, made safe for a terminal (it may quote a file name or a cell)."""
+    from lendready.domain.files.outside_text import for_terminal
+
+    sys.stderr.write(for_terminal(f"lendready: {message}\n"))
+
+
+def _err_line(text: str) -> None:
+    """A continuation line on standard error (no "lendready:" prefix), made safe for a terminal."""
+    from lendready.domain.files.outside_text import for_terminal
+
+    sys.stderr.write(for_terminal(f"{text}\n"))
+
+
+def _out(text: str) -> None:
+    """Output on standard output, made safe for a terminal (names, answers and notes come from a file)."""
+    from lendready.domain.files.outside_text import for_terminal
+
+    sys.stdout.write(for_terminal(text))
+
+
+def _out_json(text: str) -> None:
+    """JSON on standard output: acting characters escaped inside strings (lossless), ASCII if the console needs it."""
+    from lendready.domain.files.outside_text import encodes_everything, json_safe
+
+    sys.stdout.write(json_safe(text, ascii_only=not encodes_everything(sys.stdout)))
+
+
+def _warn_unknown(warnings: list[str], shown: int = 5) -> None:
+    """The answers kept for a newer version, a few by name: a file may hold up to a thousand."""
+    for warning in warnings[:shown]:
+        _err(f"warning: {warning}")
+    if len(warnings) > shown:
+        _err(f"warning: and {len(warnings) - shown:,} more answers this version does not ask about; kept unchanged")
+
+
+def _output_problem(output: str | Path, inputs: list[str | Path]) -> str | None:
+    """Why ``output`` must not be written: it is one of the inputs (a PDF must never replace the case)."""
+    from lendready.domain.files.case_file import same_file
+
+    for given in inputs:
+        if same_file(output, given):
+            return f"the output {output} is the input file {given}; writing it would replace it. Choose another name"
+    return None
 
 
 def _load_knowledge() -> Any:
@@ -166,29 +216,35 @@ def cmd_assess(args: argparse.Namespace) -> int:
     if isinstance(opened, int):
         return opened
     knowledge, case = opened
-    for warning in case.warnings:
-        _err(f"warning: {warning}")
+    if args.pdf:
+        problem = _output_problem(args.pdf, [args.case])
+        if problem:
+            _err(problem)
+            return EXIT_USAGE
+    _warn_unknown(case.warnings)
     analysis = analyse(case, knowledge, as_of, audience=args.audience)
     if args.pdf:
         status = _write_pdf(args, case, knowledge, analysis)
         if status != EXIT_OK:
             return status
     if args.format == "json":
-        out = analysis.to_json(trace=args.trace)
+        _out_json(analysis.to_json(trace=args.trace))
     else:
         from lendready.text_report import render
 
-        out = render(analysis, knowledge)
-    sys.stdout.write(out)
+        _out(render(analysis, knowledge))
     return EXIT_OK
 
 
 def _file_bytes(path: str | Path) -> bytes | int:
     """The case file's bytes for the PDF's provenance hash, or the exit status after saying why not."""
+    from lendready.domain.files.case_file import MAX_BYTES
+    from lendready.domain.files.safe_read import UnreadableFile, read_regular
+
     try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        _err(f"cannot read {path} again to fingerprint it: {exc.strerror or exc}")
+        return read_regular(path, MAX_BYTES, "case file")
+    except UnreadableFile as exc:
+        _err(f"cannot read {path} again to fingerprint it: {exc}")
         return EXIT_REFUSED
 
 
@@ -219,26 +275,34 @@ def cmd_lint(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     report = lint(root)
     for problem in report.problems:
-        print(problem)
+        _out(f"{problem}\n")
     if report.ok:
-        print(
+        _out(
             f"lint: clean: {report.questions} questions, {report.rules} rules, {report.parameters} parameters, "
-            f"{report.samples} samples, {report.rule_cases} rule test cases"
+            f"{report.samples} samples, {report.rule_cases} rule test cases\n"
         )
         return EXIT_OK
-    print(f"lint: {len(report.problems)} problem(s) in {root}", file=sys.stderr)
+    _err(f"lint: {len(report.problems)} problem(s) in {root}")
     return EXIT_LINT
 
 
 def cmd_import_forecast(args: argparse.Namespace) -> int:
-    """Replace the case's forecast with one read from a spreadsheet; on any problem the case is untouched."""
-    from lendready.domain.files.case_file import save_case
+    """Replace the case's forecast with one read from a spreadsheet; on any problem the case is untouched.
+
+    A read-only case stays read-only and unchanged, and a case changed by someone
+    else between reading and saving is not overwritten.
+    """
+    from lendready.domain.files.case_file import CaseSaveError, real_path, save_case, writable_problem
     from lendready.domain.files.forecast_import import read_forecast_file
 
     opened = _open_case(args.case, "import into")
     if isinstance(opened, int):
         return opened
     knowledge, case = opened
+    read_only = writable_problem(real_path(args.case))
+    if read_only:
+        _err(f"nothing was imported: {read_only}")
+        return EXIT_REFUSED
     questionnaire = knowledge.questionnaire
     question = questionnaire.questions["fin.forecast"]
     limit = question.table.max_rows if question.table is not None else None
@@ -246,18 +310,21 @@ def cmd_import_forecast(args: argparse.Namespace) -> int:
     if result.problems:
         _err(f"nothing was imported from {args.file}; {args.case} is unchanged:")
         for problem in result.problems:
-            sys.stderr.write(f"  {problem}\n")
+            _err_line(f"  {problem}")
         return EXIT_REFUSED
     case.answers["fin.forecast"] = result.rows
     try:
         save_case(case, args.case, questionnaire)
+    except CaseSaveError as exc:
+        _err(f"nothing was imported; {args.case} is unchanged: {exc}")
+        return EXIT_REFUSED
     except OSError as exc:
         _err(f"cannot save {args.case}: {exc.strerror or exc}")
         return EXIT_USAGE
     months = [r["month"] for r in result.rows]
     sheet = f", sheet {result.sheet_used}" if result.sheet_used else ""
     count = f"{len(months)} month{'s' if len(months) != 1 else ''}"
-    print(f"Imported {count} ({months[0]} to {months[-1]}) from {args.file}{sheet} into {args.case}")
+    _out(f"Imported {count} ({months[0]} to {months[-1]}) from {args.file}{sheet} into {args.case}\n")
     for invalid in questionnaire.validate(case.answers).invalid:
         if invalid.question == "fin.forecast":
             _err(f"warning: the forecast is saved but needs correcting: {invalid.message}")
@@ -346,8 +413,11 @@ def cmd_handout(args: argparse.Namespace) -> int:
             _err(f"the sample case {target} was refused: {exc}")
             return EXIT_RESOURCES
         source = sample.path
-    for warning in case.warnings:
-        _err(f"warning: {warning}")
+    problem = _output_problem(args.output, [source])
+    if problem:
+        _err(problem)
+        return EXIT_USAGE
+    _warn_unknown(case.warnings)
     case_bytes = _file_bytes(source)  # the provenance hash is of the file, as `assess --pdf` gives it
     if isinstance(case_bytes, int):
         return case_bytes
@@ -365,7 +435,7 @@ def cmd_handout(args: argparse.Namespace) -> int:
     )
     if status == EXIT_OK:
         title = sample.meta.title if sample is not None else (case.answers.get("org.name") or target)
-        print(f"Wrote the trainer's handout for {title} to {args.output}")
+        _out(f"Wrote the trainer's handout for {title} to {args.output}\n")
     return status
 
 
@@ -388,11 +458,15 @@ def cmd_session_pack(args: argparse.Namespace) -> int:
     if unknown:
         return _unknown_samples(unknown, found)
     chosen = [found[i] for i in wanted]
+    problem = _output_problem(args.output, [s.path for s in chosen])
+    if problem:
+        _err(problem)
+        return EXIT_USAGE
     # Each sample is assessed at its own date unless --as-of names one for all.
     status = _write_pdf_file(args.output, lambda: write_session_pack(args.output, chosen, knowledge, as_of=args.as_of))
     if status == EXIT_OK:
         count = f"{len(chosen)} case{'s' if len(chosen) != 1 else ''}"
-        print(f"Wrote the session pack ({count}: {', '.join(wanted)}) to {args.output}")
+        _out(f"Wrote the session pack ({count}: {', '.join(wanted)}) to {args.output}\n")
     return status
 
 
@@ -403,6 +477,9 @@ def cmd_gui(case: str | None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from lendready.domain.files.outside_text import make_streams_safe
+
+    make_streams_safe()
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "--self-test":
         from lendready.self_test import main as self_test

@@ -72,7 +72,7 @@ def test_oversize_file_refused_before_reading(tmp_path, knowledge):
     big = tmp_path / "big.lendready"
     with big.open("wb") as fh:
         fh.truncate(5 * 1024 * 1024 + 1)
-    with pytest.raises(CaseFileError, match="larger than 5 MB"):
+    with pytest.raises(CaseFileError, match="larger than the 5 MB a case file may be"):
         load_case(big, knowledge.questionnaire)
 
 

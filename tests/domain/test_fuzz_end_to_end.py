@@ -108,11 +108,17 @@ def test_the_explainer_widget_shows_markup_literally(qtbot, knowledge):
     qtbot.addWidget(pane)
     doc = fz.sample_docs()[0]
     doc = json.loads(json.dumps(doc))
-    name = "<b>Bold</b> & <para>Co</para> ]]> \u202eRTL\x07"
+    name = "<b>Bold</b> & <para>Co</para> ]]>"
     doc["answers"]["org.name"] = name
     case = parse_case(json.dumps(doc).encode(), knowledge.questionnaire)
     pane.show_assessment(assess(case, knowledge), "lender")
     assert name in pane.browser.toPlainText()
+    # A character that acts (a bidi override, a bell) is never passed to the widget to act on.
+    doc["answers"]["org.name"] = name + " \u202eRTL\x07"
+    case = parse_case(json.dumps(doc).encode(), knowledge.questionnaire)
+    pane.show_assessment(assess(case, knowledge), "lender")
+    shown = pane.browser.toPlainText()
+    assert "\u202e" not in shown and "\x07" not in shown
 
 
 def test_pdf_of_an_overlong_unbroken_answer(knowledge, samples):

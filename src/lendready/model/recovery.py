@@ -7,10 +7,16 @@ cleanly, so the user is offered the work back. Recovery files hold confidential
 answers: the folder and files are readable by their owner only, and the
 content is re-read through the same case loader as any other file. The temporary
 file of a copy whose writer was killed mid-write is removed at the next start.
+
+Each open case has its own slot, named after the case, this process and the
+open case within it. Two copies of one case file keep the same ``case_id``;
+were slots named by ``case_id`` alone, closing one copy would delete the crash
+copy of the other.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from pathlib import Path
@@ -51,22 +57,44 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+MAX_RECOVERY_BYTES_OVER_CASE = 64 * 1024
+"""Room in a recovery file for what it holds besides the case (process, times, the original's path)."""
+
+_serial = itertools.count(1)
+
+
 class RecoveryStore:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory or recovery_dir()
+        self._slots: dict[int, tuple[Case, Path]] = {}
+        self.unreadable: list[tuple[Path, str]] = []
+        """Recovery files found by :meth:`pending` that could not be read, with why: shown, never deleted."""
 
     def file_for(self, case: Case) -> Path:
+        """This open case's own slot (the case is held with it, so its id cannot be reused meanwhile)."""
+        held = self._slots.get(id(case))
+        if held is not None and held[0] is case:
+            return held[1]
         safe = "".join(c for c in case.case_id if c.isalnum() or c in "-_")[:64] or "case"
-        return self.directory / f"{safe}{SUFFIX}"
+        slot = self.directory / f"{safe}.{os.getpid()}-{next(_serial)}{SUFFIX}"
+        self._slots[id(case)] = (case, slot)
+        return slot
 
     def write(self, case: Case, knowledge: Knowledge, original_path: Path | None) -> Path:
-        from lendready.domain.files.case_file import atomic_write, now_utc, to_document
+        """Copy the case to its slot; CaseTooLarge (nothing written) if it could not be read back."""
+        from lendready.domain.files.case_file import atomic_write, encoded, now_utc, to_document
 
+        encoded(case, knowledge.questionnaire)  # the same limit as a save: never a copy that cannot be restored
         private_dir(self.directory)
+        origin = case.on_disk
         payload: dict[str, Any] = {
             "pid": os.getpid(),
             "saved_at": now_utc(),
             "original_path": str(original_path) if original_path else None,
+            "original_on_disk": (
+                {"path": origin.path, "size": origin.size, "mtime_ns": origin.mtime_ns, "sha256": origin.sha256}
+                if origin is not None else None
+            ),
             "case": to_document(case, knowledge.questionnaire),
         }
         target = self.file_for(case)
@@ -74,10 +102,12 @@ class RecoveryStore:
         return target
 
     def discard(self, case: Case) -> None:
+        """Remove this case's own slot (no other copy's), and forget it."""
+        held = self._slots.pop(id(case), None)
+        if held is None or held[0] is not case:
+            return
         try:
-            self.file_for(case).unlink()
-        except FileNotFoundError:
-            pass
+            held[1].unlink()
         except OSError:
             pass
 
@@ -91,22 +121,30 @@ class RecoveryStore:
 
     def pending(self, knowledge: Knowledge) -> list[RecoveryEntry]:
         """Recovery files left by sessions that are no longer running, newest first."""
-        from lendready.domain.files.case_file import CaseFileError, parse_case
+        from lendready.domain.files.case_file import MAX_BYTES, CaseFileError, parse_case
+        from lendready.domain.files.safe_read import UnreadableFile, read_regular
 
         entries: list[RecoveryEntry] = []
+        self.unreadable = []
         if not self.directory.is_dir():
             return entries
         self.sweep()
         for file in sorted(self.directory.glob(f"*{SUFFIX}")):
             try:
-                payload = json.loads(file.read_text(encoding="utf-8"))
+                raw_payload = read_regular(file, MAX_BYTES + MAX_RECOVERY_BYTES_OVER_CASE, "recovery copy")
+                payload = json.loads(raw_payload.decode("utf-8"))
                 pid = payload.get("pid")
                 if isinstance(pid, int) and _pid_alive(pid):
                     continue
-                raw = json.dumps(payload["case"]).encode("utf-8")
+                raw = json.dumps(payload["case"], ensure_ascii=False).encode("utf-8")
                 case = parse_case(raw, knowledge.questionnaire)
-            except (OSError, ValueError, KeyError, TypeError, AttributeError, CaseFileError):
-                continue  # a damaged recovery file is ignored, never half-applied
+            except (UnreadableFile, CaseFileError) as exc:
+                self.unreadable.append((file, str(exc)))  # kept on disk: the user decides, not lendready
+                continue
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                self.unreadable.append((file, "the recovery copy is damaged"))
+                continue  # a damaged recovery file is never half-applied
+            case.on_disk = _fingerprint(payload.get("original_on_disk"))
             original = payload.get("original_path")
             name = case.answers.get("org.name")
             entries.append(
@@ -130,3 +168,13 @@ class RecoveryStore:
             entry.file.unlink()
         except OSError:
             pass
+
+
+def _fingerprint(data: Any) -> Any:
+    """The original file as it was when the work was copied, so a restored save still notices others' changes."""
+    from lendready.domain.files.case_file import Fingerprint
+
+    try:
+        return Fingerprint(str(data["path"]), int(data["size"]), int(data["mtime_ns"]), str(data["sha256"]))
+    except (TypeError, KeyError, ValueError):
+        return None

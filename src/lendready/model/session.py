@@ -221,14 +221,19 @@ class CaseSession:
         return question.section if question else None
 
     # -- saving ---------------------------------------------------------------
-    def save(self, path: str | Path | None = None) -> Path:
-        """Atomic save to ``path`` (or the current file); the case is then clean."""
+    def save(self, path: str | Path | None = None, *, overwrite_changed: bool = False) -> Path:
+        """Atomic save to ``path`` (or the current file); the case is then clean.
+
+        Raises :class:`~lendready.domain.files.case_file.ChangedOnDisk` when the file
+        this case came from was changed by someone else meanwhile (unless
+        ``overwrite_changed``), CaseTooLarge or ReadOnlyCase; nothing is written then.
+        """
         target = Path(path) if path is not None else self.path
         if target is None:
             raise ValueError("no file name given for an untitled case")
         if target.suffix != ".lendready":
             target = target.with_name(target.name + ".lendready")
-        save_case(self.case, target, self.knowledge.questionnaire)
+        save_case(self.case, target, self.knowledge.questionnaire, overwrite_changed=overwrite_changed)
         self.path = target.resolve()
         self._saved_revision = self._revision
         return self.path

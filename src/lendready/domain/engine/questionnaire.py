@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from lendready.domain.engine.conditions import VALUE_KEY, Condition
+from lendready.domain.files.outside_text import acting_characters, describe, token
 
 ROLES = ("lender", "founder", "trainer")
 
@@ -282,6 +283,12 @@ class Questionnaire:
             return self.message("date_format")
         elif t == "text" and question.max_length is not None and len(value) > question.max_length:
             return self.message("text_length", max=question.max_length)
+        elif t == "text" and (hidden := acting_characters(value)):
+            # A bidi override or zero-width space makes one name look like another: flagged, never kept silently.
+            position, char = hidden[0]
+            return self.message(
+                "text_hidden_character", character=describe(char), position=position + 1, token=token(char)
+            )
         elif t == "table":
             problem = self._table_problem(question, value)
             if problem:

@@ -98,7 +98,7 @@ class SectionData(Strict):
 
 
 REQUIRED_MESSAGES = (
-    "choice", "integer", "month_format", "date_format", "text_length",
+    "choice", "integer", "month_format", "date_format", "text_length", "text_hidden_character",
     "table_rows", "table_month", "table_negative", "table_duplicate", "table_gap",
 )
 

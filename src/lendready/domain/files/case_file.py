@@ -16,22 +16,87 @@ process); the next save of the same file removes it before it writes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lendready.domain.engine.questionnaire import ROLES, Questionnaire, type_problem
+from lendready.domain.files.safe_read import UnreadableFile, read_regular, size_text
 
 FORMAT = "lendready-case"
 FORMAT_VERSION = 1
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
+MAX_UNKNOWN = 1000
+"""Answers to questions this version does not ask, kept for a newer one: far more than a version adds."""
 KNOWN_FIELDS = ("format", "format_version", "case_id", "created", "modified", "prepared_by", "answers", "notes")
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What a case file on disk was when lendready last read or wrote it.
+
+    On a shared drive someone else may save the same case while it is open here;
+    comparing this with the file before saving over it is how that is noticed.
+    """
+
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
+
+    @classmethod
+    def of(cls, path: Path, raw: bytes) -> Fingerprint | None:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        return cls(str(path), info.st_size, info.st_mtime_ns, hashlib.sha256(raw).hexdigest())
+
+    def still_matches(self) -> bool:
+        """Whether the file is still this one; a file that has gone counts as unchanged (nothing to lose)."""
+        try:
+            info = os.stat(self.path)
+        except FileNotFoundError:
+            return True
+        except OSError:
+            return False
+        if info.st_size == self.size and info.st_mtime_ns == self.mtime_ns:
+            return True
+        if info.st_size != self.size:
+            return False
+        try:  # same size, new time: touched, or really changed; the content decides
+            raw = read_regular(self.path, MAX_BYTES, "case file")
+        except UnreadableFile:
+            return False
+        return hashlib.sha256(raw).hexdigest() == self.sha256
+
+
+class CaseSaveError(Exception):
+    """A save lendready refused; nothing was written, and the message is for the user."""
+
+
+class CaseTooLarge(CaseSaveError):
+    """The case would be over the size a case file may be: lendready never writes a file it would refuse."""
+
+
+class ReadOnlyCase(CaseSaveError):
+    """The file is read-only: someone made it so, and lendready keeps it so."""
+
+
+class ChangedOnDisk(CaseSaveError):
+    """The file was changed by someone else since this case was read from it."""
+
+    def __init__(self, message: str, path: Path) -> None:
+        self.path = path
+        super().__init__(message)
 
 
 class CaseFileError(Exception):
@@ -58,6 +123,8 @@ class Case:
     extra: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     loaded_version: int = FORMAT_VERSION
+    on_disk: Fingerprint | None = None
+    """The file this case was last read from or written to, as it was then (None: never on disk)."""
 
     def __repr__(self) -> str:
         # Never the answers themselves: a repr can end up in a log.
@@ -237,6 +304,16 @@ def parse_case(raw: bytes, questionnaire: Questionnaire) -> Case:
     answers = data.get("answers", {})
     if not isinstance(answers, dict):
         raise CaseFileError("'answers' must be an object mapping question ids to values")
+    unknown = sum(1 for qid in answers if qid not in questionnaire.questions)
+    if unknown > MAX_UNKNOWN:
+        raise CaseFileError(
+            f"the file holds {unknown:,} answers to questions this version does not ask; a case has about "
+            f"{len(questionnaire.questions):,} questions, and lendready keeps at most {MAX_UNKNOWN:,} it does "
+            "not know"
+        )
+    extra_fields = sum(1 for key in data if key not in KNOWN_FIELDS)
+    if extra_fields > MAX_UNKNOWN:
+        raise CaseFileError(f"the file holds {extra_fields:,} fields lendready does not know; a case has 8")
     warnings: list[str] = []
     for qid, value in answers.items():
         question = questionnaire.questions.get(qid)
@@ -272,32 +349,30 @@ def parse_case(raw: bytes, questionnaire: Questionnaire) -> Case:
 
 
 def load_case(path: str | os.PathLike[str], questionnaire: Questionnaire) -> Case:
-    """Read a case file from disk, refusing oversize files before reading them."""
-    return parse_case(read_case_bytes(path), questionnaire)
+    """Read a case file from disk, refusing oversize files before reading them.
+
+    The case remembers the file as it was (:class:`Fingerprint`), so that a save
+    can tell whether someone else changed it in the meantime.
+    """
+    target = real_path(path)
+    raw = read_case_bytes(target)
+    case = parse_case(raw, questionnaire)
+    case.on_disk = Fingerprint.of(target, raw)
+    return case
 
 
 def read_case_bytes(path: str | os.PathLike[str]) -> bytes:
-    """A case file's bytes, or CaseFileError saying why not (an oversize file is refused unread)."""
-    p = Path(path)
+    """A case file's bytes, or CaseFileError saying why not (an oversize file, a FIFO or a device unread)."""
     try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise CaseFileError(
-                f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB; a case file is far smaller"
-            )
-        with p.open("rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except CaseFileError:
-        raise
-    except IsADirectoryError:
-        raise CaseFileError(f"{p} is a folder, not a case file") from None
-    except FileNotFoundError:
-        raise CaseFileError(f"there is no file at {p}") from None
-    except PermissionError:
-        raise CaseFileError(f"lendready is not allowed to read {p}") from None
-    except OSError as exc:
-        raise CaseFileError(f"cannot read {p}: {exc.strerror or exc}") from None
-    return raw
+        return read_regular(path, MAX_BYTES, "case file")
+    except UnreadableFile as exc:
+        raise CaseFileError(str(exc)) from None
+
+
+def real_path(path: str | os.PathLike[str]) -> Path:
+    """The file a path stands for: a symlink is followed, so saving through it keeps the link."""
+    p = Path(path)
+    return Path(os.path.realpath(p)) if p.is_symlink() else p
 
 
 def to_document(case: Case, questionnaire: Questionnaire) -> dict[str, Any]:
@@ -380,18 +455,27 @@ def atomic_write(path: str | os.PathLike[str], content: bytes) -> None:
 
     The temporary file (owner-only, hidden) carries this process's id, so that a later save
     can tell one left by a killed process from one still being written, and remove it.
+    A symlink is written through (the link stays a link), and a file that already
+    exists keeps its permissions: a case shared with a team stays shared, a new one is
+    owner-only.
     """
     import tempfile  # imported here: only saving needs it, and the CLI's start-up is measured
 
-    target = Path(path)
+    target = real_path(path)
     directory = target.parent if str(target.parent) else Path(".")
     remove_stale_temps(target)
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        mode = None
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(content)
             fh.flush()
             os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -413,13 +497,91 @@ def atomic_write(path: str | os.PathLike[str], content: bytes) -> None:
                 os.close(dir_fd)
 
 
+def encoded(case: Case, questionnaire: Questionnaire) -> bytes:
+    """The file's bytes, or CaseTooLarge: a file over the limit would be refused when opened."""
+    content = dumps(case, questionnaire).encode("utf-8")
+    if len(content) > MAX_BYTES:
+        raise CaseTooLarge(
+            f"the case would be {len(content):,} bytes, over the {size_text(MAX_BYTES)} ({MAX_BYTES:,} bytes) "
+            "a case file may be, "
+            f"so it could not be opened again. The largest parts: {_largest_parts(case, questionnaire)}. "
+            "Shorten or remove them, then save"
+        )
+    return content
+
+
+def _largest_parts(case: Case, questionnaire: Questionnaire, count: int = 3) -> str:
+    """The answers, notes and kept fields that take most room, for the too-large message."""
+    def label(qid: str) -> str:
+        question = questionnaire.questions.get(qid)
+        return f"'{question.label.for_role(case.prepared_by)}'" if question else f"the kept answer {_shown(qid)}"
+
+    sizes: list[tuple[int, str]] = []
+    sizes += [(len(json.dumps(v, ensure_ascii=False)), f"the answer to {label(k)}") for k, v in case.answers.items()]
+    sizes += [(len(json.dumps(v, ensure_ascii=False)), f"the note on {label(k)}") for k, v in case.notes.items()]
+    sizes += [(len(json.dumps(v, ensure_ascii=False)), f"the kept field {_shown(k)}") for k, v in case.extra.items()]
+    sizes.sort(key=lambda item: item[0], reverse=True)
+    return "; ".join(f"{what} ({size_text(n)})" for n, what in sizes[:count])
+
+
+def writable_problem(target: Path) -> str | None:
+    """Why lendready must not replace the file at ``target``, or None (an absent file is fine)."""
+    try:
+        info = os.stat(target)
+    except OSError:
+        return None
+    if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(target, os.W_OK):
+        return f"{target.name} is read-only, so lendready leaves it as it is. Save the case under another name"
+    return None
+
+
 def save_case(
-    case: Case, path: str | os.PathLike[str], questionnaire: Questionnaire, *, touch: bool = True
+    case: Case,
+    path: str | os.PathLike[str],
+    questionnaire: Questionnaire,
+    *,
+    touch: bool = True,
+    overwrite_changed: bool = False,
 ) -> None:
-    """Save atomically; ``touch`` stamps ``modified`` with the current time first."""
+    """Save atomically; ``touch`` stamps ``modified`` with the current time first.
+
+    Refused, with nothing written: a case over the size limit (CaseTooLarge), a
+    read-only file (ReadOnlyCase), and, unless ``overwrite_changed``, the file this
+    case was read from when someone else has changed it since (ChangedOnDisk).
+    """
+    target = real_path(path)
+    problem = writable_problem(target)
+    if problem:
+        raise ReadOnlyCase(problem)
+    origin = case.on_disk
+    if not overwrite_changed and origin is not None and _same_path(origin.path, target) and not origin.still_matches():
+        raise ChangedOnDisk(
+            f"{target.name} was changed by someone else (or another lendready) after this case was opened or "
+            "last saved. Saving now would replace their changes",
+            target,
+        )
+    previous = case.modified
     if touch:
         case.modified = now_utc()
-    atomic_write(path, dumps(case, questionnaire).encode("utf-8"))
+    try:
+        content = encoded(case, questionnaire)
+        atomic_write(target, content)
+    except BaseException:
+        case.modified = previous
+        raise
+    case.on_disk = Fingerprint.of(target, content)
+
+
+def _same_path(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """Whether two paths name one file (through links too): an output must never replace an input."""
+    return _same_path(real_path(a), real_path(b))
 
 
 def answers_view(case: Case | Mapping[str, Any]) -> Mapping[str, Any]:

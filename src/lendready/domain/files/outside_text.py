@@ -74,17 +74,19 @@ def for_terminal(text: str) -> str:
     return _shown(str(text), "\n\t")
 
 
-def json_safe(text: str) -> str:
+def json_safe(text: str, *, ascii_only: bool = False) -> str:
     r"""JSON text with every acting character inside strings written as a ``\uXXXX`` escape.
 
     Lossless: a JSON reader gets the same strings back, but a terminal shown the
     JSON never meets the raw character. (JSON itself escapes only C0 controls.)
+    With ``ascii_only`` every non-ASCII character is escaped too, for a console
+    that cannot encode them (JSON text holds non-ASCII only inside strings).
     """
     if _PLAIN.fullmatch(text):
         return text
     out = []
     for c in text:
-        if unicodedata.category(c) in _ACTING and c not in "\n\t":
+        if (ascii_only and ord(c) > 0x7E) or (unicodedata.category(c) in _ACTING and c not in "\n\t"):
             code = ord(c)
             if code > 0xFFFF:  # outside the BMP: a surrogate pair, as JSON writes it
                 code -= 0x10000

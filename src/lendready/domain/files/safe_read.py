@@ -54,7 +54,7 @@ def read_regular(path: str | os.PathLike[str], max_bytes: int, what: str = "file
             raise UnreadableFile(f"{p} is not a regular file (a device, pipe or socket), so it is not a {what}")
         if info.st_size > max_bytes:
             raise UnreadableFile(
-                f"{p.name} is {size_text(info.st_size)}, larger than the {size_text(max_bytes)} a {what} may be"
+                f"{p.name} is larger than the {size_text(max_bytes)} a {what} may be ({info.st_size:,} bytes)"
             )
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
