@@ -98,10 +98,12 @@ def settings_path() -> Path:
 
 
 def load_settings(path: Path | None = None) -> Settings:
+    from lendready.domain.files.safe_read import UnreadableFile, read_regular
+
     path = path or settings_path()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    try:  # a settings "file" that is a FIFO or a huge file must not stop the app starting
+        data = json.loads(read_regular(path, 1024 * 1024, "settings file").decode("utf-8"))
+    except (UnreadableFile, ValueError):
         return Settings()
     if not isinstance(data, dict):
         return Settings()
