@@ -22,11 +22,21 @@ make), ``context`` (the case analysed for one reader), ``sections/`` (one module
 per section, shared by every document), and ``briefing``/``handout`` (the public
 API and the order of the sections for each reader). The reader's wording is
 data: ``resources/teaching/report.toml``. reportlab's public API only.
+
+``isolation`` runs first, before reportlab is imported: reportlab never reads or
+runs ``~/.reportlab_mods`` or ``~/.reportlab_settings``. Every writer takes
+``on_page=`` (called with the number of pages laid out so far; an exception it
+raises stops the build and nothing is written), so an export can run in a worker
+thread with progress and a Cancel button.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+# First, before anything here can import reportlab: keep reportlab from reading (and executing)
+# files in the user's home folder, which also breaks every PDF when HOME is /dev/null.
+from lendready.report import isolation  # noqa: F401
 
 AUDIENCES = ("lender", "founder", "trainer")
 AUDIENCE_TITLES = {

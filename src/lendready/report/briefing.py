@@ -51,6 +51,7 @@ from lendready.report.document import (
     MARGIN_X,
     PAGE_W,
     NumberedCanvas,
+    PageCallback,
     pdf_date,
     render,
     write_pdf,
@@ -92,6 +93,7 @@ def build_briefing(
     case_bytes: bytes | None = None,
     as_of: date | None = None,
     analysis: Analysis | None = None,
+    on_page: PageCallback | None = None,
 ) -> bytes:
     """The briefing for ``audience`` as PDF bytes, built from one :func:`~lendready.domain.advice.analyse`.
 
@@ -99,7 +101,8 @@ def build_briefing(
     else the case is analysed once here, at ``as_of`` (default: the date of
     ``SOURCE_DATE_EPOCH`` when set, else today). For ``"trainer"``, the handout
     (:func:`lendready.report.handout.build_handout`) with the sample the case's
-    answers match, if any.
+    answers match, if any. ``on_page`` is told the number of pages laid out so far as each is
+    finished; an exception it raises stops the build and propagates unchanged.
     """
     if audience not in AUDIENCES:
         raise BriefingError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
@@ -108,7 +111,7 @@ def build_briefing(
         from lendready.report.handout import build_handout
 
         return build_handout(case, knowledge, sample=sample_for(case, knowledge), generated=generated,
-                             case_bytes=case_bytes, as_of=as_of, analysis=analysis)
+                             case_bytes=case_bytes, as_of=as_of, analysis=analysis, on_page=on_page)
     when = checked_generation_time(generated)
     ctx = BriefingContext.make(case, knowledge, audience, when, case_bytes, analysis=analysis, as_of=as_of)
     org = clean(ctx.org)
@@ -119,6 +122,7 @@ def build_briefing(
         subject=f"Lending readiness of {org}: {ctx.band_label} (rules {ctx.assessment.rules_version})",
         creator=f"lendready {__version__}",
         keywords=["lendready", "lending readiness", audience, ctx.assessment.band],
+        on_page=on_page,
     )
 
 
@@ -132,10 +136,16 @@ def write_briefing(
     case_bytes: bytes | None = None,
     as_of: date | None = None,
     analysis: Analysis | None = None,
+    on_page: PageCallback | None = None,
 ) -> Path:
-    """Build the briefing, then write it atomically: ``path`` is either untouched or complete."""
+    """Build the briefing, then write it atomically: ``path`` is either untouched or complete.
+
+    ``on_page`` hears of each page laid out (see :func:`~lendready.report.document.render`); if it
+    raises, nothing is written (the PDF is built in memory before the file is touched).
+    """
     return write_pdf(path, build_briefing(case, knowledge, audience=audience, generated=generated,
-                                          case_bytes=case_bytes, as_of=as_of, analysis=analysis))
+                                          case_bytes=case_bytes, as_of=as_of, analysis=analysis,
+                                          on_page=on_page))
 
 
 def story(ctx: BriefingContext) -> list[Flowable]:

@@ -9,7 +9,8 @@
   (a :class:`~lendready.report.flowables.Heading`) becomes a bookmark and an
   outline entry, one with a ``running_head`` (a :class:`~lendready.report.flowables.PartMark`)
   sets the running head and foot from its page on.
-* :func:`render` (a story to bytes) and :func:`write_pdf` (the one atomic writer).
+* :func:`render` (a story to bytes, telling ``on_page`` of each page laid out) and
+  :func:`write_pdf` (the one atomic writer).
 
 Public reportlab API only. Deterministic: invariant mode, the document's dates
 are the generation time, and streams are Flate-compressed binary.
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -103,8 +104,30 @@ class NumberedCanvas(Canvas):
         self.drawRightString(PAGE_W - MARGIN_X, FOOT_Y, f"Page {page} of {total}")
 
 
+PageCallback = Callable[[int], None]
+"""Told the number of pages laid out so far, each time a page is finished (see :func:`render`)."""
+
+
 class ReportDoc(BaseDocTemplate):
-    """One frame on every page; headings become bookmarks, part marks set the running head and foot."""
+    """One frame on every page; headings become bookmarks, part marks set the running head and foot.
+
+    ``on_page`` (when set) is called after each page is laid out, through reportlab's public
+    ``afterPage`` hook, with the number of that page. What it raises is kept in ``stopped_by``:
+    reportlab replaces an exception raised under a page break with a new one of the same class and
+    an amended message (which fails outright for a class that takes other arguments), so
+    :func:`render` raises the kept one itself, unchanged.
+    """
+
+    on_page: PageCallback | None = None
+    stopped_by: BaseException | None = None
+
+    def afterPage(self) -> None:  # noqa: N802 (reportlab's name)
+        if self.on_page is not None:
+            try:
+                self.on_page(self.page)
+            except BaseException as exc:
+                self.stopped_by = exc
+                raise
 
     def afterFlowable(self, flowable: Flowable) -> None:
         running = getattr(flowable, "running_head", None)
@@ -122,8 +145,17 @@ class ReportDoc(BaseDocTemplate):
 
 
 def render(story: Sequence[Flowable], canvasmaker: type[Canvas], *, title: str, author: str, subject: str,
-           keywords: Sequence[str], creator: str) -> bytes:
-    """Lay out ``story`` on A4 pages drawn by ``canvasmaker``; the PDF's bytes."""
+           keywords: Sequence[str], creator: str, on_page: PageCallback | None = None) -> bytes:
+    """Lay out ``story`` on A4 pages drawn by ``canvasmaker``; the PDF's bytes.
+
+    ``on_page`` is called with the number of pages laid out so far each time one is finished, so a
+    worker thread can report progress. To cancel, it raises: the build stops there and the exception
+    propagates unchanged. The document is built in memory, so nothing has been written anywhere yet.
+
+    Safe to run in several threads at once: everything a build changes is its own (the doc, the
+    canvas, the story's flowables and their cached line breaks); what builds share is read-only
+    (the styles) or keyed by its input (the fonts' width memory, reportlab's per-document font state).
+    """
     buffer = io.BytesIO()
     doc = ReportDoc(
         buffer,
@@ -135,12 +167,19 @@ def render(story: Sequence[Flowable], canvasmaker: type[Canvas], *, title: str, 
     frame = Frame(MARGIN_X, MARGIN_BOTTOM, FRAME_W, FRAME_H, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate("body", [frame])])
-    # Binary (Flate-only) streams: ASCII85 would make the file a quarter larger for nothing.
-    a85, rl_config.useA85 = rl_config.useA85, 0
+    doc.on_page = on_page
+    # Binary (Flate-only) streams: ASCII85 would make the file a quarter larger for nothing. reportlab
+    # reads this process-wide setting as it writes each stream and has no per-document one. It is set
+    # (to the same value) by every build and never put back: saving and restoring it around a build,
+    # as this once did, let two builds in two threads restore each other's value mid-build.
+    rl_config.useA85 = 0
     try:
         doc.build(list(story), canvasmaker=canvasmaker)
-    finally:
-        rl_config.useA85 = a85
+    except BaseException:
+        if doc.stopped_by is None:
+            raise
+    if doc.stopped_by is not None:  # raised here, outside the handler, so it gains no new context
+        raise doc.stopped_by
     return buffer.getvalue()
 
 
@@ -162,6 +201,7 @@ __all__ = [
     "PAGE_H",
     "PAGE_W",
     "NumberedCanvas",
+    "PageCallback",
     "ReportDoc",
     "pdf_date",
     "render",

@@ -2,7 +2,9 @@
 
 Outside text (a case's answers, the resources) is always printed literally:
 :func:`text` escapes it, :func:`rich` escapes each run; only :func:`paragraph`
-takes markup, and only markup this package writes. All of it is ordinary
+takes markup, and only markup this package writes. Escaping goes through
+:func:`~lendready.report.styles.shown`, so a character that would act (a bidi
+override, a zero-width space, an escape) prints as a visible token. All of it is ordinary
 platypus (``Paragraph``, ``Table``, ``KeepTogether``, ``CondPageBreak``).
 """
 
@@ -16,7 +18,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Table, TableStyle
 
 from lendready.report.document import FRAME_H
-from lendready.report.styles import ACCENT, FONT, INK, RULE, SHADE, Styles, clean, esc, styles
+from lendready.report.styles import ACCENT, FONT, INK, RULE, SHADE, Styles, clean, esc, shown, styles
 
 Run = tuple[str, str]
 """(kind, text): kind "" plain, "b" bold, "m" muted, "#rrggbb" that colour, "br" a line break; the text
@@ -251,9 +253,11 @@ def fact_table(rows: list[list[Any]], widths: Sequence[float], padding: float, *
 
 
 def cell_text(value: str, style: Any, width: float) -> Any:
-    """A plain string cell when ``value`` fits on one line of ``width``, else a wrapping paragraph."""
-    value = clean(value)
-    if "\n" not in value and len(value) < 60 and stringWidth(value, style.fontName, style.fontSize) < width - 9:
+    """A plain string cell when ``value`` fits on one line of ``width``, else a wrapping paragraph
+    (which also takes an answer of several lines)."""
+    value = shown(value, multiline=True)
+    if ("\n" not in value and "\t" not in value and len(value) < 60
+            and stringWidth(value, style.fontName, style.fontSize) < width - 9):
         return value
     return text(value, style)
 

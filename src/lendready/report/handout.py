@@ -42,6 +42,7 @@ from lendready.report.document import (
     MARGIN_X,
     PAGE_W,
     NumberedCanvas,
+    PageCallback,
     pdf_date,
     render,
     write_pdf,
@@ -75,6 +76,7 @@ def build_handout(
     case_bytes: bytes | None = None,
     as_of: date | None = None,
     analysis: Analysis | None = None,
+    on_page: PageCallback | None = None,
 ) -> bytes:
     """The trainer's handout for one case as PDF bytes: the exercise sheet, the answers, the reference.
 
@@ -85,7 +87,8 @@ def build_handout(
     as lendready saves it). Built from one Analysis: ``analysis`` when given (worded
     for the trainer), else the case analysed once at ``as_of`` (default: a sample's
     own snapshot date, so a teaching case never ages; else the date of
-    ``SOURCE_DATE_EPOCH`` or today).
+    ``SOURCE_DATE_EPOCH`` or today). ``on_page`` is told the number of pages laid out so far as each
+    is finished; an exception it raises stops the build and propagates unchanged.
     """
     when = checked_generation_time(generated)
     item = HandoutCase.make(case, knowledge, sample, when, case_bytes, analysis=analysis, as_of=as_of)
@@ -98,7 +101,7 @@ def build_handout(
         title=f"{HANDOUT_TITLE}: {org}", author=f"lendready {__version__}",
         subject=f"Exercise and answers for {org} (rules {knowledge.rules_version})",
         creator=f"lendready {__version__}",
-        keywords=["lendready", "trainer", "handout", item.ctx.assessment.band],
+        keywords=["lendready", "trainer", "handout", item.ctx.assessment.band], on_page=on_page,
     )
 
 
@@ -112,10 +115,13 @@ def write_handout(
     case_bytes: bytes | None = None,
     as_of: date | None = None,
     analysis: Analysis | None = None,
+    on_page: PageCallback | None = None,
 ) -> Path:
-    """Build the handout, then write it atomically: ``path`` is either untouched or complete."""
+    """Build the handout, then write it atomically: ``path`` is either untouched or complete (also
+    when ``on_page`` raises to cancel: the PDF is built in memory before the file is touched)."""
     return write_pdf(path, build_handout(case, knowledge, sample=sample, generated=generated,
-                                         case_bytes=case_bytes, as_of=as_of, analysis=analysis))
+                                         case_bytes=case_bytes, as_of=as_of, analysis=analysis,
+                                         on_page=on_page))
 
 
 def build_session_pack(
@@ -124,6 +130,7 @@ def build_session_pack(
     *,
     generated: datetime | None = None,
     as_of: date | None = None,
+    on_page: PageCallback | None = None,
 ) -> bytes:
     """A session pack for ``samples`` (in the order given) as PDF bytes.
 
@@ -131,7 +138,7 @@ def build_session_pack(
     case's answers; the myths, the glossary and a short primer. Each case is
     analysed once, at ``as_of`` when given, else at its own snapshot date. Raises
     :class:`BriefingError` for an empty list, and the case file's own error if a
-    sample's case is refused.
+    sample's case is refused. ``on_page``: as for :func:`build_handout`.
     """
     if not samples:
         raise BriefingError("a session pack needs at least one sample case")
@@ -155,7 +162,7 @@ def build_session_pack(
         title=f"{PACK_TITLE}: {n} case{'s' if n != 1 else ''}", author=f"lendready {__version__}",
         subject="Cases: " + "; ".join(clean(item.title) for item in items),
         creator=f"lendready {__version__}",
-        keywords=["lendready", "trainer", "session pack"],
+        keywords=["lendready", "trainer", "session pack"], on_page=on_page,
     )
 
 
@@ -166,9 +173,12 @@ def write_session_pack(
     *,
     generated: datetime | None = None,
     as_of: date | None = None,
+    on_page: PageCallback | None = None,
 ) -> Path:
-    """Build the session pack, then write it atomically: ``path`` is either untouched or complete."""
-    return write_pdf(path, build_session_pack(samples, knowledge, generated=generated, as_of=as_of))
+    """Build the session pack, then write it atomically: ``path`` is either untouched or complete
+    (also when ``on_page`` raises to cancel)."""
+    return write_pdf(path, build_session_pack(samples, knowledge, generated=generated, as_of=as_of,
+                                              on_page=on_page))
 
 
 def handout_canvas(when: datetime, header: str, *, first_page_head: bool) -> type[NumberedCanvas]:

@@ -6,9 +6,12 @@ as written on any machine, and the document looks the same wherever it is
 opened. The fonts are registered with reportlab once per process.
 
 Everything that came from a case file or the resources goes through
-:func:`esc` before it becomes paragraph text: reportlab paragraphs read a small
-XML markup, and an organisation called ``A & B <Ltd>`` must print literally,
-never break the document or change its formatting.
+:func:`esc` before it becomes paragraph text, or :func:`clean` before it is drawn
+on the canvas; both go through :func:`shown`, the one gateway for outside text.
+reportlab paragraphs read a small XML markup, and an organisation called
+``A & B <Ltd>`` must print literally, never break the document or change its
+formatting; and a name holding a right-to-left override or a zero-width space
+must show it as a visible token, exactly as the app does.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from lendready.domain.engine.status import RATING_COLOURS, RATING_WORDS, SEVERITY_COLOURS, SEVERITY_WORDS  # noqa: F401 (re-exported for the report)
+from lendready.domain.files.outside_text import for_display, token
 
 FONT = "LendReadySans"
 FONT_BOLD = "LendReadySans-Bold"
@@ -54,6 +58,13 @@ class MeasuredFont(TTFont):
     Line breaking measures every word of every paragraph, and tables measure each
     cell twice (to size the table and to draw it). The width is reportlab's own
     ``stringWidth``, asked once per text and size; the memory is bounded.
+
+    The font (and so this memory) is shared by every document the process makes,
+    in whichever thread: that is safe because a width depends on its key alone,
+    and each dictionary operation is atomic. Two threads may both measure a text
+    missing from the memory, or one may clear it while another reads; either
+    way each gets the right width. (reportlab keeps a font's per-document state,
+    the subset being embedded, keyed by document.)
     """
 
     MAX_WIDTHS = 50_000
@@ -110,51 +121,62 @@ def register_fonts(root: Path | None = None) -> None:
         _registered = folder
 
 
-# Control characters other than tab and newline mean nothing on paper and some
-# upset the paragraph parser; they are dropped from user text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# Characters Unicode leaves unassigned for good (noncharacters): they upset reportlab's paragraph
+# parser, and mean nothing on paper. Shown as tokens like the acting characters.
+_NONCHARACTERS = re.compile(r"[\ufdd0-\ufdef\ufffe\uffff]")
 
 
-# A soft hyphen offers reportlab a place to break a word; for each line it tries every one left
-# in the word, measuring the word up to each (reportlab's ``_SHYStr.__shysplit__``), so a long
-# word full of them costs the cube of its length: minutes for a few thousand characters in a
-# narrow cell. Words of ordinary length keep theirs; a longer word loses them and is broken
-# anywhere instead (``splitLongWords``), which costs one pass over it.
-SHY = "\xad"
-SHY_WORD = 64
-# Only the spaces every reportlab version breaks words at (it splits at more, never at fewer), so
-# a word here is never shorter than the word reportlab measures.
-_SPACES = re.compile(r"([ \t\n\r]+)")
+def shown(value: object, *, multiline: bool = False) -> str:
+    """Outside text as the PDF shows it: every character that would act rather than show, a token.
 
+    The single gateway for outside text (a name, an answer, a note, a kept answer's id, a file name):
+    :func:`esc` (paragraph text) and :func:`clean` (page furniture, charts, the PDF's title and
+    outline) both go through it. It is :func:`~lendready.domain.files.outside_text.for_display`, the
+    function the app's windows use, so a bidi override, a zero-width character, an escape sequence
+    or a soft hyphen shows as the same visible ``[U+202E]`` in the app and on paper, and never
+    reorders, hides or joins the text around it. With ``multiline`` new lines and tabs are kept.
 
-def _drop_shy(text: str) -> str:
-    return "".join(w.replace(SHY, "") if len(w) > SHY_WORD and SHY in w else w for w in _SPACES.split(text))
+    A soft hyphen is shown, never acted on: so reportlab's line breaking never meets one, and the
+    cost of breaking a long word full of them (cubic in its length) cannot arise.
+    """
+    out = for_display(str(value), multiline=multiline)
+    if _NONCHARACTERS.search(out):
+        out = _NONCHARACTERS.sub(lambda m: token(m.group()), out)
+    return out
 
 
 def clean(text: object) -> str:
-    """User text made safe for a canvas string or a paragraph: control characters removed, and soft
-    hyphens in over-long words (which reportlab's line breaking cannot afford) dropped."""
-    text = _CONTROL.sub("", str(text))
-    if SHY in text:
-        text = _drop_shy(text)
-    return text
+    """Outside text for a single line drawn on the canvas (head and foot, a chart label), the PDF's
+    title and subject, or an outline entry: :func:`shown`, a new line included."""
+    return shown(text)
 
 
 def shortened(text: object, limit: int = 300) -> str:
     """``text`` as a table cell shows it: up to ``limit`` characters, then how long it really is.
 
     For values set aside as invalid (the case file holds them in full): a cell never grows
-    taller than a page, whatever the file holds.
+    taller than a page, whatever the file holds. The limit is on the text as shown (:func:`shown`),
+    since a hidden character prints as a token of eight; a token is never cut in half.
     """
     text = str(text)
-    if len(text) <= limit:
+    visible = shown(text[: limit + 1], multiline=True)
+    if len(text) <= limit and len(visible) <= limit:
         return text
-    return f"{text[:limit].rstrip()}… ({len(text):,} characters, shown shortened)"
+    cut = _PART_TOKEN.sub("", visible[:limit])
+    return f"{cut.rstrip()}… ({len(text):,} characters, shown shortened)"
+
+
+_PART_TOKEN = re.compile(r"\[(?:U(?:\+[0-9A-F]{0,5})?)?$")
 
 
 def esc(text: object) -> str:
-    """Any text from a case or the resources, made literal for a reportlab Paragraph."""
-    return _xml_escape(clean(text), {'"': "&quot;"})
+    """Any text from a case or the resources, made literal for a reportlab Paragraph: :func:`shown`,
+    then XML-escaped, so ``<b>`` and ``&`` print as written.
+
+    New lines and tabs are kept (as for a note): in a paragraph they are only spaces, so they cannot
+    act, and a multi-line answer keeps its words apart. Every other acting character is a token.
+    """
+    return _xml_escape(shown(text, multiline=True), {'"': "&quot;"})
 
 
 def colour(hex_code: str) -> colors.Color:
@@ -245,9 +267,15 @@ _styles: Styles | None = None
 
 
 def styles(root: Path | None = None) -> Styles:
-    """Register the fonts (once) and return the shared styles."""
+    """Register the fonts (once) and return the shared styles.
+
+    Shared by every document, in any thread: the styles are never changed once made (a section
+    that needs a variant clones one), so two exports at once read the same objects safely.
+    """
     global _styles
     register_fonts(root)
     if _styles is None:
-        _styles = Styles()
+        with _lock:
+            if _styles is None:
+                _styles = Styles()
     return _styles

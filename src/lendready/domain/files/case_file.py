@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from lendready.domain.engine.questionnaire import ROLES, Questionnaire, type_problem
+from lendready.domain.files.outside_text import for_display
 from lendready.domain.files.safe_read import UnreadableFile, read_regular, size_text
 
 FORMAT = "lendready-case"
@@ -156,14 +157,13 @@ MIGRATIONS: dict[int, Any] = {}
 
 
 def _shown(key: str, limit: int = 60) -> str:
-    """A key as a message may show it: control characters and lone surrogates escaped, length capped.
+    """A key as a message may show it: acting characters and lone surrogates as visible tokens, length capped.
 
     A refusal is printed on a terminal and shown in a dialog, so a key from the
-    file must not carry escape sequences, nor text that cannot be encoded.
+    file must not carry escape sequences, nor text that cannot be encoded; the
+    tokens are the ones every renderer uses, so a key reads alike everywhere.
     """
-    out = "".join(
-        c if c.isprintable() and not 0xD800 <= ord(c) <= 0xDFFF else f"\\u{ord(c):04x}" for c in key[:limit]
-    )
+    out = for_display(key[:limit])
     return out + "…" if len(key) > limit else out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib.units import mm
@@ -21,7 +22,10 @@ from lendready.report.flowables import (
     section_heading,
     text,
 )
-from lendready.report.styles import esc, shortened
+from lendready.report.styles import Styles, clean, esc, shortened
+
+KEPT_SHOWN = 20
+"""How many answers kept for a newer version the provenance names; the rest are counted."""
 
 
 def provenance(ctx: BriefingContext) -> list[Flowable]:
@@ -38,11 +42,14 @@ def provenance(ctx: BriefingContext) -> list[Flowable]:
         ("Prepared by", ROLE_NAMES.get(ctx.case.prepared_by, ctx.case.prepared_by)),
         ("Written for", f"{ctx.audience} ({AUDIENCE_TITLES[ctx.audience]})"),
         ("Assessed as at", as_of_text(ctx)),
-        ("Case SHA-256", f"{ctx.digest}\n(of {ctx.digest_of})"),
+        ("Case SHA-256", (ctx.digest, f"(of {ctx.digest_of})")),
         ("Generated", ctx.generated.strftime("%Y-%m-%dT%H:%M:%SZ")),
     ]
-    rows: list[list[Any]] = [[text(key, st.cell_bold), paragraph(esc(v).replace("\n", "<br/>"), st.cell)]
-                             for key, v in facts]
+    # A value of several lines is this module's own (the digest and what it is of); a value from the
+    # case (its reference, its dates) is one line, any new line in it shown as a token.
+    rows: list[list[Any]] = [[text(key, st.cell_bold),
+                              paragraph("<br/>".join(esc(clean(line)) for line in lines), st.cell)]
+                             for key, v in facts for lines in [v if isinstance(v, tuple) else (v,)]]
     out.append(grid(rows, [45 * mm, FRAME_W - 45 * mm], header=False))
 
     out += section_heading("Unanswered questions", st)
@@ -63,8 +70,23 @@ def provenance(ctx: BriefingContext) -> list[Flowable]:
         out.append(grid(rows, [70 * mm, 35 * mm, FRAME_W - 105 * mm], header=False))
     if ctx.case.warnings:
         out += section_heading("Kept but not used", st)
-        out += bullet_list(st.bullet, ctx.case.warnings)
+        out += kept_answers(ctx.case.warnings, st)
     return out + parameters(ctx)
+
+
+def kept_answers(warnings: Sequence[str], st: Styles) -> list[Flowable]:
+    """The answers kept unchanged for a newer version: the first :data:`KEPT_SHOWN`, then how many more.
+
+    A file may hold any number of them (250,000 made a PDF of 5,574 pages), and the case file keeps
+    every one; the briefing needs only to say that they are there and name a few, so its length never
+    depends on them. The cap holds whatever the case loader lets through.
+    """
+    out = bullet_list(st.bullet, [shortened(w, 200) for w in warnings[:KEPT_SHOWN]])
+    more = len(warnings) - KEPT_SHOWN
+    if more > 0:
+        out.append(text(f"… and {more:,} more answer{'s' if more != 1 else ''} this version does not ask about.",
+                        st.muted))
+    return out
 
 
 def parameters(ctx: BriefingContext) -> list[Flowable]:
@@ -90,4 +112,4 @@ def parameters(ctx: BriefingContext) -> list[Flowable]:
     return out
 
 
-__all__ = ["parameters", "provenance"]
+__all__ = ["KEPT_SHOWN", "kept_answers", "parameters", "provenance"]
