@@ -249,7 +249,7 @@ def test_a_file_over_5_mb_is_refused_unread(tmp_path):
     with path.open("wb") as fh:
         fh.truncate(MAX_FILE_BYTES + 1)
     result = read_forecast_file(path)
-    assert result.rows == [] and len(result.problems) == 1 and "larger than 5 MB" in result.problems[0]
+    assert result.rows == [] and len(result.problems) == 1 and "larger than the 5 MB" in result.problems[0]
 
 
 def test_a_missing_file(tmp_path):

@@ -160,8 +160,49 @@ def test_csv_with_extra_columns_under_a_header():
 
 
 def test_semicolon_separated():
-    text = "Month;Receipts;Payments\n2027-01;£1,234;500\n"
-    assert parse_forecast_text(text).rows == rows(("2027-01", 1234, 500))
+    text = "Month;Receipts;Payments\n2027-01;£1234;500.50\n2027-02;1,234,567;12.5\n"
+    assert parse_forecast_text(text).rows == rows(("2027-01", 1234, 500.5), ("2027-02", 1234567, 12.5))
+
+
+@pytest.mark.parametrize("cell, readings, writes", [
+    ("12.500", "£12,500 or £12.5", "12500 or 12.50"),
+    ("£12,500", "£12,500 or £12.5", "12500 or 12.50"),
+    ("-1.234", "£1,234 or £1.234", "1234 or 1.23"),
+])
+def test_a_figure_with_two_readings_in_a_semicolon_file_is_refused_not_guessed(cell, readings, writes):
+    (message,) = problems(f"Month;Receipts;Payments\n2027-01;{cell};5\n")
+    assert message.startswith(f"Row 2, column 2 (receipts): '{cell}' could be {readings}")
+    assert message.endswith(f": {writes}")
+
+
+def test_with_tabs_a_full_stop_before_three_digits_is_refused_but_a_comma_groups_thousands():
+    assert problems("2027-01\t12.500\t1,000\n") == [
+        "Row 1, column 2 (receipts): '12.500' could be £12,500 or £12.5, since in this file the full stop may "
+        "separate thousands or pence; write it without thousands separators and with pence after a full stop: "
+        "12500 or 12.50"
+    ]
+
+
+def test_a_comma_csv_reads_a_full_stop_as_the_decimal_mark():
+    assert parse_forecast_text("2027-01,12.500,5\n").rows == rows(("2027-01", 12.5, 5))
+
+
+def test_one_semicolon_in_a_comma_csv_does_not_change_the_separator():
+    text = "Month,Receipts,Payments,Notes\n2027-01,100,50,rent; rates\n2027-02,100,50,\n"
+    assert parse_forecast_text(text).rows == rows(("2027-01", 100, 50), ("2027-02", 100, 50))
+
+
+def test_semicolons_win_when_commas_are_inside_the_figures():
+    text = "2027-01;1,5;2\n2027-02;3;4\n"
+    assert problems(text)[0].startswith("Row 1, column 2 (receipts): '1,5' is not an amount")
+
+
+def test_problems_are_capped_with_a_count_of_the_rest():
+    text = "\n".join(f"{2027 + i // 12}-{i % 12 + 1:02d}\tx{i}\t1" for i in range(400))
+    result = problems(text, max_rows=1000)
+    assert len(result) == 21
+    assert result[0] == "Row 1, column 2 (receipts): 'x0' is not an amount"
+    assert result[-1] == "and 380 more rows with problems"
 
 
 def test_the_largest_forecast_fits():

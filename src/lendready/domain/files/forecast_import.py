@@ -6,9 +6,16 @@ sheet (empty rows above the forecast count), columns as letters. Workbook cells
 arrive typed: a date stands for its month, a number is the amount; everything
 else is read as text with the paste's rules ("£1,234", "Jan 2027").
 
-CSV is split by the paste's rules too (tabs, then semicolons, then commas with
-quotes respected), after decoding as UTF-8 (with or without a byte-order mark)
-or, failing that, Windows-1252, which is how Excel saves "CSV" in Britain.
+CSV is split by the paste's rules too (tabs; otherwise semicolons or commas,
+whichever splits the lines into a consistent number of columns, quotes
+respected), after decoding as UTF-8 (with or without a byte-order mark) or,
+failing that, Windows-1252, which is how Excel saves "CSV" in Britain.
+
+The file is read only if it is a regular file within the size limit
+(``safe_read``: a FIFO or device never blocks the app), and a workbook only
+after ``workbook_check`` has measured it: python-calamine aborts the process on
+a workbook whose cells span too much, so such a file must never reach it.
+Nothing here keeps state, so the GUI may call it from a worker thread.
 """
 
 from __future__ import annotations
@@ -25,14 +32,17 @@ from lendready.domain.files.forecast_paste import (
     PasteResult,
     _separator,
     _split,
+    ambiguous_marks,
     read_forecast_rows,
 )
+from lendready.domain.files.safe_read import UnreadableFile, read_regular
+from lendready.domain.files.workbook_check import Refused, check_sheet, check_workbook
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_SHEET_ROWS = 1000  # far more than a forecast; a sheet is read no further
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
-FILE_FILTER = "Spreadsheets (*.csv *.xlsx *.xls *.ods)"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")  # .xlsb is recognised only to be refused
+FILE_FILTER = "Spreadsheets (*.csv *.xlsx *.xls *.ods *.xlsm *.tsv *.txt)"
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old .xls
 
@@ -72,23 +82,9 @@ def read_forecast_file(path: str | Path, sheet: str | None = None, max_rows: int
     """Rows {"month", "receipts", "payments"} from a spreadsheet file, or every reason it cannot be read."""
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            too_big = (
-                f"{p.name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; a forecast is far smaller. "
-                "Copy the forecast onto a sheet of its own and save that"
-            )
-            return ImportResult([], [too_big])
-        with p.open("rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-    except IsADirectoryError:
-        return ImportResult([], [f"{p} is a folder, not a spreadsheet"])
-    except FileNotFoundError:
-        return ImportResult([], [f"there is no file at {p}"])
-    except PermissionError:
-        return ImportResult([], [f"lendready is not allowed to read {p}"])
-    except OSError as exc:
-        return ImportResult([], [f"cannot read {p}: {exc.strerror or exc}"])
+        raw = read_regular(p, MAX_FILE_BYTES, "spreadsheet")
+    except UnreadableFile as exc:
+        return ImportResult([], [str(exc)])
 
     if raw.startswith((_ZIP, _OLE)):
         return _read_workbook(p, raw, sheet, max_rows)
@@ -97,12 +93,16 @@ def read_forecast_file(path: str | Path, sheet: str | None = None, max_rows: int
     return _read_csv(p, raw, sheet, max_rows)
 
 
-def _read_rows(numbered: list[tuple[int, list[str]]], max_rows: int, commas: bool = False) -> PasteResult:
+def _read_rows(
+    numbered: list[tuple[int, list[str]]], max_rows: int, commas: bool = False, ambiguous: str = "",
+    unread: int = 0,
+) -> PasteResult:
     """The paste's reading, after dropping empty columns left of the forecast (a sheet may start at B)."""
     offset = min(next(i for i, c in enumerate(cells) if c.strip()) for _, cells in numbered)
     trimmed = [(n, cells[offset:]) for n, cells in numbered]
     return read_forecast_rows(
-        trimmed, max_rows, commas=commas, column_name=lambda i: column_letters(i + offset), source="sheet"
+        trimmed, max_rows, commas=commas, column_name=lambda i: column_letters(i + offset), source="sheet",
+        ambiguous=ambiguous, unread=unread,
     )
 
 
@@ -129,12 +129,18 @@ def _read_csv(p: Path, raw: bytes, sheet: str | None, max_rows: int) -> ImportRe
     if sheet is not None:
         return ImportResult([], [f"{p.name} is a CSV file, which has no sheets; import it without choosing one"])
     sep = _separator(text)
-    lines = text.splitlines()
-    numbered = [(n, _split(line, sep)) for n, line in enumerate(lines, start=1)]
-    numbered = [(n, cells) for n, cells in numbered if any(c.strip() for c in cells)]
+    numbered: list[tuple[int, list[str]]] = []
+    unread = 0
+    for n, line in enumerate(text.splitlines(), start=1):
+        if len(numbered) >= MAX_SHEET_ROWS:  # read no further than a sheet is; only count the rest
+            unread += bool(line.strip(" \t;,\"'"))
+            continue
+        cells = _split(line, sep)
+        if any(c.strip() for c in cells):
+            numbered.append((n, cells))
     if not numbered:
         return ImportResult([], [f"{p.name} is empty; it needs the month, receipts and payments columns"])
-    result = _read_rows(numbered, max_rows, commas=sep == ",")
+    result = _read_rows(numbered, max_rows, commas=sep == ",", ambiguous=ambiguous_marks(sep), unread=unread)
     return ImportResult(result.rows, result.problems)
 
 
@@ -156,22 +162,27 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+def _is_fatal(exc: BaseException) -> bool:
+    """An interrupt or exit must pass; anything else from calamine (including the PanicException a Rust
+    panic becomes, which is a BaseException) only means this file cannot be read."""
+    return isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError))
+
+
 def _read_workbook(p: Path, raw: bytes, sheet: str | None, max_rows: int) -> ImportResult:
-    from python_calamine import CalamineError, CalamineWorkbook  # imported here: only import needs it
+    from python_calamine import CalamineWorkbook  # imported here: only import needs it
 
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
-    except (CalamineError, ValueError, OSError) as exc:
-        return ImportResult([], [_not_spreadsheet(p, str(exc) or "it is damaged")])
+        checked = check_workbook(p.name, raw)
+    except Refused as exc:
+        return ImportResult([], [str(exc)])
     try:
-        names = tuple(book.sheet_names)
-        try:
-            visible = tuple(
-                m.name for m in book.sheets_metadata
-                if m.visible.name == "Visible" and m.typ.name == "WorkSheet"
-            ) or names
-        except (AttributeError, CalamineError):
-            visible = names
+        book = CalamineWorkbook.from_filelike(io.BytesIO(checked.data))
+    except BaseException as exc:
+        if _is_fatal(exc):
+            raise
+        return ImportResult([], [_not_spreadsheet(p, _calamine_reason(exc) or "it is damaged")])
+    try:
+        names, visible = _sheet_names(book)
         if not names:
             return ImportResult([], [_not_spreadsheet(p, "it has no sheets")])
         if sheet is None:
@@ -183,9 +194,16 @@ def _read_workbook(p: Path, raw: bytes, sheet: str | None, max_rows: int) -> Imp
             return ImportResult([], [f"{p.name} has no sheet called '{sheet}'; its sheets are {listed}"],
                                 None, visible)
         try:
+            check_sheet(checked, p.name, name)
+        except Refused as exc:
+            return ImportResult([], [str(exc)], name, visible)
+        try:
             grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=MAX_SHEET_ROWS)
-        except (CalamineError, ValueError) as exc:
-            return ImportResult([], [f"cannot read the sheet '{name}' of {p.name} ({exc})"], name, visible)
+        except BaseException as exc:
+            if _is_fatal(exc):
+                raise
+            reason = _calamine_reason(exc)
+            return ImportResult([], [f"cannot read the sheet '{name}' of {p.name} ({reason})"], name, visible)
     finally:
         with contextlib.suppress(Exception):  # closing is best effort; already closed is fine
             book.close()
@@ -198,3 +216,24 @@ def _read_workbook(p: Path, raw: bytes, sheet: str | None, max_rows: int) -> Imp
         ], name, visible)
     result = _read_rows(numbered, max_rows)
     return ImportResult(result.rows, result.problems, name, visible)
+
+
+def _sheet_names(book: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """All the sheets, and the visible worksheets (all of them if calamine cannot tell)."""
+    names = tuple(str(n) for n in book.sheet_names)
+    try:
+        visible = tuple(
+            m.name for m in book.sheets_metadata
+            if m.visible.name == "Visible" and m.typ.name == "WorkSheet"
+        ) or names
+    except Exception:
+        visible = names
+    return names, visible
+
+
+def _calamine_reason(exc: BaseException) -> str:
+    """calamine's own words, kept short and with any control characters made visible."""
+    from lendready.domain.files.outside_text import for_display
+
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return for_display(text[:120])

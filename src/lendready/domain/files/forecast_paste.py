@@ -12,10 +12,17 @@ How the text is split into columns, in this order:
 * Any tab in the text: every line is split on tabs. This is what every
   spreadsheet puts on the clipboard, and it leaves commas to be what they are
   in a British spreadsheet: thousands separators ("£1,234").
-* Otherwise, any semicolon: split on semicolons (CSV as written where the
-  comma is a decimal mark). A decimal comma ("1234,50") is then reported, not
-  guessed at.
-* Otherwise, commas: CSV, quotes respected, so ``"£1,234"`` is one cell. An
+* Otherwise semicolons or commas, whichever splits the most lines into one
+  and the same number of columns (two or more); on a tie, semicolons, since a
+  comma can be part of a figure and a semicolon never is. So one semicolon in a
+  note does not turn a comma CSV into a semicolon one. A semicolon file is what
+  a spreadsheet writes where the comma is the decimal mark, so there a figure
+  such as "12.500" or "12,500" could mean twelve and a half or twelve thousand
+  five hundred: it is reported with both readings, never guessed at (nor is a
+  decimal comma, "1234,50"). With tabs, the comma groups thousands as above,
+  but "12.500" is reported the same way, since a spreadsheet that groups
+  thousands with full stops copies it so.
+* With commas: CSV, quotes respected, so ``"£1,234"`` is one cell. An
   unquoted thousands separator in CSV is ambiguous, so a line is read with its
   commas as separators only where that is the one reading that gives the
   expected number of columns; "2027-01,1,234,567" could be £1 and £234,567 or
@@ -26,6 +33,10 @@ cash) are ignored, because lendready works those out itself. Whether months
 are consecutive and 12 to 36 of them is left to the questionnaire's own check
 once the rows are the answer, so the user sees one wording for it wherever the
 forecast came from.
+
+At most ``MAX_PROBLEMS`` problems are listed, then one line counting the rest,
+so a file of 400,000 bad rows gives a readable answer in the window and in the
+terminal alike.
 """
 
 from __future__ import annotations
@@ -39,6 +50,7 @@ from typing import Any, NamedTuple
 from lendready.domain.engine.questionnaire import MAX_MAGNITUDE
 
 MAX_ROWS = 36
+MAX_PROBLEMS = 20
 ROLES = ("month", "receipts", "payments")
 
 _MONTH_NAMES = (
@@ -175,6 +187,37 @@ def _month_problem(cell: str) -> str:
     return f"'{_shown(cell)}' is not a month; write it as YYYY-MM, for example 2027-08"
 
 
+_AMBIGUOUS = re.compile(r"([1-9]\d{0,2})([.,])(\d{3})")
+
+
+def _bare(cell: str) -> str:
+    """The digits and marks of an amount, without spaces, brackets, signs or pound signs."""
+    s = _SPACES.sub("", cell).strip("()+" + _MINUSES)
+    for prefix in ("£", "gbp", "GBP"):
+        s = s.removeprefix(prefix)
+    return s.strip("+" + _MINUSES)
+
+
+def ambiguous_amount(cell: str, marks: str) -> str | None:
+    """Why a figure such as "12.500" cannot be read, or None if it can.
+
+    ``marks`` are the marks that, where the text came from, may group thousands
+    as well as mark pence: a figure with one of them followed by exactly three
+    digits then has two readings, and lendready never picks one.
+    """
+    m = _AMBIGUOUS.fullmatch(_bare(cell))
+    if not marks or not m or m.group(2) not in marks:
+        return None
+    whole, frac = m.group(1), m.group(3)
+    thousands = f"£{int(whole + frac):,}"
+    pounds = f"£{whole}.{frac.rstrip('0') or '0'}"
+    return (
+        f"'{_shown(cell)}' could be {thousands} or {pounds}, since in this file the "
+        f"{'full stop' if m.group(2) == '.' else 'comma'} may separate thousands or pence; write it without "
+        f"thousands separators and with pence after a full stop: {whole}{frac} or {whole}.{frac[:2]}"
+    )
+
+
 def _amount_problem(cell: str, role: str) -> str:
     s = _SPACES.sub("", cell)
     if not s:
@@ -193,17 +236,40 @@ def _amount_problem(cell: str, role: str) -> str:
 
 
 def _separator(text: str) -> str:
+    """Tabs if any; otherwise the one of semicolon and comma that splits the lines most consistently."""
     if "\t" in text:
         return "\t"
-    if ";" in text:
+    if ";" not in text:
+        return ","
+    if "," not in text:
         return ";"
-    return ","
+    lines = [line for line in re.split(r"\r\n|\r|\n", text) if line.strip()]
+    semicolons, commas = _consistency(lines, ";"), _consistency(lines, ",")
+    return "," if commas > semicolons else ";"
+
+
+def _consistency(lines: list[str], sep: str) -> int:
+    """How many lines split into the most common number of columns, counting only splits into two or more."""
+    counts: dict[int, int] = {}
+    for line in lines:
+        if sep not in line:
+            continue
+        try:
+            width = len(next(csv.reader([line], delimiter=sep, skipinitialspace=True), []))
+        except csv.Error:
+            continue
+        if width >= 2:
+            counts[width] = counts.get(width, 0) + 1
+    return max(counts.values(), default=0)
 
 
 def _split(line: str, sep: str) -> list[str]:
     if sep == "\t":
         return [_unquote(c) for c in line.split("\t")]
-    return next(csv.reader([line], delimiter=sep, skipinitialspace=True), [])
+    try:
+        return next(csv.reader([line], delimiter=sep, skipinitialspace=True), [])
+    except csv.Error:  # a quoted cell longer than the csv module allows: read the line as it stands
+        return line.split(sep)
 
 
 def _unquote(cell: str) -> str:
@@ -316,6 +382,11 @@ def _columns_from_header(
 # -- the whole paste -------------------------------------------------------------------------
 
 
+def ambiguous_marks(sep: str) -> str:
+    """The marks that may group thousands or mark pence in text split on ``sep`` (see the module notes)."""
+    return {";": ".,", "\t": "."}.get(sep, "")
+
+
 def parse_forecast_text(text: str, max_rows: int = MAX_ROWS) -> PasteResult:
     """Rows {"month", "receipts", "payments"} from pasted text, or every reason it cannot be read."""
     lines = re.split(r"\r\n|\r|\n", text)
@@ -326,7 +397,20 @@ def parse_forecast_text(text: str, max_rows: int = MAX_ROWS) -> PasteResult:
         return PasteResult([], [
             "Nothing to paste: copy the month, receipts and payments columns in your spreadsheet first"
         ])
-    return read_forecast_rows(numbered, max_rows, commas=sep == ",")
+    return read_forecast_rows(numbered, max_rows, commas=sep == ",", ambiguous=ambiguous_marks(sep))
+
+
+def capped(problems: list[tuple[int | None, str]], limit: int = MAX_PROBLEMS) -> list[str]:
+    """The first ``limit`` problems, then one line counting the rows with the rest."""
+    shown = [text for _, text in problems[:limit]]
+    rest = problems[limit:]
+    if rest:
+        rows = len({row for row, _ in rest if row is not None})
+        if rows == len(rest):
+            shown.append(f"and {rows:,} more row{'s' if rows != 1 else ''} with problems")
+        else:
+            shown.append(f"and {len(rest):,} more problems in {rows:,} row{'s' if rows != 1 else ''}")
+    return shown
 
 
 def _column_number(index: int) -> str:
@@ -340,6 +424,8 @@ def read_forecast_rows(
     commas: bool = False,
     column_name: Callable[[int], str] = _column_number,
     source: str = "paste",
+    ambiguous: str = "",
+    unread: int = 0,
 ) -> PasteResult:
     """Rows from cells already split, each line with the row number the user sees; all or nothing.
 
@@ -347,7 +433,13 @@ def read_forecast_rows(
     with something in them; ``commas`` says the cells came from splitting on
     commas, so unquoted thousands separators must be glued back;
     ``column_name`` names a column as the user sees it (1, 2, 3 in a paste;
-    A, B, C in a spreadsheet file); ``source`` is "paste" or "sheet".
+    A, B, C in a spreadsheet file); ``source`` is "paste" or "sheet";
+    ``ambiguous`` the marks that may group thousands or mark pence
+    (``ambiguous_marks``), so a figure such as "12.500" is refused with both
+    readings. At most ``MAX_PROBLEMS`` problems are listed (``capped``).
+    ``unread`` counts rows with content after those given, which the caller
+    did not split (a file of 400,000 rows is refused for its length without
+    the cost of reading every cell); they count towards the number of months.
     """
     first_row, first_cells = numbered[0]
     if sum(1 for c in first_cells if read_month(c)) >= 2:
@@ -361,7 +453,7 @@ def read_forecast_rows(
             f"In the spreadsheet, {again}"
         )
         return PasteResult([], [across])
-    problems: list[str] = []
+    problems: list[tuple[int | None, str]] = []
     columns = {role: i for i, role in enumerate(ROLES)}
     data = numbered
     expected = len(ROLES)
@@ -369,14 +461,15 @@ def read_forecast_rows(
         without_header = "paste the figures without a header" if source == "paste" else "delete the header row"
         columns, header_problems = _columns_from_header(first_cells, first_row, column_name, without_header)
         if header_problems:
-            return PasteResult([], header_problems)
+            return PasteResult([], capped([(first_row, p) for p in header_problems]))
         data = numbered[1:]
         expected = len(first_cells)
         if not data:
             return PasteResult([], [f"Row {first_row} is a header with no months under it"])
 
-    if len(data) > max_rows:
-        problems.append(f"The {source} has {len(data)} months; a forecast takes at most {max_rows}")
+    if len(data) + unread > max_rows:
+        problems.append(
+            (None, f"The {source} has {len(data) + unread:,} months; a forecast takes at most {max_rows}"))
 
     rows: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
@@ -384,11 +477,11 @@ def read_forecast_rows(
         if commas:
             read = _read_comma_line(cells, expected)
             if read is None:
-                problems.append(
+                problems.append((row,
                     f"Row {row}: cannot tell which commas separate columns and which separate "
                     "thousands; copy straight from the spreadsheet, or save the figures without "
                     "thousands separators"
-                )
+                ))
                 continue
             cells = read
         values: dict[str, Any] = {}
@@ -396,15 +489,18 @@ def read_forecast_rows(
             col = columns[role]
             where = f"Row {row}, column {column_name(col)} ({role})"
             if col >= len(cells):
-                problems.append(f"{where}: missing; copy the month, receipts and payments columns together")
+                problems.append((row, f"{where}: missing; copy the month, receipts and payments columns together"))
                 continue
             cell = cells[col]
             value = read_month(cell) if role == "month" else read_amount(cell)
-            if value is None:
+            two_readings = ambiguous_amount(cell, ambiguous) if role != "month" and ambiguous else None
+            if two_readings:
+                problems.append((row, f"{where}: {two_readings}"))
+            elif value is None:
                 reason = _month_problem(cell) if role == "month" else _amount_problem(cell, role)
-                problems.append(f"{where}: {reason}")
+                problems.append((row, f"{where}: {reason}"))
             elif role == "month" and value in seen:
-                problems.append(f"{where}: {value} is also in row {seen[value]}; give each month once")
+                problems.append((row, f"{where}: {value} is also in row {seen[value]}; give each month once"))
             else:
                 values[role] = value
                 if role == "month":
@@ -412,5 +508,8 @@ def read_forecast_rows(
         if len(values) == len(ROLES):
             rows.append({role: values[role] for role in ROLES})
     if problems:
-        return PasteResult([], problems)
+        shown = capped(problems)
+        if unread:
+            shown.append(f"the {unread:,} rows after row {data[-1][0]:,} were not checked")
+        return PasteResult([], shown)
     return PasteResult(rows, [])
