@@ -10,8 +10,12 @@ XDG folders and LENDREADY_{CONFIG,DATA,CACHE,LOG}_DIR all point into a fresh fol
    the crash handler logs it, copies the case to the recovery folder and shows its dialog, in which the
    user chooses "Quit lendready";
 3. the recovery file is then checked: present, mode 0600, in a folder of mode 0700;
-4. the app starts again, restores the work, saves it as the user's own file, exports the briefing and
-   closes cleanly: the recovery file is gone and the settings are written.
+4. the app starts again, restores the work, opens a file dialog in the user's folder and cancels it,
+   saves the work as the user's own file, exports the briefing and closes cleanly: the recovery file
+   is gone and the settings are written.
+5. Qt's own settings: QFileDialog keeps its last folder and history in ``QtProject.conf``, shared by
+   every Qt program and by default in ``$XDG_CONFIG_HOME`` (or ``~/.config``). It must be written in
+   lendready's own config folder, owner-only, and nowhere under HOME.
 
 Then every file left anywhere but the user's own folder (the log folder, TMPDIR, HOME with its XDG
 folders, the cache, config and data folders) is searched for the name, the note and the turnover
@@ -97,6 +101,13 @@ SESSION = textwrap.dedent(
         assert w.session is not None and w.session.dirty, "nothing was restored"
         report["restored"] = w.session.answers["org.name"]
         target = docs / (w.session.answers["org.name"] + ".lendready")  # the name Save as suggests
+        from PySide6.QtWidgets import QFileDialog
+        import shiboken6
+        dialog = QFileDialog(w, "Open case", str(docs))  # the one Qt builds for File → Open
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        QTimer.singleShot(300, dialog.reject)
+        dialog.exec()
+        shiboken6.delete(dialog)  # a file dialog writes its history to Qt's settings as it goes
         assert w._save_to(target)
         w.choose_audience = lambda: "lender"
         w.ask_pdf_path = lambda title, suggested: docs / suggested
@@ -198,6 +209,13 @@ def test_no_case_content_left_behind_and_recovery_is_private(tmp_path):
     assert json.loads(restored.stdout.strip().splitlines()[-1]) == {"restored": TYPED_NAME, "status": 0}
     outputs.append(restored)
     assert list(recovery_dir.iterdir()) == [], "a clean save must remove the recovery copy"
+
+    # Qt's own settings (the file dialog's folder history): in lendready's private config folder only.
+    qt_files = sorted(p for p in tmp_path.rglob("QtProject*") if p.is_file())
+    assert qt_files == [profile["CONFIG"] / "QtProject.conf"], qt_files
+    assert str(docs) in qt_files[0].read_text(encoding="utf-8")  # it is the dialog's, naming the folder
+    assert not (home / ".config" / "QtProject.conf").exists()
+    assert stat.S_IMODE(profile["CONFIG"].stat().st_mode) == 0o700
 
     # The user's own folder holds what the user asked for, and nothing else (no stray temporary files).
     names = sorted(p.name for p in docs.iterdir())

@@ -9,7 +9,10 @@
 * :func:`install` replaces ``sys.excepthook`` (which PySide6 also calls for an
   exception raised in a slot) and ``threading.excepthook``: the traceback goes
   to the log, the open case is copied to the recovery folder, and a dialog says
-  what happened, where the log is and that the work is safe.
+  what happened, where the log is and that the work is safe. The dialog is plain
+  text (:func:`lendready.ui.widgets.messages.message_box`): the log and recovery
+  paths in it come from the environment (``LENDREADY_LOG_DIR``, the user's
+  profile folder) and may hold ``<`` or ``&``, which must never be read as markup.
 
 The log never holds case content. Exception *messages* can quote an answer or
 an organisation's name (``ValueError: 'Riverside Care CIC' ...``), so only the
@@ -190,29 +193,27 @@ def save_recovery() -> str | None:
 
 
 def crash_message(exc_type: type[BaseException], place: str, log_file: Path | None, recovery: str | None) -> str:
-    text = (
-        f"<p><b>lendready hit an unexpected problem</b> ({exc_type.__name__} in {place}).</p>"
-        "<p>Your answers are safe. "
-    )
+    """The crash dialog's text: plain text in paragraphs (the paths in it are shown, never read as markup)."""
+    paragraphs = [f"lendready hit an unexpected problem ({exc_type.__name__} in {place})."]
     if recovery:
-        text += (
-            f"Your unsaved work has just been copied to the recovery folder ({recovery}); if you close "
-            "lendready, it is offered back the next time you start it.</p>"
+        paragraphs.append(
+            f"Your answers are safe. Your unsaved work has just been copied to the recovery folder "
+            f"({recovery}); if you close lendready, it is offered back the next time you start it."
         )
     else:
-        text += (
-            "Unsaved work is copied to the recovery folder every 30 seconds and offered back the next "
-            "time lendready starts; saved case files are not touched.</p>"
+        paragraphs.append(
+            "Your answers are safe. Unsaved work is copied to the recovery folder every 30 seconds and "
+            "offered back the next time lendready starts; saved case files are not touched."
         )
     if log_file is not None:
-        text += (
-            f"<p>The details are in the log file:<br><code>{log_file}</code><br>"
-            "It holds no answers or names from your case; send it to whoever supports lendready.</p>"
+        paragraphs.append(
+            f"The details are in the log file:\n{log_file}\n"
+            "It holds no answers or names from your case; send it to whoever supports lendready."
         )
     else:
-        text += "<p>The log folder could not be written, so the details were not kept.</p>"
-    text += "<p>You can keep working, but saving your case (Save as… a new file) and restarting is safest.</p>"
-    return text
+        paragraphs.append("The log folder could not be written, so the details were not kept.")
+    paragraphs.append("You can keep working, but saving your case (Save as… a new file) and restarting is safest.")
+    return "\n\n".join(paragraphs)
 
 
 def _dialog(text: str) -> bool:
@@ -221,8 +222,9 @@ def _dialog(text: str) -> bool:
 
     if QApplication.instance() is None:
         return False
-    box = QMessageBox(QMessageBox.Icon.Critical, "lendready: unexpected problem", text)
-    box.setTextFormat(box.textFormat().RichText)
+    from lendready.ui.widgets.messages import message_box
+
+    box = message_box(None, QMessageBox.Icon.Critical, "lendready: unexpected problem", text)
     quit_button = box.addButton("Quit lendready", QMessageBox.ButtonRole.DestructiveRole)
     keep = box.addButton("Keep working", QMessageBox.ButtonRole.AcceptRole)
     box.setDefaultButton(keep)

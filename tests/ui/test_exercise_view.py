@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import SAMPLES
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocumentFragment
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from lendready.domain.teaching.exercise import AREA, BAND, MYTH, PREDICT, SCORE, VERDICT
 from lendready.ui.exercise_view import PRESENT_BACKGROUND, ExerciseView, PresentationWindow
@@ -159,7 +159,9 @@ def test_a_case_of_ones_own_gets_an_exercise_without_a_story(qtbot, window, monk
     assert "Tiny &amp; Co &lt;Ltd&gt;" in view.header.text(), "user text is escaped, never markup"
     assert "Tiny & Co <Ltd>" in shown_text(view)
     assert "A case of your own" in shown_text(view)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    from lendready.ui.widgets import messages
+
+    monkeypatch.setattr(messages, "choose", lambda *a, **k: "discard")
     assert window.close_case()
     assert window.teach.view is None and window.session is None
 

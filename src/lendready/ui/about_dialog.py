@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from lendready import __version__
 from lendready.resources import resources_dir
+from lendready.ui.widgets.style import html_text
 
 
 class Component(NamedTuple):
@@ -99,8 +100,8 @@ def about_html(knowledge: Any) -> str:
         f"{html.escape(str(knowledge.questionnaire.version))}.</p>"
         "<p>A lending-readiness advisor for mutuals, co-operatives, community benefit societies and community "
         "interest companies. Case data stays on this computer: lendready makes no network connections.</p>"
-        f"<p>Log file: <code>{html.escape(str(log_path()))}</code><br>"
-        f"Resources: <code>{html.escape(str(resources_dir()))}</code><br>"
+        f"<p>Log file: <code>{html_text(log_path())}</code><br>"
+        f"Resources: <code>{html_text(resources_dir())}</code><br>"
         f"Python {html.escape(platform.python_version())}, Qt {html.escape(qVersion())}, "
         f"{html.escape(platform.system())} {html.escape(platform.machine())}</p>"
         "<p>To check this installation, run <code>lendready --self-test</code>.</p>"
@@ -134,7 +135,11 @@ class AboutDialog(QDialog):
         self.resize(720, 560)
         tabs = QTabWidget()
 
-        self.summary = QLabel(about_html(knowledge))
+        self.summary = QLabel()
+        # Deliberately rich text (headings, code): the two paths in it, which a user or IT can set to
+        # anything (LENDREADY_LOG_DIR), are escaped by about_html, so the format is fixed, not guessed.
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setText(about_html(knowledge))
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop)

@@ -20,7 +20,6 @@ each redraws from it.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, Signal
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from lendready.domain.engine.status import RATING_COLOURS, RATING_WORDS
+from lendready.domain.files.outside_text import for_display
 from lendready.domain.teaching.exercise import (
     AREA,
     BAND,
@@ -57,6 +57,7 @@ from lendready.domain.teaching.exercise import (
     Mark,
 )
 from lendready.ui.explainer_pane import chip, text_on
+from lendready.ui.widgets.style import html_text
 
 # Presentation: white on black with a yellow accent reads from the back of a room
 # and survives a washed-out projector; body text is a 34th of the screen height
@@ -73,7 +74,8 @@ BAND_ROW = "band"
 
 
 def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """Case text (the organisation, answers, a story) inside the HTML: escaped, acting characters as tokens."""
+    return html_text(text)
 
 
 def _paragraphs(text: str) -> str:
@@ -336,8 +338,9 @@ class ExerciseView(QWidget):
         self.row = min(self.row, len(rows) - 1)
         for r, (key, title, options, chosen) in enumerate(rows):
             marker = "▶ " if r == self.row and not locked else "   "
-            name = QLabel(marker + title)
-            name.setAccessibleName(title)
+            name = QLabel(marker + for_display(title))
+            name.setTextFormat(Qt.TextFormat.PlainText)
+            name.setAccessibleName(for_display(title))
             if r == self.row and not locked:
                 name.setStyleSheet("font-weight: 700;")
             grid.addWidget(name, r, 0)
@@ -568,7 +571,7 @@ class PresentationWindow(QWidget):
 
     def __init__(self, exercise: Exercise, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
-        self.setWindowTitle(f"lendready — {exercise.title}")
+        self.setWindowTitle(f"lendready — {for_display(exercise.title)}")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.view = ExerciseView(exercise, presentation=True)

@@ -12,15 +12,17 @@ analysis's own, the same object the what-if panel shows, so the two tabs cannot
 disagree. Given a bare Assessment with no analysis behind it, the key figures
 are left out rather than worked out here.
 
-Everything from the case or the resources is HTML-escaped on the way in: an
-organisation called "A & B <Ltd>" must read as written, never as markup.
+Everything from the case or the resources goes through
+:func:`~lendready.ui.widgets.style.html_text` on the way in: an organisation
+called "A & B <Ltd>" must read as written, never as markup, and a name holding a
+right-to-left override or a zero-width space shows it as a ``[U+202E]`` token
+rather than reading "Vale" where the file says something else.
 Text colours come from the palette (so a dark theme reads); only the status
 colours are fixed, each with a text colour picked for contrast.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 from urllib.parse import quote, unquote
@@ -34,6 +36,8 @@ from lendready.domain.engine import formatting
 from lendready.domain.engine.assessment import Assessment, Finding
 from lendready.domain.engine.knowledge import Knowledge
 from lendready.domain.engine.status import RATING_COLOURS, RATING_WORDS, SEVERITY_COLOURS, SEVERITY_WORDS
+from lendready.domain.files.outside_text import for_display
+from lendready.ui.widgets.style import html_text
 
 # The contract fixes this order; the titles come from the rulebook.
 AREA_ORDER = ("organisation", "governance", "asset_lock", "cashflow", "income", "security", "people")
@@ -109,7 +113,8 @@ class _Style(NamedTuple):
 
 
 def _esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """Text from the case or the resources, shown as written inside the HTML (see :func:`html_text`)."""
+    return html_text(text)
 
 
 def chip(word: str, colour: str) -> str:
@@ -193,7 +198,7 @@ class ExplainerPane(QWidget):
         a = assessment.assessment if isinstance(assessment, Analysis) else assessment
         band = self._knowledge.bands.get(a.band)
         self.browser.setAccessibleDescription(
-            f"Readiness: {band.label if band else a.band}. {len(a.findings)} findings."
+            for_display(f"Readiness: {band.label if band else a.band}. {len(a.findings)} findings.")
         )
 
     # -- events ---------------------------------------------------------------

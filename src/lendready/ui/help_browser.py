@@ -8,20 +8,20 @@ because a room asks "what is an admitted body?" mid-session.
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtWidgets import QDialog, QLineEdit, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
 from lendready.domain.engine.knowledge import Knowledge
 from lendready.domain.teaching.content import Teaching, load_teaching, myths
 from lendready.ui.teaching_actions import HELP_TOPICS
+from lendready.ui.widgets.style import html_text
 
 TOPICS = tuple(topic for topic, _title in HELP_TOPICS)
 TOPIC_TITLES = dict(HELP_TOPICS)
 
 
 def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """The reviewed teaching text, and the filter the user typed, shown as written (never as markup)."""
+    return html_text(text)
 
 
 def primer_html(t: Teaching) -> str:

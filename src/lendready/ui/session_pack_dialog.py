@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lendready.domain.files.outside_text import for_display
 from lendready.domain.teaching.samples import Sample
 from lendready.ui.start_page import TitledItemDelegate
 
@@ -28,8 +29,10 @@ class SessionPackDialog(QDialog):
         self.resize(640, 620)
         self.samples = list(samples)
         layout = QVBoxLayout(self)
-        intro = QLabel("Tick the cases for the session. The pack prints every exercise sheet first, "
-                       "then the answers, then the myths and glossary.")
+        intro = QLabel()
+        intro.setTextFormat(Qt.TextFormat.PlainText)
+        intro.setText("Tick the cases for the session. The pack prints every exercise sheet first, "
+                      "then the answers, then the myths and glossary.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.list = QListWidget()
@@ -38,7 +41,8 @@ class SessionPackDialog(QDialog):
         self.list.setItemDelegate(TitledItemDelegate(self.list))
         self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         for sample in self.samples:
-            item = QListWidgetItem(f"{sample.meta.title}\n{sample.meta.summary}")
+            # A sample library can be extended with files from elsewhere: their titles are shown as text.
+            item = QListWidgetItem(f"{for_display(sample.meta.title)}\n{for_display(sample.meta.summary)}")
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             item.setData(Qt.ItemDataRole.UserRole, sample.id)

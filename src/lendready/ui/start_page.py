@@ -3,6 +3,13 @@
 Role comes first because it changes how every question is worded and what the
 explanations say; trainers mostly want the sample cases, so they are one click
 (or one Enter) away.
+
+The recent list shows file names and folders, which can hold anything a file
+system allows: ``<b>``, a right-to-left override, a zero-width space. Item views
+draw plain text, but their characters still act, so every name and path goes
+through :func:`~lendready.domain.files.outside_text.for_display` (a ``[U+202E]``
+token is shown instead), and tooltips through :func:`plain_tip`, since Qt
+guesses a tooltip's format.
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from lendready.domain.files.outside_text import for_display
 
 ROLE_BUTTONS = (
     ("lender", "New case as a bank officer",
@@ -110,6 +119,28 @@ class TitledItemDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+def plain_tip(text: str) -> str:
+    """:func:`lendready.ui.widgets.style.plain_tip`, here because the first window must not load the widgets package.
+
+    (Importing ``lendready.ui.widgets`` brings the answer inputs and ``decimal`` with it,
+    which tests/ui/test_startup_imports.py keeps out of the start page.)
+    """
+    from PySide6 import QtGui
+
+    shown = for_display(str(text), multiline=True)
+    if not shown or not QtGui.Qt.mightBeRichText(shown):
+        return shown
+    return QtGui.Qt.convertFromPlainText(shown, Qt.WhiteSpaceMode.WhiteSpaceNormal)
+
+
+def _own_rich(markup: str) -> QLabel:
+    """A heading in the page's own markup: rich text by decision, never by Qt's guess."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setText(markup)
+    return label
+
+
 class StartPage(QWidget):
     newCase = Signal(str)
     openRequested = Signal()
@@ -124,7 +155,7 @@ class StartPage(QWidget):
         outer.setContentsMargins(32, 24, 32, 24)
         outer.setSpacing(16)
 
-        title = QLabel("<h1>lendready</h1>")  # shown as rich text: Qt recognises the markup
+        title = _own_rich("<h1>lendready</h1>")
         subtitle = QLabel(
             "How a lender will read a loan request from a co-operative, community benefit society, "
             "CIC or employee-owned spin-out, and what would make it ready."
@@ -160,7 +191,7 @@ class StartPage(QWidget):
         lists = QHBoxLayout()
         lists.setSpacing(24)
         recent_box = QVBoxLayout()
-        recent_label = QLabel("<b>Recent cases</b>")
+        recent_label = _own_rich("<b>Recent cases</b>")
         self.recent = QListWidget()
         self.recent.setAccessibleName("Recent cases")
         recent_label.setBuddy(self.recent)
@@ -172,7 +203,7 @@ class StartPage(QWidget):
         recent_box.addWidget(self.open_button, alignment=Qt.AlignmentFlag.AlignLeft)
 
         sample_box = QVBoxLayout()
-        sample_label = QLabel("<b>Sample cases</b> (fictional, for learning and training)")
+        sample_label = _own_rich("<b>Sample cases</b> (fictional, for learning and training)")
         self.samples = QListWidget()
         self.samples.setAccessibleName("Sample cases")
         self.samples.setWordWrap(True)
@@ -182,9 +213,9 @@ class StartPage(QWidget):
         self.samples.setUniformItemSizes(False)
         self.samples.setResizeMode(QListWidget.ResizeMode.Adjust)
         for path, name, summary in samples:
-            item = QListWidgetItem(f"{name}\n{summary}")
+            item = QListWidgetItem(f"{for_display(name)}\n{for_display(summary)}")
             item.setData(Qt.ItemDataRole.UserRole, path)
-            item.setToolTip(summary)
+            item.setToolTip(plain_tip(summary))
             self.samples.addItem(item)
         if samples:
             self.samples.setCurrentRow(0)
@@ -210,11 +241,15 @@ class StartPage(QWidget):
             widget.itemActivated.connect(self._activated)
 
     def set_recent(self, paths: list[str]) -> None:
+        """List recent case files: the name, then its folder, each shown as text with acting characters visible.
+
+        The item keeps the real path (the one opened); only what is drawn is made visible.
+        """
         self.recent.clear()
         for path in paths:
-            item = QListWidgetItem(f"{Path(path).name}\n{Path(path).parent}")
+            item = QListWidgetItem(f"{for_display(Path(path).name)}\n{for_display(str(Path(path).parent))}")
             item.setData(Qt.ItemDataRole.UserRole, path)
-            item.setToolTip(path)
+            item.setToolTip(plain_tip(path))
             self.recent.addItem(item)
         if not paths:
             self.recent.addItem(QListWidgetItem("No recent cases yet"))

@@ -16,6 +16,11 @@ per revision and the explainer shows the same one), and the sentences about
 sizing are the shared ones in ``advice.words``. Nothing here computes, ranks or
 re-derives a figure, so the chart's lowest point of a line is the table's figure
 and no sentence can contradict the band.
+
+A proposal quotes answers from the case ("before → after"), so every label here
+is plain text except the proposals' own, which are HTML with the quoted text
+passed through :func:`~lendready.ui.widgets.style.html_text`; table cells,
+tooltips and the chart's legend show acting characters as ``[U+202E]`` tokens.
 """
 
 from __future__ import annotations
@@ -54,7 +59,9 @@ from PySide6.QtWidgets import (
 from lendready.domain.advice import Analysis, Proposal, StressResult
 from lendready.domain.advice.words import STRESS_TIMING_ONLY, caveat_text, sizing_sentences
 from lendready.domain.engine import formatting
+from lendready.domain.files.outside_text import for_display
 from lendready.model.session import CaseSession
+from lendready.ui.widgets.style import html_text, plain_tip
 
 # Distinct hues that read on light and dark backgrounds; the dash pattern is the second cue.
 SERIES_COLOURS = ("#1f77b4", "#d62728", "#17a2b8", "#d63ab5", "#ff7f0e", "#9467bd", "#2ca02c", "#8c564b")
@@ -245,7 +252,8 @@ class CashChart(QWidget):
             painter.setFont(font)
             painter.drawText(QRectF(left + 42, y, self.width() - left - 50, line_h),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             fm.elidedText(s.label, Qt.TextElideMode.ElideRight, self.width() - left - 50))
+                             fm.elidedText(for_display(s.label), Qt.TextElideMode.ElideRight,
+                                           self.width() - left - 50))
             y += line_h
         painter.setFont(self.font())
 
@@ -296,9 +304,9 @@ class WhatIfPanel(QWidget):
         layout.setContentsMargins(10, 10, 10, 10)
         layout.setSpacing(8)
 
-        title = QLabel("<b>Stress tests</b>")
-        layout.addWidget(title)
+        layout.addWidget(_heading("Stress tests"))
         self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # names the questions still to answer
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Why the cash chart is not shown")
         layout.addWidget(self.message)
@@ -329,23 +337,26 @@ class WhatIfPanel(QWidget):
         self.table.installEventFilter(self)  # the table's width sets the columns (and so the row heights)
         layout.addWidget(self.table)
         self.key = QLabel()
+        self.key.setTextFormat(Qt.TextFormat.PlainText)
         self.key.setWordWrap(True)
         self.key.setAccessibleName("What the stress table's words mean")
         self.key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.key)
 
-        layout.addWidget(QLabel("<b>Loan sizing</b>"))
+        layout.addWidget(_heading("Loan sizing"))
         self.sizing = QLabel()
+        self.sizing.setTextFormat(Qt.TextFormat.PlainText)
         self.sizing.setWordWrap(True)
         self.sizing.setAccessibleName("Loan sizing")
         self.sizing.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.sizing)
 
-        layout.addWidget(QLabel("<b>What would change the answer</b>"))
+        layout.addWidget(_heading("What would change the answer"))
         self.proposals_box = QVBoxLayout()
         self.proposals_box.setSpacing(6)
         layout.addLayout(self.proposals_box)
         self.no_proposals = QLabel()
+        self.no_proposals.setTextFormat(Qt.TextFormat.PlainText)
         self.no_proposals.setWordWrap(True)
         self.no_proposals.setAccessibleName("Why no changes are proposed")
         layout.addWidget(self.no_proposals)
@@ -383,8 +394,8 @@ class WhatIfPanel(QWidget):
         else:
             missing = self._missing(analysis.values)
             what = f"these answers: {'; '.join(missing)}" if missing else "a usable forecast and loan"
-            self.message.setText(f"No cash chart yet: it needs {what}. "
-                                 "The scenarios' bands and ratios below are tested without it.")
+            self.message.setText(for_display(f"No cash chart yet: it needs {what}. "
+                                             "The scenarios' bands and ratios below are tested without it."))
             self.message.show()
         results = analysis.stress
         self.table.setVisible(bool(results))
@@ -400,10 +411,10 @@ class WhatIfPanel(QWidget):
         self._fit()
 
     def _fill_row(self, row: int, r: StressResult) -> None:
-        label = r.label + (f"\n({TIMING_ONLY_MARK})" if r.applies and r.timing_only else "")
+        label = for_display(r.label) + (f"\n({TIMING_ONLY_MARK})" if r.applies and r.timing_only else "")
         cells: dict[int, QTableWidgetItem] = {self.SCENARIO: QTableWidgetItem(label)}
         if not r.applies:
-            cells[self.BAND] = QTableWidgetItem(f"Does not apply: {r.reason}")
+            cells[self.BAND] = QTableWidgetItem(for_display(f"Does not apply: {r.reason}"))
             font = cells[self.BAND].font()
             font.setItalic(True)
             cells[self.BAND].setFont(font)
@@ -436,7 +447,7 @@ class WhatIfPanel(QWidget):
                 cells[self.CASH] = cash
         for col, item in cells.items():
             if not item.toolTip():
-                item.setToolTip(item.text().replace("\n", " "))
+                item.setToolTip(plain_tip(item.text().replace("\n", " ")))
             self.table.setItem(row, col, item)
 
     def _fit_columns(self) -> None:
@@ -525,7 +536,7 @@ class WhatIfPanel(QWidget):
             return
         lines = sizing_sentences(sizing)
         lines += [f"Caveat: {caveat_text(c)}." for c in sizing.caveats]
-        self.sizing.setText("\n".join(lines))
+        self.sizing.setText(for_display("\n".join(lines), multiline=True))
 
     def _value_words(self, qid: str, value: Any) -> str:
         q = self.knowledge.questionnaire.questions.get(qid)
@@ -556,7 +567,7 @@ class WhatIfPanel(QWidget):
             words = [f"{self._label(c.question, role)}: {self._value_words(c.question, c.before)} → "
                      f"{self._value_words(c.question, c.after)}" for c in p.changes]
             b = bands.get(p.band)
-            text = "<br>".join(_escape(w) for w in words) + f"<br>gives <b>{_escape(b.label if b else p.band)}</b>"
+            text = "<br>".join(html_text(w) for w in words) + f"<br>gives <b>{html_text(b.label if b else p.band)}</b>"
             if not p.controllable:
                 text += "<br><i>needs a figure nobody can simply choose, such as a new valuation</i>"
             label = QLabel(text)
@@ -564,9 +575,9 @@ class WhatIfPanel(QWidget):
             label.setTextFormat(Qt.TextFormat.RichText)
             chip = QLabel()
             chip.setPixmap(_chip(b.colour if b else "#607d8b", 14).pixmap(14, 14))
-            chip.setAccessibleName(b.label if b else p.band)
+            chip.setAccessibleName(for_display(b.label if b else p.band))
             button = QPushButton("Try this")
-            summary = "; ".join(words)
+            summary = for_display("; ".join(words))
             button.setAccessibleName(f"Try this: {summary}")
             button.setToolTip("Open a what-if copy of the case with this change")
             changes = {c.question: c.after for c in p.changes}
@@ -594,8 +605,14 @@ def _ratio(value: float | None) -> str:
     return "n/a" if value is None else formatting.ratio(value)
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _heading(text: str) -> QLabel:
+    """A bold heading of the panel's own words (never outside text), in a label that reads no markup."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    font = QFont(label.font())
+    font.setBold(True)
+    label.setFont(font)
+    return label
 
 
 __all__ = ["CashChart", "Series", "WhatIfPanel", "scenario_series"]

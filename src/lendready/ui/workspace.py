@@ -46,7 +46,9 @@ class Workspace(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(8, 8, 4, 8)
-        sections_label = QLabel("<b>Sections</b>")
+        sections_label = QLabel()
+        sections_label.setTextFormat(Qt.TextFormat.RichText)  # our own markup, set as such: never guessed
+        sections_label.setText("<b>Sections</b>")
         self.sections = SectionList()
         sections_label.setBuddy(self.sections)
         for section in k.questionnaire.sections:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from lendready.domain.engine.questionnaire import Question
+from lendready.domain.files.outside_text import for_display
 from lendready.ui.widgets.parsing import display_text, parse_answer
 
 LONG_TEXT = 200  # a text question allowing more than this gets a multi-line box
@@ -175,7 +176,18 @@ class LineInput(AnswerInput):
         self.edit.setText(display_text(self.question.type, value))
         self.edit.setModified(False)
 
+    def _unchanged_but_shown_differently(self) -> bool:
+        """The box shows the held value with its acting characters as tokens, and nobody has edited it.
+
+        Committing that text would silently swap the file's characters for the tokens; only an edit
+        by the user changes the answer.
+        """
+        value = self._value
+        return value is not None and self.edit.text() == display_text(self.question.type, value) != str(value)
+
     def _finished(self) -> None:
+        if self._unchanged_but_shown_differently():
+            return
         parsed = parse_answer(self.question.type, self.edit.text())
         if parsed.problem is not None:
             self._unread = True
@@ -282,7 +294,10 @@ class TextAreaInput(AnswerInput):
         self.edit.setAccessibleDescription(description)
 
     def commit_pending(self) -> None:
-        self._commit(parse_answer("text", self.edit.toPlainText()).value)
+        text = self.edit.toPlainText()
+        if self._value is not None and text == _shown(self._value) != str(self._value):
+            return  # shown with its acting characters as tokens and not edited: the answer is unchanged
+        self._commit(parse_answer("text", text).value)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if watched is self.edit and event.type() == QEvent.Type.FocusOut:
@@ -290,7 +305,12 @@ class TextAreaInput(AnswerInput):
         return super().eventFilter(watched, event)
 
     def _show(self, value: Any) -> None:
-        self.edit.setPlainText("" if value is None else str(value))
+        self.edit.setPlainText("" if value is None else _shown(value))
+
+
+def _shown(value: Any) -> str:
+    """Several lines of case text as a box shows them: new lines kept, every other acting character a token."""
+    return for_display(str(value), multiline=True)
 
 
 class RadioInput(AnswerInput):

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from lendready.domain.engine import formatting
 from lendready.domain.engine.questionnaire import MAX_MAGNITUDE
+from lendready.domain.files.outside_text import for_display
 
 NUMERIC = frozenset({"amount", "percent", "integer", "number"})
 
@@ -132,6 +133,10 @@ def display_text(qtype: str, value: Any) -> str:
     Uses the shared en-GB formatter so a figure reads the same in the form, the
     report and the terminal, unless that would round it: the box must never
     show a different number from the one saved.
+
+    Text from a case shows its acting characters (a right-to-left override, a
+    zero-width space, an escape) as ``[U+202E]`` tokens, as the questionnaire's
+    message about them says; the box keeps the saved value until the user edits.
     """
     if value is None:
         return ""
@@ -143,4 +148,4 @@ def display_text(qtype: str, value: Any) -> str:
         if parse_answer(qtype, shown).value == value:
             return shown
         return f"{value:,}" if isinstance(value, int) else format(Decimal(repr(value)), ",f")
-    return str(value)
+    return for_display(str(value))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from lendready.domain.engine.questionnaire import Question
+from lendready.domain.files.outside_text import for_display
 from lendready.ui.widgets.answers import AnswerInput, LineInput, TextAreaInput, make_input
 from lendready.ui.widgets.style import ProblemLine, help_button, help_panel, link_button, scaled_font
 
@@ -173,7 +174,8 @@ class QuestionWidget(QWidget):
     def set_note(self, text: str) -> None:
         """Fill in a loaded note; sends nothing. A note that exists is shown."""
         self._note = text or ""
-        self.note_edit.setPlainText(self._note)
+        # Shown with acting characters as tokens (a note can come from anyone's file); see _commit_note.
+        self.note_edit.setPlainText(for_display(self._note, multiline=True))
         self.note_edit.setVisible(bool(self._note))
         self._sync_note_button()
 
@@ -259,6 +261,8 @@ class QuestionWidget(QWidget):
 
     def _commit_note(self) -> None:
         text = self.note_edit.toPlainText().strip()
+        if text == for_display(self._note, multiline=True).strip():
+            return  # not edited (only shown with its acting characters as tokens): the note is unchanged
         if text != self._note:
             self._note = text
             self.noteChanged.emit(self._question.id, text)

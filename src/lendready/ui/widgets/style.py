@@ -3,13 +3,30 @@
 Everything here reads the current palette rather than naming black or white,
 so the form looks right in a light or a dark theme and follows a theme change
 while the app is open.
+
+It also holds the three ways outside text (a case's answers and notes, a file's
+name or path, a sheet's name) reaches the screen, so no view has to remember
+the rules itself. QLabel and tooltips guess whether text is HTML, so a name
+such as ``<b style="color:green">APPROVED</b>`` would be drawn as a green word,
+and an ``<img src="file:///...">`` would load a local image. So outside text is
+shown by :func:`plain_label` (a label that never reads markup), by
+:func:`plain_tip` (a tooltip that cannot be taken for HTML) or, inside a view
+that is deliberately HTML, through :func:`html_text`. All three pass it through
+:func:`~lendready.domain.files.outside_text.for_display` first, so bidi
+overrides, zero-width characters and terminal escapes show as ``[U+202E]``
+tokens instead of reordering or hiding what is read.
 """
 
 from __future__ import annotations
 
+import html
+
+from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStyle, QToolButton, QWidget
+
+from lendready.domain.files.outside_text import for_display
 
 # A red that stays readable on either kind of background (contrast ≥ 4.5:1
 # against typical light and dark window colours).
@@ -23,6 +40,36 @@ def is_dark(palette: QPalette) -> bool:
 
 def problem_colour(palette: QPalette) -> QColor:
     return _PROBLEM_ON_DARK if is_dark(palette) else _PROBLEM_ON_LIGHT
+
+
+def html_text(text: object, *, multiline: bool = False) -> str:
+    """Outside text for an HTML view: acting characters as tokens, then every ``<``, ``&`` and quote escaped.
+
+    The order matters: ``for_display`` first, so a token's brackets are plain
+    text, then the escape, so nothing the file wrote can open a tag or an attribute.
+    """
+    return html.escape(for_display(str(text), multiline=multiline), quote=True)
+
+
+def plain_label(text: str = "", parent: QWidget | None = None, *, multiline: bool = True) -> QLabel:
+    """A QLabel for outside text: plain text whatever it looks like, acting characters shown as tokens."""
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # before any text: the guess is never made
+    label.setText(for_display(text, multiline=multiline))
+    return label
+
+
+def plain_tip(text: str) -> str:
+    """A tooltip for outside text: Qt guesses a tooltip's format, so a plain one is handed over as escaped HTML.
+
+    Text that Qt would not take for HTML is returned with only its acting
+    characters made visible, so ordinary tooltips stay as they were. (The start
+    page has its own copy, so the first window need not load this package.)
+    """
+    shown = for_display(str(text), multiline=True)
+    if not shown or not QtGui.Qt.mightBeRichText(shown):  # PySide6 has these two in QtGui's Qt, not QtCore's
+        return shown
+    return QtGui.Qt.convertFromPlainText(shown, Qt.WhiteSpaceMode.WhiteSpaceNormal)
 
 
 def scaled_font(widget: QWidget, factor: float, bold: bool = False) -> QFont:
@@ -131,7 +178,8 @@ class ProblemLine(QWidget):
         self.hide()
 
     def set_message(self, message: str | None) -> None:
-        self.text.setText(message or "")
+        # A questionnaire message can quote the answer it refuses: its acting characters are shown.
+        self.text.setText(for_display(message or "", multiline=True))
         self.setVisible(bool(message))
 
     def message(self) -> str | None:
