@@ -55,13 +55,13 @@ DRIVER = textwrap.dedent(
     cases = {"A": version("A", "alpha "), "B": version("B", "bravo ")}
     expected = {tag: dumps(c, q).encode("utf-8") for tag, c in cases.items()}
     target = folder / "case.lendready"
-    save_case(cases["A"], target, q, touch=False)
+    save_case(cases["A"], target, q, touch=False, overwrite_changed=True)
 
     # How long one save takes here, to spread the kills over it.
     durations = []
     for i in range(6):
         start = time.perf_counter()
-        save_case(cases["AB"[i % 2]], target, q, touch=False)
+        save_case(cases["AB"[i % 2]], target, q, touch=False, overwrite_changed=True)
         durations.append(time.perf_counter() - start)
     save_time = sorted(durations)[len(durations) // 2]
 
@@ -79,7 +79,7 @@ DRIVER = textwrap.dedent(
         k = first
         while True:
             os.write(w, b"s")
-            save_case(cases["AB"[k % 2]], target, q, touch=False)
+            save_case(cases["AB"[k % 2]], target, q, touch=False, overwrite_changed=True)
             os.write(w, b"d")
             k += 1
 
@@ -132,7 +132,7 @@ DRIVER = textwrap.dedent(
         results.append({"tag": tag, "loads": loads, "phase": phase, "completed": seen.count(b"d"), "pid": pid,
                         "temps_before": before, "temps_after": temps(), "delay": delay})
 
-    save_case(cases["A"], target, q, touch=False)
+    save_case(cases["A"], target, q, touch=False, overwrite_changed=True)
     print(json.dumps({"save_time": save_time, "size": len(expected["A"]), "results": results,
                       "final_temps": temps(), "mode": oct(target.stat().st_mode & 0o777)}))
     """

@@ -422,3 +422,16 @@ def test_the_table_shows_a_year_without_scrolling(editor):
     editor.set_value(VALE_ROWS)
     hint = editor.table.sizeHint().height()
     assert hint >= editor.table.horizontalHeader().height() + 12 * editor.table.rowHeight(0)
+
+
+def test_refused_cells_from_outside_are_shown_as_text_with_odd_characters_visible(editor):
+    """A pasted cell can hold markup or a right-to-left override; the message shows it, never acts on it."""
+    from PySide6.QtCore import Qt
+
+    editor.set_value([])
+    assert not editor.paste_text("Month\tReceipts\tPayments\n2027-01\t<b>1</b>\u202e\t900\n")
+    message = editor.message_area.message()
+    assert "[U+202E]" in message and "\u202e" not in message
+    assert editor.message_area.text.textFormat() == Qt.TextFormat.PlainText
+    assert editor.notice_label.textFormat() == Qt.TextFormat.PlainText
+    assert editor.value() is None

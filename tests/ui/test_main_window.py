@@ -9,11 +9,12 @@ import sys
 import pytest
 from conftest import SAMPLE_IDS, SAMPLES
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from lendready.domain.engine import formatting
 from lendready.domain.files.case_file import load_case
 from lendready.ui.forecast_table import ForecastEditor
+from lendready.ui.widgets import messages
 from lendready.ui.widgets.answers import ComboInput, LineInput, RadioInput, TextAreaInput
 
 
@@ -166,11 +167,11 @@ def test_closing_with_unsaved_changes_asks_and_cancel_keeps_everything(qtbot, wi
     window.new_case("founder")
     fill(qtbot, window, "org.name", "Cwmni Ŵyr & <Partners>")
     asked = []
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.Cancel)
+    monkeypatch.setattr(messages, "choose", lambda *a, **k: asked.append(a) or "cancel")
     window.close()
     assert asked and window.isVisible()
     assert window.session.answers["org.name"] == "Cwmni Ŵyr & <Partners>"
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    monkeypatch.setattr(messages, "choose", lambda *a, **k: "discard")
     window.close()
     assert not window.isVisible()
 
@@ -179,7 +180,7 @@ def test_refused_file_shows_the_loaders_message_and_changes_nothing(window, tmp_
     window.open_path(str(SAMPLES / "vale.lendready"))
     before = window.session
     shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))
+    monkeypatch.setattr(messages, "warn", lambda *a, **k: shown.append(a[2]))
     newer = tmp_path / "newer.lendready"
     newer.write_text('{"format": "lendready-case", "format_version": 7, "answers": {}}', encoding="utf-8")
     assert not window.open_path(str(newer))

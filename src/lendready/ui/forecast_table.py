@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
@@ -55,8 +56,11 @@ from PySide6.QtWidgets import (
 from lendready.domain.advice.preview import PreviewMonth, forecast_preview, to_pence
 from lendready.domain.engine.formatting import money
 from lendready.domain.engine.questionnaire import Question, parse_month
-from lendready.domain.files.forecast_import import FILE_FILTER, read_forecast_file
+from lendready.domain.files.forecast_import import FILE_FILTER, ImportResult, read_forecast_file
 from lendready.domain.files.forecast_paste import MAX_ROWS, parse_forecast_text, read_amount, read_month
+from lendready.domain.files.outside_text import for_display
+from lendready.ui.background import Background
+from lendready.ui.widgets import messages
 from lendready.ui.widgets.style import ProblemLine, help_panel, problem_colour, scaled_font
 
 MONTH, RECEIPTS, PAYMENTS, NET, RUNNING = range(5)
@@ -80,6 +84,16 @@ def _month_after(month: str) -> str:
 def _next_month_from_today() -> str:
     today = dt.date.today()
     return _month_after(f"{today.year:04d}-{today.month:02d}")
+
+
+def _import_folder() -> str:
+    """Where the import dialog starts: the last folder imported from, else Documents (never the program's)."""
+    from PySide6.QtCore import QStandardPaths
+
+    if ForecastEditor.last_folder and Path(ForecastEditor.last_folder).is_dir():
+        return ForecastEditor.last_folder
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return documents if documents and Path(documents).is_dir() else str(Path.home())
 
 
 def _plain(value: float) -> str:
@@ -366,6 +380,7 @@ class ForecastEditor(QWidget):
     """The table editor for a ``table`` question: paste, type, add and remove months."""
 
     answerChanged = Signal(str, object)  # noqa: N815 - Qt naming
+    last_folder = ""  # the folder the last import came from, for the next import's dialog
 
     def __init__(self, question: Question, role: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -517,6 +532,7 @@ class ForecastEditor(QWidget):
         notice_row = QHBoxLayout(self.notice)
         notice_row.setContentsMargins(0, 0, 0, 0)
         self.notice_label = QLabel(self.notice)
+        self.notice_label.setTextFormat(Qt.TextFormat.PlainText)  # it names the file and sheet imported
         self.notice_label.setWordWrap(True)
         self.notice_label.setAccessibleName("What changed")
         self.undo_button = QPushButton("&Undo", self.notice)
@@ -613,33 +629,75 @@ class ForecastEditor(QWidget):
         )
 
     def import_file(self, path: str | None = None) -> bool:
-        """Replace the table with a forecast read from a spreadsheet file, asking which sheet if there are several."""
+        """Replace the table with a forecast read from a spreadsheet file, asking which sheet if there are several.
+
+        The file is read in a worker thread (a hostile file can take seconds), with progress and
+        Cancel; this returns once the table has been filled, or left as it was.
+        """
+        if Background.of(self).busy:
+            self._show_edit_message("lendready is still reading a file; wait for it or press Cancel.")
+            return False
         if path is None:
             path, _ = QFileDialog.getOpenFileName(
-                self, "Import the forecast from a spreadsheet", "", f"{FILE_FILTER};;All files (*)"
+                self, "Import the forecast from a spreadsheet", _import_folder(), f"{FILE_FILTER};;All files (*)"
             )
             if not path:
                 return False
-        result = read_forecast_file(path, None, self.max_rows)
+        ForecastEditor.last_folder = str(Path(path).parent)
+        name = for_display(Path(path).name)
+        result = self._read(path, None, name)
+        if result is None:
+            return False
         if len(result.sheets) > 1:
+            shown = [for_display(s) for s in result.sheets]
             current = result.sheets.index(result.sheet_used) if result.sheet_used in result.sheets else 0
             chosen, ok = QInputDialog.getItem(
-                self, "Choose a sheet", f"{Path(path).name} has several sheets. Which holds the forecast?",
-                list(result.sheets), current, False,
+                self, f"Choose a sheet — {name}", "This file has several sheets. Which holds the forecast?",
+                shown, current, False,
             )
-            if not ok:
+            if not ok or chosen not in shown:
                 return False
-            if chosen != result.sheet_used:
-                result = read_forecast_file(path, chosen, self.max_rows)
-        name = Path(path).name
-        sheet = f", sheet {result.sheet_used}" if result.sheet_used and len(result.sheets) > 1 else ""
+            sheet = result.sheets[shown.index(chosen)]
+            if sheet != result.sheet_used:
+                result = self._read(path, sheet, name)
+                if result is None:
+                    return False
+        sheet_note = (
+            f", sheet {for_display(result.sheet_used)}" if result.sheet_used and len(result.sheets) > 1 else ""
+        )
         return self._take(
             result.rows, result.problems,
             refused=f"Nothing was imported from {name}; the table is unchanged. Correct these in the "
             "spreadsheet, save it and import again:",
             done="Imported",
-            origin=f" from {name}{sheet}",
+            origin=f" from {name}{sheet_note}",
         )
+
+    def _read(self, path: str, sheet: str | None, name: str) -> ImportResult | None:
+        """The file read off the GUI thread; None (and the table unchanged) when cancelled or failed."""
+        max_rows = self.max_rows
+        outcome = Background.of(self).run(
+            lambda _job: read_forecast_file(path, sheet, max_rows),
+            title="Importing the forecast", label=f"Reading {name}…", wait_on_cancel=False,
+        )
+        if not shiboken6.isValid(self):
+            return None  # the editor went (its case was closed) while the file was read
+        if outcome.cancelled:
+            # The reader cannot be interrupted: it finishes in the background and what it read is dropped.
+            self._show_edit_message(f"The import from {name} was cancelled; the table is unchanged.")
+            return None
+        error = outcome.error
+        if error is not None:
+            if isinstance(error, (KeyboardInterrupt, SystemExit)):
+                raise error
+            messages.warn(
+                self, "lendready could not import the forecast",
+                f"{name} could not be read: {error or type(error).__name__}.", "The table is unchanged.",
+            )
+            return None
+        result = outcome.value
+        assert isinstance(result, ImportResult)
+        return result
 
     def _take(
         self, rows: list[dict[str, Any]], problems: list[str], refused: str, done: str, origin: str = ""
@@ -650,7 +708,7 @@ class ForecastEditor(QWidget):
             more = len(problems) - MAX_PROBLEMS_SHOWN
             if more > 0:
                 shown.append(f"• and {more} more")
-            self.message_area.set_message(refused + "\n" + "\n".join(shown))
+            self.message_area.set_message(for_display(refused + "\n" + "\n".join(shown), multiline=True))
             self._update_accessible(self.message_area)
             return False
         had = len(self.model.rows)

@@ -10,18 +10,23 @@ atomic, and closing with unsaved changes asks first.
 from __future__ import annotations
 
 import base64
+import copy
+import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QTimer
+from PySide6.QtCore import QByteArray, QStandardPaths, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStackedWidget
 
 from lendready.domain.engine.resource_cache import ResourceError
+from lendready.domain.files.outside_text import for_display
 from lendready.domain.teaching.samples import Sample, load_samples
 from lendready.model.recovery import RecoveryEntry, RecoveryStore
 from lendready.model.settings import Settings, load_settings, save_settings
 from lendready.resources import resources_dir
+from lendready.ui.background import Background, Job
 from lendready.ui.start_page import StartPage
 from lendready.ui.teaching_actions import TeachingActions
 
@@ -33,6 +38,9 @@ if TYPE_CHECKING:
 
 AUTOSAVE_MS = 30_000
 FILE_FILTER = "lendready cases (*.lendready)"
+STILL_OPEN = "Your answers are still open here and in the recovery copy."
+# What a PDF writer may fail with that is the file's or the machine's doing, not a bug: shown, not a crash.
+PDF_FAILURES: tuple[type[BaseException], ...] = (OSError, ValueError, ResourceError, MemoryError, RecursionError)
 
 
 def sample_library() -> list[Sample]:
@@ -55,6 +63,8 @@ class MainWindow(QMainWindow):
         self.session: CaseSession | None = None
         self.workspace: Workspace | None = None
         self._saved_recovery_revision = -1
+        self._last_folder: Path | None = None  # where the last file was opened, saved or exported
+        self.background = Background.of(self)  # imports and PDFs: off the GUI thread, one at a time
 
         self.samples = sample_library()
         self.teach = TeachingActions(self)
@@ -209,22 +219,21 @@ class MainWindow(QMainWindow):
     def choose_file(self) -> None:
         from PySide6.QtWidgets import QFileDialog  # dialogs load when first used
 
-        start = str(Path(self.settings.recent_files[0]).parent) if self.settings.recent_files else ""
-        path, _ = QFileDialog.getOpenFileName(self, "Open case", start, FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open case", str(self.start_folder()), FILE_FILTER)
         if path:
+            self._last_folder = Path(path).parent
             self.open_path(path)
 
     def open_path(self, path: str) -> bool:
         """Open through the engine's loader; a refused file shows why and changes nothing."""
-        from PySide6.QtWidgets import QMessageBox  # dialogs load when first used
-
         from lendready.domain.files.case_file import CaseFileError
         from lendready.model.session import CaseSession
+        from lendready.ui.widgets import messages  # dialogs load when first used
 
         try:
             session = CaseSession.open(self.knowledge, path)
         except CaseFileError as exc:
-            QMessageBox.warning(self, "lendready cannot open this file", f"{Path(path).name}: {exc}")
+            messages.warn(self, "lendready cannot open this file", f"{Path(path).name}: {exc}")
             return False
         if self.session is not None and not self.close_case():
             return False
@@ -337,7 +346,7 @@ class MainWindow(QMainWindow):
             self.setWindowTitle("lendready")
             self.setWindowModified(False)
             return
-        self.setWindowTitle(f"lendready — {self.session.display_name}[*]")
+        self.setWindowTitle(f"lendready — {for_display(self.session.display_name)}[*]")
         self.setWindowModified(self.session.dirty)
 
     def commit_pending(self) -> None:
@@ -354,32 +363,47 @@ class MainWindow(QMainWindow):
             return self.save_as()
         return self._save_to(self.session.path)
 
-    def save_as(self) -> bool:
+    def save_as(self, suggested: str | None = None) -> bool:
         from PySide6.QtWidgets import QFileDialog  # dialogs load when first used
 
         if self.session is None:
             return False
-        suggested = self.session.display_name
-        name = self.session.answers.get("org.name")
-        if self.session.path is None and isinstance(name, str) and name.strip():
-            suggested = "".join(c for c in name if c.isalnum() or c in " -_").strip() + ".lendready"
-        start = str(Path(self.settings.recent_files[0]).parent / suggested) if self.settings.recent_files else suggested
-        path, _ = QFileDialog.getSaveFileName(self, "Save case as", start, FILE_FILTER)
+        if suggested is None:
+            suggested = self.session.display_name
+            name = self.session.answers.get("org.name")
+            if self.session.path is None and isinstance(name, str) and name.strip():
+                suggested = "".join(c for c in name if c.isalnum() or c in " -_").strip() + ".lendready"
+        start = self.start_folder() / suggested
+        path, _ = QFileDialog.getSaveFileName(self, "Save case as", str(start), FILE_FILTER)
         if not path:
             return False
+        self._last_folder = Path(path).parent
         return self._save_to(Path(path))
 
-    def _save_to(self, path: Path) -> bool:
-        from PySide6.QtWidgets import QMessageBox  # dialogs load when first used
+    def _save_to(self, path: Path, *, overwrite_changed: bool = False) -> bool:
+        """Save, or say why not; someone else's newer file on a shared drive is never replaced unasked."""
+        from lendready.domain.files.case_file import CaseSaveError, ChangedOnDisk, ReadOnlyCase
+        from lendready.ui.widgets import messages  # dialogs load when first used
 
         assert self.session is not None
         try:
-            saved = self.session.save(path)
+            saved = self.session.save(path, overwrite_changed=overwrite_changed)
+        except ChangedOnDisk:
+            return self._changed_on_disk(path)
+        except ReadOnlyCase as exc:
+            answer = messages.choose(
+                self, messages.Icon.Warning, "lendready could not save", f"The case was not saved: {exc}.",
+                [("save_as", "Save as…", messages.Role.AcceptRole), ("cancel", "Cancel", messages.Role.RejectRole)],
+                informative=STILL_OPEN, default="save_as",
+            )
+            return answer == "save_as" and self.save_as(self._copy_name(path))
+        except CaseSaveError as exc:  # too large to open again, or another refusal: nothing was written
+            messages.warn(self, "lendready could not save", f"The case was not saved: {exc}.", STILL_OPEN)
+            return False
         except OSError as exc:
-            QMessageBox.warning(
-                self, "lendready could not save",
-                f"The case was not saved to {path}: {exc.strerror or exc}.\n\n"
-                "Your answers are still open here and in the recovery copy. Try Save as… another folder.",
+            messages.warn(
+                self, "lendready could not save", f"The case was not saved to {path}: {exc.strerror or exc}.",
+                f"{STILL_OPEN} Try Save as… another folder.",
             )
             return False
         self.recovery.discard(self.session.case)
@@ -390,6 +414,48 @@ class MainWindow(QMainWindow):
         self._update_title()
         return True
 
+    def _changed_on_disk(self, path: Path) -> bool:
+        """Someone else saved this file since it was opened here: keep both, replace theirs, or wait."""
+        from lendready.ui.widgets import messages  # dialogs load when first used
+
+        answer = messages.choose(
+            self, messages.Icon.Warning, "Changed by someone else",
+            f"{path.name} was changed on disk by someone else since you opened it (or since you last saved "
+            "it here). Saving now would replace their changes.",
+            [("copy", "Save a copy…", messages.Role.AcceptRole),
+             ("overwrite", "Overwrite", messages.Role.DestructiveRole),
+             ("cancel", "Cancel", messages.Role.RejectRole)],
+            informative="Save a copy keeps both: their file as it is and your answers in a new file. "
+            f"Overwrite replaces their changes with yours. {STILL_OPEN}",
+            default="copy",
+        )
+        if answer == "copy":
+            return self.save_as(self._copy_name(path))
+        if answer == "overwrite":
+            return self._save_to(path, overwrite_changed=True)
+        return False
+
+    @staticmethod
+    def _copy_name(path: Path) -> str:
+        stem = path.name[: -len(".lendready")] if path.name.endswith(".lendready") else path.name
+        return f"{stem} (my copy).lendready"
+
+    def start_folder(self) -> Path:
+        """Where Save as, Export and Open start: the open case's folder, else the last folder used in this
+        session or the last case saved, else Documents (never the program's own folder)."""
+        candidates: list[Path | None] = [
+            self.session.path.parent if self.session is not None and self.session.path is not None else None,
+            self._last_folder,
+            Path(self.settings.recent_files[0]).parent if self.settings.recent_files else None,
+        ]
+        for folder in candidates:
+            if folder is not None and folder.is_dir():
+                return folder
+        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        if documents and Path(documents).is_dir():
+            return Path(documents)
+        return Path.home()
+
     def autosave(self) -> None:
         """Copy unsaved work to the private recovery folder (never over the user's own file)."""
         # Deliberately no commit_pending() here: reformatting a box while someone types in it
@@ -397,9 +463,13 @@ class MainWindow(QMainWindow):
         session = self.session
         if session is None or not session.dirty or session.revision == self._saved_recovery_revision:
             return
+        from lendready.domain.files.case_file import CaseSaveError  # loaded already: a case is open
+
         try:
             self.recovery.write(session.case, self.knowledge, session.path)
             self._saved_recovery_revision = session.revision
+        except CaseSaveError as exc:  # from a timer: the status bar, never a dialog
+            self.statusBar().showMessage(f"Could not write the recovery copy: {exc}. Save your work soon.", 15000)
         except OSError:
             self.statusBar().showMessage("Could not write the recovery copy; save your work soon.", 8000)
 
@@ -408,7 +478,10 @@ class MainWindow(QMainWindow):
         if not self.recovery.pending_files():
             self.recovery.sweep()  # leftovers of a killed save, still
             return False  # nothing to offer: no need to load the rules to read it
-        for entry in self.recovery.pending(self.knowledge):
+        entries = self.recovery.pending(self.knowledge)
+        if self.recovery.unreadable:
+            self.tell_unreadable_recovery()
+        for entry in entries:
             answer = self.ask_restore(entry)
             if answer == "restore":
                 self.restore(entry)
@@ -417,25 +490,38 @@ class MainWindow(QMainWindow):
                 self.recovery.remove(entry)
         return False
 
+    def tell_unreadable_recovery(self) -> None:
+        """Unsaved work lendready cannot read is never deleted silently: say where it is and why."""
+        from lendready.ui.widgets import messages  # dialogs load when first used
+
+        lines = [f"{file.name}: {why}" for file, why in self.recovery.unreadable[:5]]
+        more = len(self.recovery.unreadable) - len(lines)
+        if more > 0:
+            lines.append(f"and {more} more")
+        messages.warn(
+            self, "Unsaved work that cannot be restored",
+            "lendready found copies of unsaved work that it cannot read:\n\n" + "\n".join(lines),
+            f"They are left as they are in {self.recovery.directory}. Whoever supports lendready can look "
+            "at them; delete them there when they are no longer needed.",
+        )
+
     def ask_restore(self, entry: RecoveryEntry) -> str:
         """'restore', 'discard' or 'later' (kept for the next start)."""
-        from PySide6.QtWidgets import QMessageBox  # dialogs load when first used
+        from lendready.ui.widgets import messages  # dialogs load when first used
 
         name = entry.organisation or "an untitled case"
         where = f" (from {entry.original_path.name})" if entry.original_path else ""
-        box = QMessageBox(self)
-        box.setWindowTitle("Restore unsaved work?")
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setText(f"lendready did not close properly last time. Unsaved work on {name}{where} "
-                    f"was kept at {entry.saved_at}.")
-        box.setInformativeText("Restore it now? You can then save it where you like.")
-        restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(restore)
-        box.exec()
-        clicked = box.clickedButton()
-        return "restore" if clicked is restore else "discard" if clicked is discard else "later"
+        answer = messages.choose(
+            self, messages.Icon.Question, "Restore unsaved work?",
+            f"lendready did not close properly last time. Unsaved work on {name}{where} was kept at "
+            f"{entry.saved_at}.",
+            [("restore", "Restore", messages.Role.AcceptRole),
+             ("discard", "Discard", messages.Role.DestructiveRole),
+             ("later", "Later", messages.Role.RejectRole)],
+            informative="Restore it now? You can then save it where you like.",
+            default="restore",
+        )
+        return answer if answer in ("restore", "discard") else "later"
 
     def restore(self, entry: RecoveryEntry) -> None:
         from lendready.model.session import CaseSession
@@ -448,28 +534,36 @@ class MainWindow(QMainWindow):
 
     def confirm_discard(self) -> bool:
         """Ask about unsaved changes; True when it is fine to let the case go."""
-        from PySide6.QtWidgets import QMessageBox  # dialogs load when first used
+        from lendready.ui.widgets import messages  # dialogs load when first used
 
         if self.session is None:
             return True
         self.commit_pending()
         if not self.session.dirty:
             return True
-        answer = QMessageBox.question(
-            self,
-            "Save changes?",
+        answer = messages.choose(
+            self, messages.Icon.Question, "Save changes?",
             f"{self.session.display_name} has unsaved changes. Save them before closing?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
+            [("save", "Save", messages.Role.AcceptRole),
+             ("discard", "Discard", messages.Role.DestructiveRole),
+             ("cancel", "Cancel", messages.Role.RejectRole)],
+            default="save",
         )
-        if answer == QMessageBox.StandardButton.Save:
+        if answer == "save":
             return self.save()
-        return answer == QMessageBox.StandardButton.Discard
+        return answer == "discard"
+
+    def busy(self) -> bool:
+        """True, and says so, while a file is being read or written: nothing may start or close then."""
+        if self.background.busy:
+            self.statusBar().showMessage("lendready is still working on a file; wait for it or press Cancel.", 5000)
+            return True
+        return False
 
     def close_case(self) -> bool:
         if self.session is None:
             return True
-        if not self.confirm_discard():
+        if self.busy() or not self.confirm_discard():
             return False
         self._remember_layout()
         self.teach.leave_exercise()
@@ -489,6 +583,13 @@ class MainWindow(QMainWindow):
             self.settings.splitter_state = base64.b64encode(state).decode("ascii")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.background.busy:
+            # Closing while a file is read or written: stop that first (a PDF stops at its next page and
+            # leaves no file; an import's result is dropped), then close as usual, asking about changes.
+            self.background.cancel()
+            self.background.after(self.close)
+            event.ignore()
+            return
         if not self.close_case():
             event.ignore()
             return
@@ -515,19 +616,59 @@ class MainWindow(QMainWindow):
 
         from lendready.report import PDF_FILTER
 
-        folder = self.session.path.parent if self.session is not None and self.session.path else Path.home()
-        path, _ = QFileDialog.getSaveFileName(self, title, str(folder / suggested), PDF_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self, title, str(self.start_folder() / suggested), PDF_FILTER)
         if not path:
             return None
+        self._last_folder = Path(path).parent
         return Path(path) if path.lower().endswith(".pdf") else Path(path + ".pdf")
 
-    def export_briefing(self, audience: str | None = None) -> bool:
-        """Write the PDF briefing through the same assessment as everything else (asks whose, unless told)."""
-        from PySide6.QtWidgets import QMessageBox  # dialogs load when first used
+    def refuse_input_as_output(self, target: Path, inputs: list[Path], what: str) -> bool:
+        """True (and says so) when ``target`` is one of the files the output is made from."""
+        from lendready.ui.widgets import messages  # dialogs load when first used
 
+        for source in inputs:
+            if _same_file(target, source):
+                messages.warn(
+                    self, f"lendready did not write the {what}",
+                    f"{target} is {source.name}, a case file the {what} is made from. Writing the {what} "
+                    "there would replace it.",
+                    f"Choose another name for the {what}; the case file was left as it is.",
+                )
+                return True
+        return False
+
+    def write_pdf(self, what: str, target: Path, work: Callable[[Job], object]) -> bool:
+        """Run ``work`` (a PDF writer given ``on_page=job.on_page``) off the GUI thread, with progress and Cancel.
+
+        Returns when it has finished, so callers (and tests) read the result at once. Cancel stops
+        the build at its next page: the writer is atomic, so no file and no temporary file is left.
+        """
+        from lendready.ui.widgets import messages  # dialogs load when first used
+
+        title = f"Writing the {what}"
+        outcome = self.background.run(work, title=title, label=f"Writing {target.name}…", wait_on_cancel=True)
+        if outcome.cancelled:
+            self.statusBar().showMessage(f"Cancelled: the {what} was not written.", 8000)
+            return False
+        if outcome.error is not None:
+            error = outcome.error
+            if not isinstance(error, PDF_FAILURES):
+                raise error  # a bug, not the file's doing: the crash handler logs it and keeps the work
+            detail = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            messages.warn(self, f"lendready could not write the {what}", f"{target}: {detail or type(error).__name__}")
+            return False
+        self.statusBar().showMessage(f"{what[0].upper()}{what[1:]} written to {target}", 8000)
+        return True
+
+    def export_briefing(self, audience: str | None = None) -> bool:
+        """Write the PDF briefing through the same assessment as everything else (asks whose, unless told).
+
+        The PDF is built in a worker thread from a copy of the case, so the case cannot change under it;
+        this returns once the PDF is written, cancelled or refused.
+        """
         from lendready.report import AUDIENCE_TITLES, suggested_filename, write_briefing
 
-        if self.session is None:
+        if self.session is None or self.busy():
             return False
         self.commit_pending()
         audience = audience or self.choose_audience()
@@ -537,21 +678,32 @@ class MainWindow(QMainWindow):
         target = self.ask_pdf_path(title, suggested_filename(self.session.case, audience))
         if target is None:
             return False
+        inputs = [self.session.path] if self.session.path is not None else []
+        if self.refuse_input_as_output(target, inputs, "briefing"):
+            return False
         case_bytes = None
         if self.session.path is not None and not self.session.dirty:
             try:
                 case_bytes = self.session.path.read_bytes()  # the provenance hash is of the file itself
             except OSError:
                 case_bytes = None
-        try:
-            write_briefing(target, self.session.case, self.knowledge, audience=audience, case_bytes=case_bytes)
-        except (OSError, ValueError, ResourceError) as exc:
-            QMessageBox.warning(self, "lendready could not export the briefing", f"{target}: {exc}")
-            return False
-        self.statusBar().showMessage(f"Briefing written to {target}", 8000)
-        return True
+        case, knowledge = copy.deepcopy(self.session.case), self.knowledge
+
+        def work(job: Job) -> object:
+            return write_briefing(target, case, knowledge, audience=audience, case_bytes=case_bytes,
+                                  on_page=job.on_page)
+
+        return self.write_pdf("briefing", target, work)
 
     def about(self) -> None:
         from lendready.ui.about_dialog import AboutDialog
 
         AboutDialog(self.knowledge, self).exec()
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file, through links too (an output must never replace an input)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist yet: compare where they lead
+        return os.path.realpath(a) == os.path.realpath(b)

@@ -7,16 +7,18 @@ unchanged when an exercise ends.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 
-from lendready.domain.engine.resource_cache import ResourceError
+from lendready.domain.files.outside_text import for_display
 from lendready.domain.teaching.samples import Sample, sample_for
 
 if TYPE_CHECKING:
     from lendready.domain.teaching.exercise import Exercise
+    from lendready.ui.background import Job
     from lendready.ui.exercise_view import ExerciseView, PresentationWindow
     from lendready.ui.help_browser import HelpBrowser
     from lendready.ui.main_window import MainWindow
@@ -78,7 +80,7 @@ class TeachingActions(QObject):
             self.view.presentRequested.connect(self.present)
             w.central.addWidget(self.view)
         w.central.setCurrentWidget(self.view)
-        w.setWindowTitle(f"lendready — exercise: {self.exercise.title if self.exercise else ''}")
+        w.setWindowTitle(f"lendready — exercise: {for_display(self.exercise.title) if self.exercise else ''}")
         self.view.setFocus()
         if present:
             self.present()
@@ -134,12 +136,14 @@ class TeachingActions(QObject):
         return self.window.export_briefing("trainer")
 
     def export_session_pack(self, chosen: list[Any] | None = None) -> bool:
-        """Pick samples (the open one ticked), then write one pack for the session."""
-        from PySide6.QtWidgets import QDialog, QMessageBox  # dialogs load when first used
+        """Pick samples (the open one ticked), then write one pack for the session (off the GUI thread)."""
+        from PySide6.QtWidgets import QDialog  # dialogs load when first used
 
         from lendready.report import write_session_pack
 
         w = self.window
+        if w.busy():
+            return False
         if chosen is None:
             from lendready.ui.session_pack_dialog import SessionPackDialog
 
@@ -155,13 +159,17 @@ class TeachingActions(QObject):
         target = w.ask_pdf_path("Session pack", "lendready session pack.pdf")
         if target is None:
             return False
-        try:
-            write_session_pack(target, chosen, w.knowledge)
-        except (OSError, ValueError, ResourceError) as exc:
-            QMessageBox.warning(w, "lendready could not write the session pack", f"{target}: {exc}")
+        inputs = [Path(s.path) for s in chosen if getattr(s, "path", None) is not None]
+        if w.session is not None and w.session.path is not None:
+            inputs.append(w.session.path)
+        if w.refuse_input_as_output(target, inputs, "session pack"):
             return False
-        w.statusBar().showMessage(f"Session pack written to {target}", 8000)
-        return True
+        samples, knowledge = list(chosen), w.knowledge  # samples are read from the library, not the open case
+
+        def work(job: Job) -> object:
+            return write_session_pack(target, samples, knowledge, on_page=job.on_page)
+
+        return w.write_pdf("session pack", target, work)
 
     # -- help --------------------------------------------------------------------------
     def show_help(self, topic: str) -> HelpBrowser:

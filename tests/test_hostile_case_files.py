@@ -290,3 +290,22 @@ def test_a_hidden_character_in_a_text_answer_is_flagged_where_it_is_typed(knowle
     assert "U+202E (right-to-left override)" in problems["org.name"] and "character 5" in problems["org.name"]
     clean = knowledge.questionnaire.validate({"org.name": "Cwmni Ŵyn"}).invalid
     assert all(i.question != "org.name" for i in clean)
+
+
+def test_a_recovery_copy_that_cannot_be_read_is_shown_not_dropped(qtbot, tmp_path, knowledge, monkeypatch):
+    """An older version could write a copy over the limit; it is named to the user and left in place."""
+    from lendready.model.settings import Settings
+    from lendready.ui.main_window import MainWindow
+    from lendready.ui.widgets import messages
+
+    store = RecoveryStore(tmp_path / "recovery")
+    store.directory.mkdir(parents=True)
+    big = store.directory / "old.recovery.json"
+    big.write_bytes(b'{"pid": 1, "case": {"notes": "' + b"x" * (MAX_BYTES + 70_000) + b'"}}')
+    told: list[str] = []
+    monkeypatch.setattr(messages, "warn", lambda parent, title, text, informative="": told.append(text + informative))
+    window = MainWindow(knowledge, settings=Settings(), recovery=store)
+    qtbot.addWidget(window)
+    assert not window.offer_recovery()
+    assert len(told) == 1 and "old.recovery.json" in told[0] and "larger than" in told[0]
+    assert str(store.directory) in told[0] and big.exists()
