@@ -13,6 +13,7 @@ import random
 import re
 import struct
 import zipfile
+import zlib
 from xml.sax.saxutils import escape
 
 from lendready.domain.files.forecast_import import column_letters
@@ -353,3 +354,242 @@ def mutated(count: int, seed: int = 17) -> dict[str, tuple[str, bytes]]:
         name, (kind, data) = pool[i % len(pool)]
         out[f"mutated-{i:04d}-{name}"] = (kind, mutate(data, rng))
     return out
+
+
+# -- at the limits: attacks as large as the 5 MB file limit allows, and the largest legitimate files ---
+
+LIMIT = 5 * 1024 * 1024
+"""forecast_import's MAX_FILE_BYTES; every file below is built to stay under it."""
+_ODS_HEAD = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+             'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+             'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+             'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+             "<office:body><office:spreadsheet>")
+_ODS_TAIL = "</office:spreadsheet></office:body></office:document-content>"
+
+
+def _deflate(data: bytes, flush: bool = False) -> bytes:
+    """Raw deflate of ``data``: a complete stream, or (``flush``) byte-aligned blocks to continue from."""
+    co = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return co.compress(data) + co.flush(zlib.Z_FULL_FLUSH if flush else zlib.Z_FINISH)
+
+
+def _zip_entries(entries: list[tuple[str, bytes, int, int]]) -> bytes:
+    """A deflated zip of (name, packed, declared size, declared CRC), written by hand so the sizes and CRC
+    can say anything; ZIP64 fields where a size needs them."""
+    out = io.BytesIO()
+    central = []
+    for name, packed, size, crc in entries:
+        encoded, offset, big = name.encode(), out.tell(), size >= 0xFFFFFFFF
+        sizes = (0xFFFFFFFF, 0xFFFFFFFF) if big else (len(packed), size)
+        extra = struct.pack("<HHQQ", 1, 16, size, len(packed)) if big else b""
+        out.write(struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 45, 0, 8, 0, 0x21, crc, *sizes, len(encoded),
+                              len(extra)) + encoded + extra + packed)
+        central.append(struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 45, 45, 0, 8, 0, 0x21, crc, *sizes,
+                                   len(encoded), len(extra), 0, 0, 0, 0, offset) + encoded + extra)
+    cd_start = out.tell()
+    out.write(b"".join(central))
+    cd_len = out.tell() - cd_start
+    if any(size >= 0xFFFFFFFF for _, _, size, _ in entries):
+        out.write(struct.pack("<4sQHHIIQQQQ", b"PK\x06\x06", 44, 45, 45, 0, 0, len(entries), len(entries),
+                              cd_len, cd_start) + struct.pack("<4sIQI", b"PK\x06\x07", 0, cd_start + cd_len, 1))
+    out.write(struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(entries), len(entries), cd_len, cd_start, 0))
+    return out.getvalue()
+
+
+def _entries_of(data: bytes, leave_out: str = "") -> list[tuple[str, bytes, int, int]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        parts = [(i.filename, z.read(i)) for i in z.infolist() if i.filename != leave_out]
+    return [(n, _deflate(b), len(b), zlib.crc32(b)) for n, b in parts]
+
+
+def _bomb_max(base: bytes, part: str, head: str, repeat: str, tail: str, lie: str, packed: int) -> bytes:
+    """``base`` with ``part`` replaced by head + repeat * n + tail, n as large as fits in ``packed`` bytes.
+
+    Each 1 MB copy of the repeat is deflated after a full flush, so its packed bytes are the same every
+    time and a stream of gigabytes is built by repetition. ``lie``: "" declares the true size (ZIP64);
+    "small" declares 1 KB (and a CRC that is not theirs); "prefix" declares the first 30 MB with their CRC, so that
+    zipfile, which stops at the declared size, finds nothing wrong."""
+    entries = _entries_of(base, leave_out=part)
+    chunk = repeat.encode() * max(1, (1 << 20) // len(repeat))
+    block, first, last = _deflate(chunk, flush=True), _deflate(head.encode(), flush=True), _deflate(tail.encode())
+    room = packed - sum(len(e[1]) + 2 * len(e[0]) + 100 for e in entries) - 2 * len(part) - 150
+    count = (room - len(first) - len(last)) // len(block)
+    stream = first + block * count + last
+    size, crc = len(head) + len(chunk) * count + len(tail), zlib.crc32(head.encode())
+    if lie == "prefix":
+        size = 30 * 1024 * 1024
+        crc = zlib.crc32(zlib.decompressobj(-15).decompress(stream, size))
+    elif lie == "small":
+        size, crc = 1024, 0  # neither is the first 1 KB's, which is all zipfile reads
+    else:
+        for _ in range(count):
+            crc = zlib.crc32(chunk, crc)
+        crc = zlib.crc32(tail.encode(), crc)
+    return _zip_entries([*entries, (part, stream, size, crc)])
+
+
+_FILL = 5 * 1024 * 1024 - 20_000
+
+
+def xlsx_zip_bomb_max(lie: str = "", packed: int = _FILL) -> bytes:
+    """A sheet part packed to just under 5 MB that unpacks to about 5 GB of rows (``_bomb_max`` for ``lie``)."""
+    row = ('<row><c t="inlineStr"><is><t>' + "A" * 30_000 + "</t></is></c></row>") * 35
+    return _bomb_max(xlsx({"Forecast": sheet_xml(forecast_grid(36))}), "xl/worksheets/sheet1.xml",
+                     f'<?xml version="1.0"?><worksheet {_NS}><sheetData>', row, "</sheetData></worksheet>", lie,
+                     packed)
+
+
+def ods_zip_bomb_max(lie: str = "", packed: int = _FILL) -> bytes:
+    """content.xml packed to just under 5 MB, unpacking to about 5 GB of rows."""
+    row = ('<table:table-row><table:table-cell office:value-type="string"><text:p>' + "A" * 30_000
+           + "</text:p></table:table-cell></table:table-row>") * 35
+    return _bomb_max(ods({"Forecast": ods_rows(forecast_grid(36))}), "content.xml",
+                     _ODS_HEAD + '<table:table table:name="Forecast">', row, "</table:table>" + _ODS_TAIL, lie,
+                     packed)
+
+
+def xlsx_shared_string_bomb_max(lie: str = "", packed: int = 585 * 1024) -> bytes:
+    """As the issue's: a 585 KB XLSX whose sharedStrings.xml holds one string of hundreds of MB."""
+    return _bomb_max(xlsx({"Forecast": sheet_xml(forecast_grid(36))}), "xl/sharedStrings.xml",
+                     f'<?xml version="1.0"?><sst {_NS} count="1" uniqueCount="1"><si><t>', "9" * 1_000_000,
+                     "</t></si></sst>", lie, packed)
+
+
+def xlsx_many_bomb_parts(parts: int = 990) -> bytes:
+    """Many parts each just under the 1 MB from which the ratio is checked, packed a thousand times:
+    only the declared total (about 1 GB) gives it away."""
+    entries = _entries_of(xlsx({"Forecast": sheet_xml(forecast_grid(36))}))
+    body = b"<x>" + b"0" * ((1 << 20) - 8) + b"</x>"
+    packed, crc = _deflate(body), zlib.crc32(body)
+    return _zip_entries(entries + [(f"xl/media/fill{i}.xml", packed, len(body), crc) for i in range(parts)])
+
+
+def _smuggled(base: bytes, part: str, shown: str, hidden: str) -> bytes:
+    """``part`` declares (size and CRC) only ``shown``, a complete XML document, but its deflate stream goes
+    on with ``hidden``: a reader that stops at the declared size sees one document, a reader that stops
+    where the stream ends (as the Rust zip crate does) reads on."""
+    stream = _deflate(shown.encode(), flush=True) + _deflate(hidden.encode())
+    assert zlib.decompressobj(-15).decompress(stream) == (shown + hidden).encode()
+    return _zip_entries([*_entries_of(base, leave_out=part), (part, stream, len(shown), zlib.crc32(shown.encode()))])
+
+
+def xlsx_smuggled_corners() -> bytes:
+    """The sheet declares a worksheet with no cells; the stream goes on to cells at A1 and XFD1048576."""
+    return _smuggled(xlsx({"Forecast": sheet_xml(forecast_grid(36))}), "xl/worksheets/sheet1.xml",
+                     f'<?xml version="1.0"?><worksheet {_NS}></worksheet>',
+                     '<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576">'
+                     "<v>1</v></c></row></sheetData></worksheet>")
+
+
+def ods_smuggled_repeats() -> bytes:
+    """content.xml declares an ordinary forecast; the stream goes on to a table of every cell a sheet has."""
+    shown = _ODS_HEAD + '<table:table table:name="Forecast">' + ods_rows(forecast_grid(36)) + "</table:table>" + _ODS_TAIL
+    hidden = ('<table:table table:name="Hidden"><table:table-row table:number-rows-repeated="1048576">'
+              + _ods_cell(1, repeat=16384) + "</table:table-row></table:table>")
+    return _smuggled(ods({"Forecast": ods_rows(forecast_grid(36))}), "content.xml", shown, hidden)
+
+
+def _excel_rows(rows: int, cols: int, span: int = 10_000) -> str:
+    """Rows as Excel writes them (each cell with its reference), figures below ``span``."""
+    rng = random.Random(17)
+    letters = [column_letters(c) for c in range(cols)]
+    return "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{x}{r}"><v>{rng.randrange(span)}</v></c>' for x in letters) + "</row>"
+        for r in range(1, rows + 1))
+
+
+def xlsx_big_legit(rows: int = 23_000, cols: int = 40, span: int = 10_000) -> bytes:
+    """A 36-month forecast on sheet 1 and a dense data sheet on sheet 2 (920,000 cells of figures below
+    10,000 by default, as many as fit in 5 MB): the forecast is read, the data sheet only unpacked."""
+    data = f'<?xml version="1.0"?><worksheet {_NS}><sheetData>{_excel_rows(rows, cols, span)}</sheetData></worksheet>'
+    return xlsx({"Forecast": sheet_xml(forecast_grid(36)), "Data": data})
+
+
+def xlsx_near_elements(strings: int = 90_000, rows: int = 1000, cols: int = 100) -> bytes:
+    """Shared strings and the sheet read together just under MAX_XML_ELEMENTS: the forecast in A:C and
+    columns of labels beside it, each a shared string."""
+    sst = (f'<?xml version="1.0"?><sst {_NS} count="{strings}" uniqueCount="{strings}">'
+           + "".join(f"<si><t>Label {i}</t></si>" for i in range(strings)) + "</sst>")
+    grid = forecast_grid(36)
+    body = []
+    for r in range(1, rows + 1):
+        cells = "".join(_xlsx_cell(f"{column_letters(c)}{r}", v) for c, v in enumerate(grid[r - 1])) if r <= 37 else ""
+        cells += "".join(f'<c r="{column_letters(c)}{r}" t="s"><v>{(r * cols + c) % strings}</v></c>'
+                         for c in range(3, cols))
+        body.append(f'<row r="{r}">{cells}</row>')
+    xml = f'<?xml version="1.0"?><worksheet {_NS}><sheetData>{"".join(body)}</sheetData></worksheet>'
+    return xlsx({"Forecast": xml}, extra={"xl/sharedStrings.xml": sst})
+
+
+def xlsx_box_at_limit() -> bytes:
+    """The forecast at A1 and one note at BXW1000: a box of 1,999,000 mostly empty cells, every one of
+    which calamine builds and the import turns into Python."""
+    xml = sheet_xml(forecast_grid(36)).replace(
+        "</sheetData>", '<row r="1000"><c r="BXW1000" t="inlineStr"><is><t>note</t></is></c></row></sheetData>')
+    return xlsx({"Forecast": xml})
+
+
+def ods_dense_legit(rows: int = 1_950, cols: int = 100) -> bytes:
+    """A forecast and a data table of real figures (195,000 cells by default), near the XML element limit."""
+    rng = random.Random(17)
+    data = "".join("<table:table-row>" + "".join(_ods_cell(rng.randrange(10_000)) for _ in range(cols))
+                   + "</table:table-row>" for _ in range(rows))
+    return ods({"Forecast": ods_rows(forecast_grid(36)), "Data": data})
+
+
+def ods_repeats_at_limit(rows: int = 1_999, cols: int = 1_000) -> bytes:
+    """A forecast and a table of zeros written as LibreOffice writes them, one repeated cell in one
+    repeated row: together just under MAX_BOX_CELLS."""
+    data = (f'<table:table-row table:number-rows-repeated="{rows}">' + _ods_cell(0, repeat=cols)
+            + "</table:table-row>")
+    return ods({"Forecast": ods_rows(forecast_grid(36)), "Data": data})
+
+
+def xls_big_legit(rows: int = 3_300, last_row: int = 7_700) -> bytes:
+    """A forecast and a data sheet of 256 columns of figures in MULRK records, as many rows as fit in
+    5 MB, and one note at IV{last_row}: together just under MAX_BOX_CELLS."""
+    rng = random.Random(17)
+    records = []
+    for r in range(rows):
+        rks = b"".join(struct.pack("<HI", 0, (rng.randrange(10_000) << 2) | 2) for _ in range(256))
+        records.append(_rec(0x00BD, struct.pack("<HH", r, 0) + rks + struct.pack("<H", 255)))
+    records.append(_rec(0x0203, struct.pack("<HHHd", last_row - 1, 255, 0, 1.0)))
+    return xls({"Forecast": biff_cells(forecast_grid(36)), "Data": records})
+
+
+def csv_big_legit(limit: int = LIMIT - 1024) -> bytes:
+    """Valid-looking rows up to just under 5 MB: a month and two figures a line, months counting on."""
+    lines, size, i = ["Month,Receipts,Payments"], 0, 0
+    while size < limit - 64:
+        line = f"{2027 + i // 12}-{i % 12 + 1:02d},{1000 + i % 9000}.25,{900 + i % 700}.50"
+        lines.append(line)
+        size += len(line) + 2
+        i += 1
+    return "\r\n".join(lines).encode()
+
+
+def at_the_limits() -> dict[str, tuple[str, bytes]]:
+    """The issue's attacks at full size (under the 5 MB limit) and the largest legitimate files."""
+    return {
+        "zip-bomb-5mb.xlsx": ("xlsx", xlsx_zip_bomb_max()),
+        "zip-bomb-5mb-lies-1kb.xlsx": ("xlsx", xlsx_zip_bomb_max("small")),
+        "zip-bomb-5mb-lies-30mb.xlsx": ("xlsx", xlsx_zip_bomb_max("prefix")),
+        "zip-bomb-990-parts.xlsx": ("xlsx", xlsx_many_bomb_parts()),
+        "zip-bomb-5mb.ods": ("ods", ods_zip_bomb_max()),
+        "zip-bomb-5mb-lies-30mb.ods": ("ods", ods_zip_bomb_max("prefix")),
+        "huge-string-585kb.xlsx": ("xlsx", xlsx_shared_string_bomb_max()),
+        "huge-string-585kb-lies-1kb.xlsx": ("xlsx", xlsx_shared_string_bomb_max("small")),
+        "huge-string-585kb-lies-30mb.xlsx": ("xlsx", xlsx_shared_string_bomb_max("prefix")),
+        "smuggled-corners.xlsx": ("xlsx", xlsx_smuggled_corners()),
+        "smuggled-repeats.ods": ("ods", ods_smuggled_repeats()),
+        "legit-0.9m-cells.xlsx": ("xlsx", xlsx_big_legit()),
+        "legit-1.9m-cells.xlsx": ("xlsx", xlsx_big_legit(rows=47_500, span=2)),
+        "legit-near-elements.xlsx": ("xlsx", xlsx_near_elements()),
+        "legit-box-at-limit.xlsx": ("xlsx", xlsx_box_at_limit()),
+        "legit-dense.ods": ("ods", ods_dense_legit()),
+        "legit-dense-over-elements.ods": ("ods", ods_dense_legit(rows=2_900)),
+        "legit-repeats-at-limit.ods": ("ods", ods_repeats_at_limit()),
+        "legit-big.xls": ("xls", xls_big_legit()),
+        "legit-5mb.csv": ("csv", csv_big_legit()),
+    }
