@@ -683,9 +683,11 @@ class MainWindow(QMainWindow):
             return False
         case_bytes = None
         if self.session.path is not None and not self.session.dirty:
-            try:
-                case_bytes = self.session.path.read_bytes()  # the provenance hash is of the file itself
-            except OSError:
+            from lendready.domain.files.case_file import CaseFileError, read_case_bytes
+
+            try:  # the provenance hash is of the file itself, read as any case file is (regular, bounded)
+                case_bytes = read_case_bytes(self.session.path)
+            except CaseFileError:
                 case_bytes = None
         case, knowledge = copy.deepcopy(self.session.case), self.knowledge
 
