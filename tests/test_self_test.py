@@ -80,7 +80,7 @@ def test_on_a_real_x_display_it_uses_xcb(tmp_path):
 def test_broken_resources_fail_with_a_clear_line(tmp_path):
     broken = tmp_path / "resources"
     shutil.copytree(RESOURCES, broken)
-    edit(broken / "rules" / "rulebook.toml", "[", "[[oops")
+    edit(broken / "rules" / "rulebook.toml", "[[areas]]", "[[oops")
     env = bare_env(tmp_path, QT_QPA_PLATFORM="offscreen", LENDREADY_RESOURCES=str(broken),
                    LENDREADY_LOG_DIR=str(tmp_path / "log"))
     out = self_test(env)

@@ -324,7 +324,10 @@ def cmd_import_forecast(args: argparse.Namespace) -> int:
     months = [r["month"] for r in result.rows]
     sheet = f", sheet {result.sheet_used}" if result.sheet_used else ""
     count = f"{len(months)} month{'s' if len(months) != 1 else ''}"
-    _out(f"Imported {count} ({months[0]} to {months[-1]}) from {args.file}{sheet} into {args.case}\n")
+    from lendready.domain.engine.formatting import month_label
+
+    span = f"{month_label(months[0])} to {month_label(months[-1])}"
+    _out(f"Imported {count} ({span}) from {args.file}{sheet} into {args.case}\n")
     for invalid in questionnaire.validate(case.answers).invalid:
         if invalid.question == "fin.forecast":
             _err(f"warning: the forecast is saved but needs correcting: {invalid.message}")

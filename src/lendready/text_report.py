@@ -36,7 +36,7 @@ def figure_text(f: KeyFigure) -> str:
     if f.negative_earnings:
         return formatting.NEGATIVE_EARNINGS
     shown = formatting.by_unit(f.value, f.unit)
-    return f"{shown} in {f.month}" if f.month else shown
+    return f"{shown} in {formatting.month_label(f.month)}" if f.month else shown
 
 
 def _ratio(value: float | None, negative: bool) -> str:
@@ -58,20 +58,23 @@ def render(analysis: Analysis, k: Knowledge) -> str:
     lines.append(f"Assessed as at {analysis.as_of:%d/%m/%Y}; rules {a.rules_version}, lendready {__version__}, "
                  f"written for the {role}")
     lines.append("")
+    words = k.vocabulary
     lines.append("Areas")
+    width = max([30, *(len(area.title_for(role)) + 1 for area in k.areas)])
     for area, result in zip(k.areas, a.areas):
-        line = f"  {area.title:<30} {result.rating}"
+        line = f"  {area.title_for(role):<{width}} {words.rating(result.rating)}"
         if result.rating == "unknown" and result.missing:
             line += "  (unanswered: " + ", ".join(result.missing) + ")"
         lines.append(line)
     lines.append("")
     lines.append("Key figures")
+    width = max([42, *(len(figure.label) for figure in analysis.key_figures)])
     for figure in analysis.key_figures:
-        lines += _wrap(figure_text(figure), " " * 46, f"  {figure.label:<42}  ")
+        lines += _wrap(figure_text(figure), " " * (width + 4), f"  {figure.label:<{width}}  ")
     lines.append("")
     lines.append(f"Findings ({len(a.findings)})")
     for f in a.findings:
-        tag = f.severity.upper() + (f", {f.rating}" if f.rating else "")
+        tag = words.severity(f.severity)
         lines.append("")
         lines += _wrap(f"{f.title}", "      ", f"  [{tag}] ")
         lines.append(f"      rule {f.id}")
@@ -80,6 +83,8 @@ def render(analysis: Analysis, k: Knowledge) -> str:
             lines += _wrap("Seen: " + seen, "      ")
         lines += _wrap("Why it matters: " + f.why_it_matters, "      ")
         lines += _wrap("What to do: " + f.what_to_do, "      ")
+    lines.append("")
+    lines += legend_lines(k)
 
     lines.append("")
     lines.append("Stress scenarios")
@@ -87,7 +92,8 @@ def render(analysis: Analysis, k: Knowledge) -> str:
         if not s.applies:
             lines += _wrap(f"{s.label}: does not apply ({s.reason})", "      ", "  - ")
             continue
-        cash = ("lowest cash " + formatting.money(s.lowest_forecast_cash) + f" in {s.lowest_cash_month}"
+        cash = ("lowest cash " + formatting.money(s.lowest_forecast_cash)
+                + f" in {formatting.month_label(s.lowest_cash_month)}"
                 if s.lowest_forecast_cash is not None else "no cash figure (no usable forecast)")
         parts = [k.bands[s.band].label if s.band in k.bands else str(s.band), cash,
                  f"DSCR {_ratio(s.dscr, s.negative_earnings)}",
@@ -134,6 +140,18 @@ def render(analysis: Analysis, k: Knowledge) -> str:
         lines.append(f"Unanswered questions ({len(a.unanswered)})")
         lines += _wrap(", ".join(a.unanswered), "  ")
     return "\n".join(lines) + "\n"
+
+
+def legend_lines(k: Knowledge) -> list[str]:
+    """What each area rating and each finding's weight means (the one scale every renderer uses)."""
+    words = k.vocabulary
+    out = ["What the words mean", "  An area's rating:"]
+    for w in words.ratings.values():
+        out += _wrap(w.meaning, " " * 22, f"    {w.word:<17} ")
+    out.append("  A finding's weight:")
+    for w in words.severities.values():
+        out += _wrap(w.meaning, " " * 22, f"    {w.word:<17} ")
+    return out
 
 
 def _label(k: Knowledge, qid: str, role: str) -> str:

@@ -39,7 +39,7 @@ def test_success_saves_the_forecast_and_says_what_was_imported(tmp_path, case):
     file = csv_year(tmp_path / "forecast.csv")
     out = run("import-forecast", str(case), str(file))
     assert out.returncode == 0, out.stderr
-    assert out.stdout == f"Imported 12 months (2027-01 to 2027-12) from {file} into {case}\n"
+    assert out.stdout == f"Imported 12 months (Jan 2027 to Dec 2027) from {file} into {case}\n"
     assert out.stderr == ""
     data = json.loads(case.read_text(encoding="utf-8"))
     assert data["answers"]["fin.forecast"][0] == {"month": "2027-01", "receipts": 1000, "payments": 500}
@@ -91,7 +91,7 @@ def test_named_sheet_and_unknown_sheet(tmp_path, case):
     assert case.read_bytes() == before
     out = run("import-forecast", str(case), str(file), "--sheet", "Forecast")
     assert out.returncode == 0, out.stderr
-    assert out.stdout == f"Imported 12 months (2027-01 to 2027-12) from {file}, sheet Forecast into {case}\n"
+    assert out.stdout == f"Imported 12 months (Jan 2027 to Dec 2027) from {file}, sheet Forecast into {case}\n"
     data = json.loads(case.read_text(encoding="utf-8"))
     assert data["answers"]["fin.forecast"][-1] == {"month": "2027-12", "receipts": 2000, "payments": 1500.25}
 
@@ -100,7 +100,7 @@ def test_a_short_forecast_is_saved_with_the_questionnaire_warning(tmp_path, case
     file = csv_year(tmp_path / "forecast.csv", months=6)
     out = run("import-forecast", str(case), str(file))
     assert out.returncode == 0
-    assert out.stdout.startswith("Imported 6 months (2027-01 to 2027-06)")
+    assert out.stdout.startswith("Imported 6 months (Jan 2027 to Jun 2027)")
     assert "warning" in out.stderr and "The forecast needs 12 to 36 months; this one has 6" in out.stderr
     assert len(json.loads(case.read_text(encoding="utf-8"))["answers"]["fin.forecast"]) == 6
 

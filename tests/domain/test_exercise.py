@@ -164,7 +164,7 @@ def test_facts_show_answered_key_questions_as_worded_with_units_and_figures_with
     assert facts[q["loan.interest_rate"].label.lender] == "7%"
     figures = dict(ex.figures())
     assert figures[knowledge.metric_info["dscr"].label] == "2.01"
-    assert figures[knowledge.metric_info["lowest_forecast_cash"].label].endswith("in 2027-04")
+    assert figures[knowledge.metric_info["lowest_forecast_cash"].label].endswith("in Apr 2027")
     assert not any(word in " ".join(figures.values()).lower() for word in ("red", "amber", "green"))
 
 

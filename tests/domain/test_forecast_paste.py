@@ -104,6 +104,41 @@ def test_header_words(month, receipts, payments):
     assert parse_forecast_text(text).rows == rows(("2027-01", 1, 2))
 
 
+@pytest.mark.parametrize(
+    ("receipts", "payments"),
+    [("In", "Out"), ("IN", "OUT"), ("Cash in", "Cash out"), ("Total in", "Total out"), ("Paid in", "Paid out"),
+     ("In (£)", "Out (£)"), ("Incoming", "Outgoings")],
+)
+def test_in_and_out_name_receipts_and_payments(receipts, payments):
+    text = f"Month\t{receipts}\t{payments}\n2027-01\t1\t2\n"
+    assert parse_forecast_text(text).rows == rows(("2027-01", 1, 2))
+
+
+def test_in_and_out_in_other_headings_do_not_take_them_over():
+    """'in' is a common little word: a heading's stronger word wins, so nothing collides."""
+    text = "Month (in YYYY-MM)\tReceipts in £\tPayments in £\tCash in/out\n2027-01\t1\t2\t-1\n"
+    assert parse_forecast_text(text).rows == rows(("2027-01", 1, 2))
+    text = "Month\tOut\tIn\n2027-01\t2\t1\n"  # any order
+    assert parse_forecast_text(text).rows == rows(("2027-01", 1, 2))
+
+
+def test_cash_in_out_in_one_column_is_neither_receipts_nor_payments():
+    problems = parse_forecast_text("Month\tCash in/out\tOut\n2027-01\t1\t2\n").problems
+    assert problems == [
+        "Row 1 (the header): no receipts column; label the columns Month, Receipts and Payments, "
+        "or paste the figures without a header"
+    ]
+
+
+def test_every_bad_row_is_reported_not_only_the_first():
+    text = "Month\tIn\tOut\n2027-01\tx\t1\n2027-02\t1\t2\n2027-03\t1\ty\n2027-04\t\t1\n"
+    assert parse_forecast_text(text).problems == [
+        "Row 2, column 2 (receipts): 'x' is not an amount",
+        "Row 4, column 3 (payments): 'y' is not an amount",
+        "Row 5, column 2 (receipts): the cell is empty; enter 0 if there are no receipts that month",
+    ]
+
+
 def test_a_net_column_is_never_taken_for_receipts_or_payments():
     text = "Month\tNet inflow\tReceipts\tNet outflow\tPayments\n2027-01\t9\t1\t9\t2\n"
     assert parse_forecast_text(text).rows == rows(("2027-01", 1, 2))
@@ -273,7 +308,7 @@ def test_every_bad_cell_is_named_by_row_and_column_and_nothing_is_taken():
     )
     assert problems(text) == [
         "Row 3, column 2 (receipts): 'abc' is not an amount",
-        "Row 4, column 1 (month): '2027-13' is not a month; write it as YYYY-MM, for example 2027-08",
+        "Row 4, column 1 (month): '2027-13' is not a month; write it for example as Aug 2027 or 08/2027",
         "Row 4, column 3 (payments): the cell is empty; enter 0 if there are no payments that month",
         "Row 6, column 1 (month): 'Total' looks like a totals row; copy only the monthly rows",
         "Row 6, column 3 (payments): '-' is not an amount; enter 0 if there are no payments that month",

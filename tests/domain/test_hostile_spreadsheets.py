@@ -119,7 +119,7 @@ def test_400000_bad_rows_give_22_lines(tmp_path):
     problems = imported(tmp_path, "bad.csv", sf.csv_many_bad_rows()).problems
     assert len(problems) == 22  # the month count and 19 cell problems, the count of the rest, the unread
     assert problems[0] == "The sheet has 400,000 months; a forecast takes at most 36"
-    assert problems[1] == "Row 2, column A (month): 'x' is not a month; write it as YYYY-MM, for example 2027-08"
+    assert problems[1] == "Row 2, column A (month): 'x' is not a month; write it for example as Aug 2027 or 08/2027"
     assert problems[-2:] == ["and 980 more rows with problems", "the 399,001 rows after row 1,000 were not checked"]
 
 

@@ -129,8 +129,10 @@ def test_formatting_reads_naturally():
     from lendready.domain.engine import formatting
 
     assert formatting.money(1_250_000) == "£1,250,000"
-    assert formatting.money(700004.74) == "£700,004.74"
-    assert formatting.money(-20995.26) == "\u2212£20,995.26"
+    assert formatting.money(700004.74) == "£700,005"  # whole pounds unless pence are asked for
+    assert formatting.money(700004.74, pence=True) == "£700,004.74"
+    assert formatting.money(-20995.26) == "\u2212£20,995"
+    assert formatting.money(-20995.26, pence=True) == "\u2212£20,995.26"
     assert formatting.by_unit(1, "months") == "1 month"
     assert formatting.by_unit(3, "months") == "3 months"
     assert formatting.by_unit(0.7, "months") == "0.70 months"

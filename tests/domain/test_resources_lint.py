@@ -33,7 +33,7 @@ def test_every_parameter_has_a_reference_and_review_date(knowledge):
         ("rules/income.toml", 'severity = "medium"\nrating = "amber"\ntitle = "The largest',
          'severity = "medium"\ntitle = "The largest',
          "rules/income.toml:income.concentration: (item): Value error, medium findings must set a rating"),
-        ("rules/people.toml", 'title = "Staff transferred under TUPE"', 'title = "Staff transferred {ppl.tupee}"',
+        ("rules/people.toml", 'lender = "Staff transferred under TUPE"', 'lender = "Staff transferred {ppl.tupee}"',
          "rules/people.toml:people.tupe: title: placeholder {ppl.tupee}"),
         ("parameters.toml", 'unit = "ratio"\nlabel = "DSCR below', 'unit = "times"\nlabel = "DSCR below',
          "parameters.toml:dscr.red_below: unit: Input should be"),

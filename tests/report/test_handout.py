@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from reportlab.lib.units import mm
 
 from lendready.domain.engine.assessment import assess
-from lendready.domain.engine.status import RATING_WORDS
+from lendready.domain.engine.status import rating_word
 from lendready.domain.files.case_file import Case
 from lendready.domain.teaching.content import load_teaching, myths
 from lendready.domain.teaching.samples import load_sample_case, load_samples
@@ -95,7 +95,7 @@ def test_exercise_has_the_story_questions_and_blank_grid_but_not_the_answer(rive
     assert "Your prediction" in exercise and "Main reason" in exercise and "Overall band" in exercise
     for area in knowledge.areas:
         assert area.title in exercise
-    for word in ("Green", "Amber", "Red"):
+    for word in ("Satisfactory", "Needs work", "Serious concern"):
         assert exercise.count(word) == 1, word  # the grid's heading, nothing else
     result = assess(case, knowledge, audience="trainer")
     # Each band's word only as a heading of the grid: the answer is not given away.
@@ -117,7 +117,7 @@ def test_answers_carry_band_ratings_findings_and_the_verdict(riverside, knowledg
     assert "THE BAND LENDREADY GIVES" in answers
     for area in result.areas:
         title = next(a.title for a in knowledge.areas if a.id == area.id)
-        assert re.search(re.escape(title) + r"\s+" + RATING_WORDS[area.rating], answers), area.id
+        assert re.search(re.escape(title) + r"\s+" + re.escape(rating_word(area.rating)), answers), area.id
     for finding in result.findings:
         assert squash(finding.title) in answers, finding.id
         assert squash(finding.what_to_do) in answers, finding.id

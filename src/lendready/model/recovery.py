@@ -39,6 +39,24 @@ class RecoveryEntry(NamedTuple):
     organisation: str | None
 
 
+def when_saved(saved_at: str, tz: Any = None) -> str:
+    """A recovery copy's time as a UK reader writes it, in local time: "3 Dec 2026 at 08:43".
+
+    ``saved_at`` is the file's UTC stamp ("2026-12-03T08:43:06Z"); ``tz`` (default: this computer's
+    zone) is where it is shown. A stamp that does not read as a time is shown as it is.
+    """
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(saved_at.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return saved_at
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    local = moment.astimezone(tz)
+    return f"{local.day} {local:%b %Y} at {local:%H:%M}"
+
+
 def recovery_dir() -> Path:
     return data_dir() / "recovery"
 

@@ -142,6 +142,22 @@ class CaseSession:
         self._changed()
         return True
 
+    def set_answers(self, answers: Mapping[str, Any], notes: Mapping[str, str] | None = None) -> bool:
+        """Several answers (None removes one) and notes as one change, for applying a what-if.
+
+        Returns whether anything changed; the revision grows by one however many answers did.
+        """
+        revision = self._revision
+        for qid, value in answers.items():
+            self.set_answer(qid, value)
+        for qid, text in (notes or {}).items():
+            self.set_note(qid, text)
+        if self._revision == revision:
+            return False
+        self._revision = revision
+        self._changed()
+        return True
+
     def set_note(self, qid: str, text: str) -> bool:
         notes = self.case.notes
         text = text.rstrip()

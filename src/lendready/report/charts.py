@@ -22,13 +22,13 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from lendready.domain.engine import formatting
+from lendready.domain.engine.status import rating_word
 from lendready.report.styles import (
     FONT,
     FONT_BOLD,
     INK,
     MUTED,
     RATING_COLOURS,
-    RATING_WORDS,
     RULE,
     SHADE,
     clean,
@@ -72,7 +72,7 @@ def area_chart(rows: Sequence[AreaBar], width: float) -> Drawing:
     d = Drawing(width, height)
     # Scale header: the three steps of risk.
     step_w = scale_w / 3
-    for i, word in enumerate(("Green", "Amber", "Red")):
+    for i, word in enumerate(rating_word(r) for r in ("green", "amber", "red")):
         d.add(String(scale_x + step_w * (i + 0.5), height - 10, word, fontName=FONT, fontSize=7,
                      fillColor=MUTED, textAnchor="middle"))
     for i in range(4):
@@ -84,7 +84,7 @@ def area_chart(rows: Sequence[AreaBar], width: float) -> Drawing:
                      fillColor=INK))
         rating = row.rating if row.rating in RATING_COLOURS else "unknown"
         hex_code = RATING_COLOURS[rating]
-        word = RATING_WORDS[rating]
+        word = rating_word(rating)
         if rating in RISK_STEPS:
             bar_w = step_w * RISK_STEPS[rating]
             d.add(Rect(scale_x, y, bar_w, row_h, fillColor=colors.HexColor(hex_code), strokeColor=None))
@@ -213,7 +213,7 @@ def cashflow_chart(
     step = max(1, math.ceil(n / 12))
     for i in range(0, n, step):
         d.add(Line(x_at(i), bottom, x_at(i), bottom - 3, strokeColor=MUTED, strokeWidth=0.5))
-        d.add(String(x_at(i), bottom - 11, clean(months[i]), fontName=FONT, fontSize=6.5, fillColor=MUTED,
+        d.add(String(x_at(i), bottom - 11, clean(formatting.month_label(months[i])), fontName=FONT, fontSize=6.5, fillColor=MUTED,
                      textAnchor="middle"))
     caption = "Month-end cash after the new loan's repayments, without the loan itself"
     d.add(String(left + plot_w / 2, 2, caption,
@@ -233,7 +233,7 @@ def cashflow_chart(
         i = list(months).index(lowest[0])
         x, y = x_at(i), y_at(lowest[1])
         d.add(Circle(x, y, 4.2, fillColor=None, strokeColor=INK, strokeWidth=1.2))
-        text = f"Lowest: {formatting.money(lowest[1])} in {clean(lowest[0])}"
+        text = f"Lowest: {formatting.money(lowest[1])} in {clean(formatting.month_label(lowest[0]))}"
         w = stringWidth(text, FONT_BOLD, 7.2)
         tx = min(max(x - w / 2, left + 2), left + plot_w - w - 2)
         ty = y - 14 if y - 14 > bottom + 2 else y + 8

@@ -18,6 +18,7 @@ from lendready.domain.advice import Analysis, AsOfError, KeyFigure, Threshold, a
 from lendready.domain.engine import formatting
 from lendready.domain.engine.assessment import Assessment
 from lendready.domain.engine.knowledge import Knowledge
+from lendready.domain.engine.status import rating_word, severity_word
 from lendready.domain.files.case_file import Case, dumps
 from lendready.domain.teaching.content import Teaching
 from lendready.report.styles import RATING_COLOURS, Styles, shortened, styles
@@ -146,10 +147,10 @@ class BriefingContext(NamedTuple):
 
     def metric_label(self, mid: str) -> str:
         info = self.knowledge.metric_info.get(mid)
-        return info.label if info else mid
+        return info.label_for(self.audience) if info else mid
 
     def area_title(self, area_id: str) -> str:
-        return next((a.title for a in self.knowledge.areas if a.id == area_id), area_id)
+        return next((a.title_for(self.audience) for a in self.knowledge.areas if a.id == area_id), area_id)
 
     @property
     def band(self) -> Any:
@@ -178,7 +179,6 @@ class BriefingContext(NamedTuple):
 # Facts the sections share, formatted from the Analysis (never recomputed)
 
 _OP_WORDS = {"<": "below", "<=": "at or below", ">": "above", ">=": "at or above", "==": "at", "!=": "not at"}
-_RATING_WORDS = {"blocker": "Blocker", "red": "Red", "amber": "Amber"}
 
 
 def as_of_text(ctx: BriefingContext) -> str:
@@ -187,8 +187,8 @@ def as_of_text(ctx: BriefingContext) -> str:
 
 
 def threshold_text(t: Threshold) -> str:
-    """``Red below 1.00``: a limit as the rules state it, formatted by its unit."""
-    word = _RATING_WORDS.get(t.rating, t.rating.title())
+    """``Serious concern below 1.00``: a limit as the rules state it, in the readers' words, by its unit."""
+    word = severity_word("blocker") if t.rating == "blocker" else rating_word(t.rating)
     return f"{word} {_OP_WORDS.get(t.op, t.op)} {formatting.by_unit(t.value, t.unit)}"
 
 
@@ -219,10 +219,12 @@ def reason_lines(ctx: BriefingContext) -> tuple[list[str], int]:
             lines.append(f"{ctx.area_title(r.area)} cannot be rated: {n} key question{'s' if n != 1 else ''} "
                          f"unanswered ({'; '.join(missing)})")
         elif r.kind in ("red", "amber") and f is not None:
-            lines.append(f"{f.title} ({ctx.area_title(f.area)}, {r.kind})")
+            words = ctx.knowledge.vocabulary
+            lines.append(f"{f.title} ({ctx.area_title(f.area)}: {words.rating(r.kind)})")
         elif r.kind == "all_green":
-            lines.append("Every one of the seven risk areas is rated green: no finding sets an amber or red "
-                         "rating.")
+            words = ctx.knowledge.vocabulary
+            lines.append(f"Every one of the seven risk areas is rated {words.rating('green')}: no finding makes "
+                         f"an area {words.rating('amber')} or {words.rating('red')}.")
     return lines[:MAX_REASONS], max(0, len(lines) - MAX_REASONS)
 
 

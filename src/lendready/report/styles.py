@@ -27,7 +27,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from lendready.domain.engine.status import RATING_COLOURS, RATING_WORDS, SEVERITY_COLOURS, SEVERITY_WORDS  # noqa: F401 (re-exported for the report)
+from lendready.domain.engine.status import RATING_COLOURS, SEVERITY_COLOURS  # noqa: F401 (re-exported for the report)
 from lendready.domain.files.outside_text import for_display, token
 
 FONT = "LendReadySans"

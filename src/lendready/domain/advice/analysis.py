@@ -212,7 +212,8 @@ def thresholds(k: Knowledge) -> dict[str, tuple[Threshold, ...]]:
                 info = k.metric_info.get(c.metric)
                 param = k.parameters.get(c.parameter) if c.parameter else None
                 unit = param.unit if param else (info.unit if info else "")
-                about = param.label if param else (level.title if "{" not in level.title else "")
+                title = level.title.lender
+                about = param.label if param else (title if "{" not in title else "")
                 found.setdefault(c.metric, []).append(
                     Threshold(c.metric, rating, c.op, c.value, unit, c.parameter, about, guard))
     result = {m: tuple(ts) for m, ts in found.items()}
@@ -243,7 +244,7 @@ def _key_figures(k: Knowledge, a: Assessment, answers: Mapping[str, Any]) -> tup
         reason = None if value is not None else reasons.get(mid, "not available")
         month = values.get("lowest_cash_month") if mid == "lowest_forecast_cash" else None
         out.append(KeyFigure(
-            mid, info.label, info.unit, info.definition, value, reason,
+            mid, info.label_for(a.audience), info.unit, info.definition_for(a.audience), value, reason,
             value is not None and mid in EARNINGS_RATIOS and negative, month,
             tuple(t for t in limits.get(mid, ()) if _applies(t, env)),
         ))

@@ -273,7 +273,7 @@ def answers_and_role(case: Case | Mapping[str, Any], audience: str | None) -> tu
 def finding_titles(k: Knowledge, judged: Judgement) -> dict[str, str]:
     """Each kept finding's title, filled from the judged answers (titles read the same for every reader)."""
     render = _Renderer(k, judged.validated.values, judged.metrics)
-    return {rule.id: render(level.title) for rule, level in judged.kept}
+    return {rule.id: render(level.title.lender) for rule, level in judged.kept}
 
 
 def describe(k: Knowledge, judged: Judgement, role: str) -> Assessment:
@@ -289,14 +289,14 @@ def describe(k: Knowledge, judged: Judgement, role: str) -> Assessment:
                 area=rule.area,
                 severity=level.severity,
                 rating=level.rating,
-                title=render(level.title),
+                title=render(level.title.for_role(role)),
                 evidence=tuple(Evidence(q, values[q]) for q in rule.evidence if q in values),
                 why_it_matters=render(rule.why_it_matters.for_role(role)),
                 what_to_do=render(rule.what_to_do.for_role(role)),
                 parameters=rule.parameters,
                 condition=level.condition.source,
                 myth=rule.myth,
-                lender_condition=render(rule.lender_condition) if rule.lender_condition else None,
+                lender_condition=render(rule.lender_condition.for_role(role)) if rule.lender_condition else None,
             )
         )
     findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], AREA_RANK[f.area], f.id))

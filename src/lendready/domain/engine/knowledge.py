@@ -39,7 +39,18 @@ from lendready.domain.engine.resource_cache import (  # noqa: F401 (re-exported:
     read_toml,
     validate_model,
 )
-from lendready.domain.engine.rules import AREAS, Area, Band, Level, MetricInfo, Parameter, Rule
+from lendready.domain.engine.rules import (
+    AREAS,
+    Area,
+    Band,
+    Level,
+    MetricInfo,
+    Parameter,
+    Rule,
+    Vocabulary,
+    Word,
+)
+from lendready.domain.engine.wording import explain
 
 # Bump when the shape of validated data changes, so stale caches are ignored.
 PARAMETERS_FILE = "parameters.toml"
@@ -72,6 +83,7 @@ class Knowledge(NamedTuple):
     metric_info: dict[str, MetricInfo]
     rules_version: str
     rules_by_id: dict[str, Rule]
+    vocabulary: Vocabulary
 
 
 # ---------------------------------------------------------------------------
@@ -174,13 +186,26 @@ def _check_placeholders(text: str, symbols: Symbols, where: str, problems: list[
     return params
 
 
-def _role_text(value: Any) -> RoleText:
-    return RoleText.from_data(value)
+def _vocabulary(book: dict[str, Any]) -> Vocabulary:
+    def words(entries: list[dict[str, Any]]) -> dict[str, Word]:
+        return {w["id"]: Word(w["id"], w["word"], w["meaning"]) for w in entries}
+
+    return Vocabulary(
+        words(book["severities"]), words(book["ratings"]),
+        {a["term"]: a["expansion"] for a in book.get("acronyms", [])},
+        frozenset(book.get("plain_abbreviations", [])),
+    )
 
 
 def build(root: Path, data: dict[str, Any], key: str) -> Knowledge:
     problems: list[str] = []
     qdata = data["questionnaire"]
+    vocabulary = _vocabulary(data["rulebook"])
+
+    def _role_text(value: Any) -> RoleText:
+        """A text per reader; the founder's has each listed acronym spelt out."""
+        text = RoleText.from_data(value)
+        return text._replace(founder=explain(text.founder, vocabulary.acronyms))
 
     # Parameters first: conditions resolve them.
     parameters: dict[str, Parameter] = {}
@@ -234,7 +259,8 @@ def build(root: Path, data: dict[str, Any], key: str) -> Knowledge:
             seen_types[qid] = q["type"]
             if question.type in ("choice", "yesno"):
                 seen_choices[qid] = frozenset(question.choice_values)
-        sections.append(Section(s["id"], s["title"], _role_text(s.get("intro", "")), tuple(questions)))
+        titles = _role_text(s["title"])
+        sections.append(Section(s["id"], titles.lender, _role_text(s.get("intro", "")), tuple(questions), titles))
     questionnaire = Questionnaire(qdata["version"], tuple(sections), qdata["messages"])
 
     symbols = Symbols(
@@ -243,14 +269,20 @@ def build(root: Path, data: dict[str, Any], key: str) -> Knowledge:
 
     book = data["rulebook"]
     areas = tuple(
-        Area(a["id"], a["title"], a["description"], tuple(a["key_questions"])) for a in book["areas"]
+        Area(a["id"], _role_text(a["title"]).lender, a["description"], tuple(a["key_questions"]),
+             _role_text(a["title"]))
+        for a in book["areas"]
     )
     for a in areas:
         for qid in a.key_questions:
             if qid not in seen_types:
                 problems.append(f"{RULEBOOK_FILE}:{a.id}: key_questions: '{qid}' is not a question id")
-    bands = {b["id"]: Band(b["id"], b["label"], b["colour"], b["lender"], b["founder"]) for b in book["bands"]}
-    metric_info = {m["id"]: MetricInfo(m["id"], m["label"], m["unit"], m["definition"]) for m in book["metrics"]}
+    bands = {b["id"]: Band(b["id"], b["label"], b["colour"], b["lender"], explain(b["founder"], vocabulary.acronyms))
+             for b in book["bands"]}
+    metric_info = {}
+    for m in book["metrics"]:
+        labels, definitions = _role_text(m["label"]), _role_text(m["definition"])
+        metric_info[m["id"]] = MetricInfo(m["id"], labels.lender, m["unit"], definitions.lender, labels, definitions)
     wanted_metrics = set(DESCRIBED_METRICS)
     for missing in sorted(wanted_metrics - set(metric_info)):
         problems.append(f"{RULEBOOK_FILE}:{missing}: metrics: no label or definition for this metric")
@@ -279,8 +311,9 @@ def build(root: Path, data: dict[str, Any], key: str) -> Knowledge:
             for i, lv in enumerate(r["levels"], start=1):
                 label = "when" if len(r["levels"]) == 1 else f"levels.{i}.when"
                 cond = _compile(lv["when"], symbols, f"{where}: {label}", problems)
-                title = lv.get("title") or r["title"]
-                trace += _check_placeholders(title, symbols, f"{where}: title", problems)
+                title = _role_text(lv.get("title") or r["title"])
+                for text in dict.fromkeys(title):
+                    trace += _check_placeholders(text, symbols, f"{where}: title", problems)
                 if cond is None:
                     continue
                 trace += list(cond.parameters)
@@ -308,7 +341,8 @@ def build(root: Path, data: dict[str, Any], key: str) -> Knowledge:
                     suppresses=tuple(r.get("suppresses", [])),
                     why_it_matters=_role_text(r["why_it_matters"]), what_to_do=_role_text(r["what_to_do"]),
                     myth=r.get("myth"), reference=r.get("reference"),
-                    lender_condition=r.get("lender_condition"), file=file,
+                    lender_condition=_role_text(r["lender_condition"]) if r.get("lender_condition") else None,
+                    file=file,
                     parameters=tuple(dict.fromkeys(trace)),
                 )
             )
@@ -322,6 +356,7 @@ def build(root: Path, data: dict[str, Any], key: str) -> Knowledge:
         root=root, fingerprint=key, questionnaire=questionnaire, parameters=parameters,
         param_values=param_values, rules=tuple(rules), areas=areas, bands=bands,
         metric_info=metric_info, rules_version=book["version"], rules_by_id={r.id: r for r in rules},
+        vocabulary=vocabulary,
     )
 
 

@@ -47,6 +47,9 @@ def lint(root: Path) -> LintReport:
     except ResourceError as exc:
         report.problems = exc.problems
         return report
+    from lendready.domain.engine.wording import lint_wording
+
+    report.problems += lint_wording(data, knowledge)
     report.rules = len(knowledge.rules)
     report.questions = len(knowledge.questionnaire.questions)
     report.parameters = len(knowledge.parameters)

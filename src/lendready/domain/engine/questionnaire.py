@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from lendready.domain.engine.conditions import VALUE_KEY, Condition
+from lendready.domain.engine.formatting import month_label
 from lendready.domain.files.outside_text import acting_characters, describe, token
 
 ROLES = ("lender", "founder", "trainer")
@@ -154,6 +155,10 @@ class Section(NamedTuple):
     title: str
     intro: RoleText
     questions: tuple[Question, ...]
+    titles: RoleText | None = None
+
+    def title_for(self, role: str) -> str:
+        return self.titles.for_role(role) if self.titles else self.title
 
 
 class Invalid(NamedTuple):
@@ -315,9 +320,9 @@ class Questionnaire:
         ordered = sorted(months)
         for a, b in zip(ordered, ordered[1:]):
             if a == b:
-                return self.message("table_duplicate", month=f"{a[0]:04d}-{a[1]:02d}")
+                return self.message("table_duplicate", month=month_label(f"{a[0]:04d}-{a[1]:02d}"))
             if (b[0] * 12 + b[1]) - (a[0] * 12 + a[1]) != 1:
-                return self.message("table_gap", after=f"{a[0]:04d}-{a[1]:02d}")
+                return self.message("table_gap", after=month_label(f"{a[0]:04d}-{a[1]:02d}"))
         return None
 
     # -- what counts ----------------------------------------------------------

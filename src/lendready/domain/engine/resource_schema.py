@@ -92,7 +92,7 @@ class QuestionData(Strict):
 
 class SectionData(Strict):
     id: str = Field(pattern=r"^[a-z_]+$")
-    title: str = Field(min_length=1)
+    title: RoleTextField
     intro: RoleTextField = ""
     questions: list[QuestionData] = Field(min_length=1)
 
@@ -136,7 +136,7 @@ class RuleLevelData(Strict):
     when: str
     severity: Severity
     rating: Rating | None = None
-    title: str | None = None
+    title: RoleTextField | None = None
 
     @model_validator(mode="after")
     def _rating_fits_severity(self) -> RuleLevelData:
@@ -155,7 +155,7 @@ def _check_rating(severity: str, rating: str | None) -> None:
 
 class RuleData(Strict):
     id: str = Field(pattern=RULE_ID)
-    title: str = Field(min_length=1)
+    title: RoleTextField
     why_it_matters: RoleTextField
     what_to_do: RoleTextField
     when: str | None = None
@@ -166,7 +166,7 @@ class RuleData(Strict):
     suppresses: list[str] = []
     myth: str | None = None
     reference: str | None = None
-    lender_condition: str | None = None
+    lender_condition: RoleTextField | None = None
     """A condition precedent or covenant a lender might set when this finding stands."""
 
     @model_validator(mode="after")
@@ -198,7 +198,7 @@ class RuleFile(Strict):
 
 class AreaData(Strict):
     id: str
-    title: str
+    title: RoleTextField
     description: str
     key_questions: list[str] = Field(min_length=1)
 
@@ -213,9 +213,27 @@ class BandData(Strict):
 
 class MetricData(Strict):
     id: str
-    label: str
+    label: RoleTextField
     unit: Literal["ratio", "percent", "gbp", "months", "month"]
-    definition: str
+    definition: RoleTextField
+
+
+COLOUR_NAMES = ("red", "amber", "green", "yellow", "orange")
+
+
+class WordData(Strict):
+    """How readers see one severity or rating code: a word, and the one line a legend gives it."""
+
+    id: str
+    word: str = Field(min_length=1, max_length=24)
+    meaning: str = Field(min_length=10)
+
+
+class AcronymData(Strict):
+    """An abbreviation a founder may meet, spelt out the first time a founder's text uses it."""
+
+    term: str = Field(pattern=r"^[A-Z][A-Za-z]*[A-Z]$")
+    expansion: str = Field(min_length=3)
 
 
 class RulebookData(Strict):
@@ -223,6 +241,31 @@ class RulebookData(Strict):
     areas: list[AreaData]
     bands: list[BandData]
     metrics: list[MetricData]
+    severities: list[WordData]
+    ratings: list[WordData]
+    acronyms: list[AcronymData] = []
+    plain_abbreviations: list[str] = []
+    """Abbreviations every reader knows (UK, NHS): founders may meet them unexplained."""
+
+    @model_validator(mode="after")
+    def _vocabulary(self) -> RulebookData:
+        severities = [w.id for w in self.severities]
+        if severities != ["blocker", "high", "medium", "low", "info"]:
+            raise ValueError("severities must be exactly, in order: blocker, high, medium, low, info")
+        ratings = [w.id for w in self.ratings]
+        if ratings != ["green", "amber", "red", "unknown"]:
+            raise ValueError("ratings must be exactly, in order: green, amber, red, unknown")
+        for w in self.severities:
+            if any(c in w.word.lower() for c in COLOUR_NAMES):
+                raise ValueError(f"severity '{w.id}': the word '{w.word}' names a colour; "
+                                 "a finding's weight must not read like an area's rating")
+        words = [w.word.lower() for w in self.severities + self.ratings]
+        if len(words) != len(set(words)):
+            raise ValueError("each severity and rating needs its own word")
+        terms = [a.term for a in self.acronyms]
+        if len(terms) != len(set(terms)):
+            raise ValueError("an acronym is listed twice")
+        return self
 
     @model_validator(mode="after")
     def _fixed_sets(self) -> RulebookData:

@@ -40,7 +40,7 @@ class Level(NamedTuple):
     condition: Condition
     severity: str
     rating: str | None
-    title: str
+    title: RoleText
 
 
 class Rule(NamedTuple):
@@ -53,7 +53,7 @@ class Rule(NamedTuple):
     what_to_do: RoleText
     myth: str | None
     reference: str | None
-    lender_condition: str | None
+    lender_condition: RoleText | None
     file: str
     parameters: tuple[str, ...]
 
@@ -63,6 +63,10 @@ class Area(NamedTuple):
     title: str
     description: str
     key_questions: tuple[str, ...]
+    titles: RoleText | None = None
+
+    def title_for(self, role: str) -> str:
+        return self.titles.for_role(role) if self.titles else self.title
 
 
 class Band(NamedTuple):
@@ -78,3 +82,36 @@ class MetricInfo(NamedTuple):
     label: str
     unit: str
     definition: str
+    labels: RoleText | None = None
+    definitions: RoleText | None = None
+
+    def label_for(self, role: str) -> str:
+        return self.labels.for_role(role) if self.labels else self.label
+
+    def definition_for(self, role: str) -> str:
+        return self.definitions.for_role(role) if self.definitions else self.definition
+
+
+class Word(NamedTuple):
+    """How readers see one severity or rating code, and the line a legend gives it."""
+
+    code: str
+    word: str
+    meaning: str
+
+
+class Vocabulary(NamedTuple):
+    """The one set of words every renderer uses for severities and ratings (codes stay in the JSON)."""
+
+    severities: dict[str, Word]
+    ratings: dict[str, Word]
+    acronyms: dict[str, str]
+    plain: frozenset[str]
+
+    def severity(self, code: str) -> str:
+        w = self.severities.get(code)
+        return w.word if w else code
+
+    def rating(self, code: str | None) -> str:
+        w = self.ratings.get(code or "unknown") or self.ratings.get("unknown")
+        return w.word if w else str(code)

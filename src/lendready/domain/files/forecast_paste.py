@@ -80,6 +80,10 @@ _HEADER_WORDS = {
         ("cash out", "money out"),
     ),
 }
+# "In" and "Out" name a column only when nothing else in its heading does ("In", "Total in", "Paid out"),
+# so "Month (in YYYY-MM)" stays the month and "Payments in £" the payments; "Cash in/out", both ways at
+# once, is a net figure and names neither.
+_WEAK_HEADER_WORDS = {"receipts": {"in", "ins", "incoming"}, "payments": {"out", "outs", "outgoing", "outgoings"}}
 
 
 class PasteResult(NamedTuple):
@@ -184,7 +188,7 @@ def _month_problem(cell: str) -> str:
         return "the cell is empty; every row needs its month"
     if cell.strip().lower().startswith("total"):
         return f"'{_shown(cell)}' looks like a totals row; copy only the monthly rows"
-    return f"'{_shown(cell)}' is not a month; write it as YYYY-MM, for example 2027-08"
+    return f"'{_shown(cell)}' is not a month; write it for example as Aug 2027 or 08/2027"
 
 
 _AMBIGUOUS = re.compile(r"([1-9]\d{0,2})([.,])(\d{3})")
@@ -329,12 +333,16 @@ def _header_role(cell: str) -> str | None:
     words = re.sub(r"[^a-z]+", " ", cell.lower().replace("&", " and ")).split()
     if not words or _DERIVED & set(words):
         return None
+    if all(set(words) & weak for weak in _WEAK_HEADER_WORDS.values()):
+        return None  # "Cash in/out": money both ways, a net figure, not receipts or payments
     phrase = f" {' '.join(words)} "
     found = [
         role
         for role, (single, phrases) in _HEADER_WORDS.items()
         if set(words) & single or any(f" {p} " in phrase for p in phrases)
     ]
+    if not found:
+        found = [role for role, weak in _WEAK_HEADER_WORDS.items() if set(words) & weak]
     return found[0] if len(found) == 1 else None
 
 

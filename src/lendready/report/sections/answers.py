@@ -24,7 +24,7 @@ from lendready.report.flowables import (
 from lendready.report.handout_case import ANSWERS_PART, HANDOUT_TITLE, HandoutCase
 from lendready.report.sections.cells import rating_cell
 from lendready.report.sections.findings import finding_parts
-from lendready.report.styles import RATING_COLOURS, RATING_WORDS, text_on
+from lendready.report.styles import RATING_COLOURS, text_on
 
 
 def band_box(case: HandoutCase) -> Flowable:
@@ -94,7 +94,7 @@ def answers(case: HandoutCase, *, level: int, number: int | None = None) -> list
             mine = [f for f in a.findings if f.area == area.id]
             if not mine:
                 continue
-            area_heading = Heading(f"{ctx.area_title(area.id)}: {RATING_WORDS.get(area.rating, area.rating)}",
+            area_heading = Heading(f"{ctx.area_title(area.id)}: {ctx.knowledge.vocabulary.rating(area.rating)}",
                                    st.h3, level + 2)
             blocks = [finding_parts(ctx, f, belief_label="True or false?") for f in mine]
             out += [CondPageBreak(70), keep_together([area_heading, *blocks[0]]),

@@ -48,7 +48,7 @@ def cashflow(ctx: BriefingContext) -> list[Flowable]:
     lowest = (low.month, low.value) if low is not None and low.value is not None and low.month else None
     out.append(text(
         f"Month-end cash from an opening {formatting.money(line.opening_cash)}, after the new loan's "
-        f"repayment of {formatting.money(round(line.monthly_repayment, 2))} a month and without adding "
+        f"repayment of {formatting.money(line.monthly_repayment, pence=True)} a month and without adding "
         f"the loan itself (the engine's conservative reading). One line for each stress scenario that "
         f"changes the forecast; the circle marks the lowest month as given.", st.body))
     out += [charts.cashflow_chart(list(line.months), series, lowest, FRAME_W), Spacer(1, 4)]
@@ -60,8 +60,8 @@ def cashflow(ctx: BriefingContext) -> list[Flowable]:
     marks: list[tuple] = [("FONTNAME", (0, 0), (-1, 0), FONT_BOLD), ("ALIGN", (1, 0), (-1, -1), "RIGHT")]
     for i, (month, rec, pay, rep, bal) in enumerate(
             zip(line.months, line.receipts, line.payments, line.repayments, line.balances), start=1):
-        rows.append([clean(month), formatting.money(rec), formatting.money(pay), formatting.money(round(rep, 2)),
-                     formatting.money(round(bal, 2))])
+        rows.append([clean(formatting.month_label(month)), formatting.money(rec), formatting.money(pay),
+                     formatting.money(rep, pence=True), formatting.money(bal)])
         if bal < 0:
             marks.append(("TEXTCOLOR", (4, i), (4, i), colors.HexColor(RATING_COLOURS["red"])))
         if lowest is not None and month == lowest[0]:
@@ -75,10 +75,10 @@ def cashflow(ctx: BriefingContext) -> list[Flowable]:
 def _cash_cell(ctx: BriefingContext, low: float | None, month: str | None) -> Any:
     if low is None:
         return not_available(ctx.styles.cell_right)
-    money = formatting.money(round(low, 2))
+    money = formatting.money(low)
     runs: list[Run | str] = [(RATING_COLOURS["red"], money) if low < 0 else ("", money)]
     if month:
-        runs += [("br", ""), ("m", f"in {month}")]
+        runs += [("br", ""), ("m", f"in {formatting.month_label(month)}")]
     return rich(ctx.styles.cell_right, *runs)
 
 

@@ -7,7 +7,7 @@ from reportlab.platypus import Paragraph
 
 from lendready.report.context import BriefingContext
 from lendready.report.flowables import paragraph, rich
-from lendready.report.styles import RATING_COLOURS, RATING_WORDS, esc, text_on
+from lendready.report.styles import RATING_COLOURS, esc, text_on
 
 
 def not_available(style: object) -> Paragraph:
@@ -33,7 +33,8 @@ def contrast_hex(background: str) -> str:
 def rating_cell(ctx: BriefingContext, rating: str) -> Paragraph:
     """A rating as its word on its colour (the word is always there: never colour alone)."""
     fg = contrast_hex(RATING_COLOURS.get(rating, RATING_COLOURS["unknown"]))
-    return paragraph(f'<font color="{fg}"><b>{esc(RATING_WORDS.get(rating, rating))}</b></font>', ctx.styles.cell)
+    word = ctx.knowledge.vocabulary.rating(rating)
+    return paragraph(f'<font color="{fg}"><b>{esc(word)}</b></font>', ctx.styles.cell)
 
 
 __all__ = ["band_cell", "contrast_hex", "not_available", "rating_cell"]

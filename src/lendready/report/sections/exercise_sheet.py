@@ -14,6 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table, TableStyle
 
+from lendready.domain.engine import formatting
 from lendready.domain.teaching.exercise import FIGURES as SHEET_FIGURES
 from lendready.report.context import BriefingContext, as_of_text, figure_text
 from lendready.report.document import FRAME_W
@@ -29,7 +30,7 @@ from lendready.report.flowables import (
 )
 from lendready.report.handout_case import HANDOUT_TITLE, HandoutCase
 from lendready.report.sections.cells import contrast_hex
-from lendready.report.styles import INK, RATING_COLOURS, RATING_WORDS, RULE, SHADE, esc
+from lendready.report.styles import INK, RATING_COLOURS, RULE, SHADE, esc
 
 # The facts a credit officer reads first, in this order (shown when answered).
 KEY_FACTS = (
@@ -43,7 +44,7 @@ NOT_LISTED = ("org.name", "org.activity", "loan.purpose_detail", "sec.descriptio
 BOX = 7 * mm
 """The side of a tick box: large enough to tick with a pen."""
 GRID_ROW = 13 * mm
-GRID_WIDTHS = (48 * mm, 21 * mm, 21 * mm, 21 * mm, FRAME_W - 111 * mm)
+GRID_WIDTHS = (48 * mm, 25 * mm, 25 * mm, 25 * mm, FRAME_W - 123 * mm)  # room for "Satisfactory"
 
 
 def story_paragraphs(case: HandoutCase) -> list[str]:
@@ -121,7 +122,7 @@ def sheet_figures(ctx: BriefingContext) -> list[tuple[str, Any]]:
         elif kf.negative_earnings:
             rows.append((kf.label, rich(st.cell_small, ("b", value))))
         else:
-            rows.append((kf.label, value + (f" in {kf.month}" if kf.month else "")))
+            rows.append((kf.label, value + (f" in {formatting.month_label(kf.month)}" if kf.month else "")))
     return rows
 
 
@@ -246,7 +247,7 @@ def exercise_sheet(case: HandoutCase, *, level: int, number: int | None = None) 
 
     # The grid on a page of its own when it does not fit, never split: it is filled in as one.
     k = ctx.knowledge
-    rating_options = [(RATING_WORDS[r], RATING_COLOURS[r]) for r in ("green", "amber", "red")]
+    rating_options = [(k.vocabulary.rating(r), RATING_COLOURS[r]) for r in ("green", "amber", "red")]
     band_options = [(k.bands[band].label, k.bands[band].colour)
                     for band in ("ready", "nearly_ready", "not_ready") if band in k.bands]
     grid_block: list[Flowable] = [
@@ -254,7 +255,7 @@ def exercise_sheet(case: HandoutCase, *, level: int, number: int | None = None) 
         text("Tick one box for each risk area and one for the band the case would get, and note the main "
              "reason for each.", st.body_tight),
         Spacer(1, 3),
-        prediction_grid(ctx, "Risk area", [area.title for area in k.areas], rating_options),
+        prediction_grid(ctx, "Risk area", [ctx.area_title(area.id) for area in k.areas], rating_options),
         Spacer(1, 5 * mm),
         prediction_grid(ctx, "The band", ["Overall band"], band_options),
     ]

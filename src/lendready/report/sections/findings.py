@@ -19,7 +19,7 @@ from lendready.report.flowables import (
     text,
 )
 from lendready.report.sections.cells import contrast_hex
-from lendready.report.styles import SEVERITY_COLOURS, SEVERITY_WORDS, SHADE
+from lendready.report.styles import RATING_COLOURS, SEVERITY_COLOURS, SHADE
 
 
 def evidence_table(ctx: BriefingContext, finding: Finding) -> Table:
@@ -46,8 +46,8 @@ def finding_parts(ctx: BriefingContext, f: Finding, *, belief_label: str = "The 
     ``belief_label`` introduces a myth's statement (the trainer's handout asks "True or false?").
     """
     st = ctx.styles
-    colour = SEVERITY_COLOURS.get(f.severity, "#546e7a")
-    word = SEVERITY_WORDS.get(f.severity, f.severity) + (f" · {f.rating}" if f.rating else "")
+    colour = SEVERITY_COLOURS.get(f.severity, SEVERITY_COLOURS["info"])  # neutral: never an area's colour
+    word = ctx.knowledge.vocabulary.severity(f.severity)
     parts: list[Flowable] = [
         tagged(st.finding_title, colour, contrast_hex(colour), word, f.title),
         # The rule's reference lets a credit officer or a trainer check it; a founder needs the area only.
@@ -61,15 +61,31 @@ def finding_parts(ctx: BriefingContext, f: Finding, *, belief_label: str = "The 
                       " " + f.why_it_matters))
     parts.append(rich(st.finding_body, ("b", "What to do:"), " " + f.what_to_do))
     if f.lender_condition:
-        parts.append(rich(st.finding_body, ("b", "Lender condition:"), " " + f.lender_condition))
+        label = "A lender may ask for:" if ctx.audience == "founder" else "Lender condition:"
+        parts.append(rich(st.finding_body, ("b", label), " " + f.lender_condition))
     parts.append(Spacer(1, 7))
     return parts
+
+
+def legend(ctx: BriefingContext) -> list[Flowable]:
+    """What each area rating and each finding's weight means: the one scale the report uses."""
+    st, words = ctx.styles, ctx.knowledge.vocabulary
+    out: list[Flowable] = [text("An area is rated by colour and word:", st.finding_label)]
+    for w in words.ratings.values():
+        out.append(rich(st.finding_body, (RATING_COLOURS[w.code], "■"), " ", ("b", w.word), " " + w.meaning))
+    out.append(text("A finding is weighed by a word:", st.finding_label))
+    for w in words.severities.values():
+        out.append(tagged(st.finding_body, SEVERITY_COLOURS[w.code], contrast_hex(SEVERITY_COLOURS[w.code]),
+                          w.word, w.meaning))
+    out.append(Spacer(1, 6))
+    return [keep_together(out)]
 
 
 def findings(ctx: BriefingContext) -> list[Flowable]:
     st, a = ctx.styles, ctx.assessment
     out = chapter_heading(ctx.words("findings_heading"), st)
     out.append(text(ctx.words("findings_intro"), st.body))
+    out += legend(ctx)
     if not a.findings:
         out.append(text("No rule fired on this case.", st.body))
         return out
@@ -78,4 +94,4 @@ def findings(ctx: BriefingContext) -> list[Flowable]:
     return [out[0], keep_together([*out[1:], *blocks[0]]), *(keep_together(b) for b in blocks[1:])]
 
 
-__all__ = ["evidence_table", "finding_parts", "findings"]
+__all__ = ["evidence_table", "finding_parts", "findings", "legend"]

@@ -7,6 +7,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table
 
+from lendready.domain.engine import formatting
 from lendready.report import charts
 from lendready.report.context import BriefingContext, figure_text, reason_lines, threshold_text
 from lendready.report.document import FRAME_W
@@ -87,7 +88,7 @@ def key_figures_table(ctx: BriefingContext) -> Table:
         elif kf.negative_earnings:
             shown = paragraph(f'<font color="{RATING_COLOURS["red"]}"><b>{esc(value)}</b></font>', st.cell_small)
         else:
-            shown = text(value + (f" in {kf.month}" if kf.month else ""), st.cell_bold)
+            shown = text(value + (f" in {formatting.month_label(kf.month)}" if kf.month else ""), st.cell_bold)
         runs: list[Run | str] = []
         for t in kf.thresholds:  # a coloured square, the limit in bold, then what it is about
             if runs:

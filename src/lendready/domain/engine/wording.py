@@ -1,0 +1,123 @@
+"""Words for each reader: acronyms spelt out for founders, and the check that none is left unexplained.
+
+The acronyms and their expansions are data (``resources/rules/rulebook.toml``, ``[[acronyms]]``).
+A founder's text gets each listed acronym spelt out where it first appears, unless the text already
+spells it out; lint reports any acronym-like word in a founder's text that is not listed, so a founder
+never meets one unexplained.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+ACRONYM = re.compile(r"(?<![\w{.])([A-Z][A-Za-z]*[A-Z])(s?)(?![\w}])")
+"""A word of two or more letters that starts and ends with a capital (DSCR, TfC, CICs); not inside {names}."""
+
+
+def explain(text: str, acronyms: Mapping[str, str]) -> str:
+    """``text`` with each listed acronym spelt out where it first appears (unless already spelt out)."""
+    if not text or not acronyms:
+        return text
+    done: set[str] = set()
+    lowered = text.lower()
+
+    def spell(match: re.Match[str]) -> str:
+        term = match.group(1)
+        expansion = acronyms.get(term)
+        if expansion is None or term in done or expansion.lower() in lowered:
+            return match.group(0)
+        done.add(term)
+        return f"{match.group(0)} ({expansion})"
+
+    return ACRONYM.sub(spell, text)
+
+
+def unexplained(text: str, acronyms: Mapping[str, str], plain: Iterable[str] = ()) -> list[str]:
+    """The acronym-like words in ``text`` that are neither listed nor known to every reader."""
+    known = set(plain)
+    out: list[str] = []
+    for match in ACRONYM.finditer(text or ""):
+        term = match.group(1)
+        if term not in acronyms and term not in known and term not in out:
+            out.append(term)
+    return out
+
+
+# Fields given per reader since issue 18: where one is a table it must word every reader.
+STRICT_FIELDS = ("title", "lender_condition", "label", "definition")
+ROLES = ("lender", "founder", "trainer")
+
+
+def _missing_roles(value: object) -> list[str]:
+    if not isinstance(value, Mapping):
+        return []
+    return [r for r in ROLES if not value.get(r)]
+
+
+def lint_wording(data: Mapping[str, object], knowledge: object) -> list[str]:
+    """Every per-reader table words all three readers; no founder meets an unexplained acronym.
+
+    ``data`` is the validated resource data, ``knowledge`` what was built from it (its founder texts
+    already have the listed acronyms spelt out, so any acronym left is one the list does not know).
+    """
+    from lendready.domain.engine.knowledge import RULEBOOK_FILE, Knowledge
+
+    assert isinstance(knowledge, Knowledge)
+    problems: list[str] = []
+    vocab = knowledge.vocabulary
+
+    def roles(where: str, field: str, value: object) -> None:
+        missing = _missing_roles(value)
+        if missing:
+            problems.append(f"{where}: {field}: worded per reader but not for: {', '.join(missing)}")
+
+    def founder(where: str, field: str, text: str | None) -> None:
+        for term in unexplained(text or "", vocab.acronyms, vocab.plain):
+            problems.append(f"{where}: {field}: '{term}' is an acronym a founder would meet unexplained; "
+                            f"list it under [[acronyms]] in {RULEBOOK_FILE} or write it out")
+
+    sections: list = data.get("sections", [])  # type: ignore[assignment]
+    for s in sections:
+        roles(f"{s['file']}:{s['id']}", "title", s["title"])
+    book: Mapping = data.get("rulebook", {})  # type: ignore[assignment]
+    for a in book.get("areas", []):
+        roles(f"{RULEBOOK_FILE}:{a['id']}", "title", a["title"])
+    for m in book.get("metrics", []):
+        for f in ("label", "definition"):
+            roles(f"{RULEBOOK_FILE}:{m['id']}", f, m[f])
+    rule_files: list = data.get("rule_files", [])  # type: ignore[assignment]
+    for rf in rule_files:
+        for r in rf["rules"]:
+            for f in ("title", "lender_condition"):
+                roles(f"{rf['file']}:{r['id']}", f, r.get(f))
+            for i, lv in enumerate(r.get("levels", []), start=1):
+                if len(r["levels"]) > 1:
+                    roles(f"{rf['file']}:{r['id']}", f"levels.{i}.title", lv.get("title"))
+
+    q = knowledge.questionnaire
+    for section in q.sections:
+        where = f"questionnaire/{section.id}.toml:{section.id}"
+        founder(where, "title", section.title_for("founder"))
+        founder(where, "intro", section.intro.founder)
+        for question in section.questions:
+            w = f"questionnaire/{section.id}.toml:{question.id}"
+            founder(w, "label", question.label.founder)
+            founder(w, "help", question.help.founder)
+    for area in knowledge.areas:
+        founder(f"{RULEBOOK_FILE}:{area.id}", "title", area.title_for("founder"))
+    for band in knowledge.bands.values():
+        founder(f"{RULEBOOK_FILE}:{band.id}", "founder", band.founder)
+    for info in knowledge.metric_info.values():
+        founder(f"{RULEBOOK_FILE}:{info.id}", "label", info.label_for("founder"))
+        founder(f"{RULEBOOK_FILE}:{info.id}", "definition", info.definition_for("founder"))
+    for rule in knowledge.rules:
+        where = f"{rule.file}:{rule.id}"
+        for level in rule.levels:
+            founder(where, "title", level.title.founder)
+        founder(where, "why_it_matters", rule.why_it_matters.founder)
+        founder(where, "what_to_do", rule.what_to_do.founder)
+        if rule.lender_condition:
+            founder(where, "lender_condition", rule.lender_condition.founder)
+        founder(where, "myth", rule.myth)
+    return list(dict.fromkeys(problems))
