@@ -14,7 +14,7 @@ from lendready.ui.widgets import QuestionWidget  # noqa: E402
 from lendready.ui.widgets.answers import ComboInput, DateInput, RadioInput, TextAreaInput  # noqa: E402
 from lendready.ui.widgets.parsing import display_text, parse_answer  # noqa: E402
 
-AMOUNT_HINT = "Enter an amount in pounds, for example £12,500"
+AMOUNT_HINT = "Enter an amount in pounds, for example £12,500, £45k or £1.2m"
 
 
 class Recorder:
@@ -280,7 +280,7 @@ def test_date_typed_in_british_order_is_sent_as_iso(qtbot, make):
     widget, seen = make("fin.accounts_year_end")
     type_into(qtbot, widget.input.edit, "31/03/2026")
     assert seen.answers == [("fin.accounts_year_end", "2026-03-31")]
-    assert widget.input.edit.text() == "2026-03-31"
+    assert widget.input.edit.text() == "31/03/2026"  # the file keeps ISO; the reader sees UK
 
 
 def test_date_can_be_picked_from_the_calendar(qtbot, make):
@@ -301,17 +301,20 @@ def test_an_impossible_date_goes_to_the_questionnaire_with_the_text_kept(qtbot, 
     type_into(qtbot, widget.input.edit, "2026-02-30")
     assert seen.answers == [("fin.accounts_year_end", "2026-02-30")]
     invalid = knowledge.questionnaire.validate({"fin.accounts_year_end": "2026-02-30"}).invalid
-    assert invalid[0].message.startswith("A date written as YYYY-MM-DD")
+    assert invalid[0].message == "A real date written day first, for example 31/03/2026"
 
 
 def test_month_box_takes_yyyy_mm_and_british_forms(qtbot, make):
     question = Question("demo.month", "month", "demo", RoleText("First month", "First month", "First month"),
                         RoleText("The first month.", "The first month.", "The first month."))
     widget, seen = make(question)
-    assert widget.input.edit.placeholderText() == "YYYY-MM"
+    assert widget.input.edit.placeholderText() == "mmm yyyy"
     type_into(qtbot, widget.input.edit, "08/2027")
+    assert widget.input.edit.text() == "Aug 2027"
     type_into(qtbot, widget.input.edit, "2027-09")
-    assert seen.answers == [("demo.month", "2027-08"), ("demo.month", "2027-09")]
+    type_into(qtbot, widget.input.edit, "Oct 2027")
+    assert seen.answers == [("demo.month", "2027-08"), ("demo.month", "2027-09"), ("demo.month", "2027-10")]
+    assert widget.input.edit.text() == "Oct 2027"
 
 
 # -- help, notes, keyboard and names ---------------------------------------------------

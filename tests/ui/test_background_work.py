@@ -156,7 +156,7 @@ def test_a_slow_import_that_finishes_fills_the_table(qtbot, editor, monkeypatch,
         assert editor.import_file(str(tmp_path / "plan.xlsx"))
     assert ticker.count >= 10
     assert signal.args == ["fin.forecast", ROWS]
-    assert editor.notice_label.text().startswith("Imported 12 months, 2027-01 to 2027-12 from plan.xlsx")
+    assert editor.notice_label.text().startswith("Imported 12 months, Jan 2027 to Dec 2027 from plan.xlsx")
 
 
 def test_a_file_name_that_looks_like_markup_is_shown_as_text(qtbot, editor, monkeypatch, tmp_path, no_dialogs):

@@ -24,7 +24,7 @@ AS_OF = date(2026, 11, 25)
 def analysed(case, knowledge, audience=None) -> Analysis:
     return analyse(case, knowledge, AS_OF, audience=audience)
 
-RATING_WORDS = {"green": "Green", "amber": "Amber", "red": "Red", "unknown": "Not yet rated"}
+RATING_WORDS = {"green": "Satisfactory", "amber": "Needs work", "red": "Serious concern", "unknown": "Not yet known"}
 
 
 # -- helpers -----------------------------------------------------------------
@@ -118,10 +118,10 @@ def test_every_sample_shows_band_areas_and_findings_in_words(qtbot, knowledge, s
     assert band.label in shown
     assert (band.founder if role == "founder" else band.lender) in text
 
-    titles = [ar.title for ar in knowledge.areas]
+    titles = [ar.title_for(role) for ar in knowledge.areas]
     assert [line for line in shown if line in titles] == titles  # all seven, in contract order
     for area in knowledge.areas:
-        i = shown.index(area.title)
+        i = shown.index(area.title_for(role))
         assert shown[i + 1] == RATING_WORDS[a.area(area.id).rating]
         assert area.id not in shown  # never a raw id
     for finding in a.findings:
@@ -160,8 +160,9 @@ def test_figures_are_formatted_and_the_month_of_lowest_cash_is_shown(qtbot, know
     shown = lines(pane)
     lowest = analysis.figure("lowest_forecast_cash")
     i = shown.index(lowest.label)
-    assert shown[i + 1] == formatting.money(lowest.value) and shown[i + 2] == f"in {lowest.month}"
-    assert lowest.month == "2027-04"
+    assert shown[i + 1] == formatting.money(lowest.value) and shown[i + 2] == "in Apr 2027"
+    assert shown[i + 1] == "£1,420,335"  # whole pounds
+    assert lowest.month == "2027-04"  # the analysis keeps ISO; only the reader sees "Apr 2027"
     assert shown[shown.index("Loan-to-value") + 1] == "53.57%"
     assert shown[shown.index(analysis.figure("dscr").label) + 1] == "2.01"
 
@@ -180,8 +181,8 @@ def test_metric_definition_is_a_tooltip(qtbot, knowledge, samples):
     limits = "; ".join(threshold_text(t) for t in dscr.thresholds)
     assert QToolTip.text() == f"{knowledge.metric_info['dscr'].definition} Rated: {limits}."
     # The limits are the analysis's, as the rules state them.
-    assert "red below 1.00 (DSCR below which earnings do not cover repayments)" in limits
-    assert "amber below 1.25" in limits
+    assert "Serious concern below 1.00 (DSCR below which earnings do not cover repayments)" in limits
+    assert "Needs work below 1.25" in limits
     QToolTip.hideText()
 
 
@@ -221,10 +222,10 @@ def test_the_assessment_it_is_given_is_read_through_its_analysis(qtbot, knowledg
 def test_rating_chips_carry_their_colour_as_well_as_the_word(qtbot, knowledge, samples):
     pane = make_pane(qtbot, knowledge)
     pane.show_analysis(analysed(samples["riverside"], knowledge), "lender")
-    backgrounds = {f.text().strip(): f.charFormat().background().color().name()
+    backgrounds = {f.text().replace("\xa0", " ").strip(): f.charFormat().background().color().name()
                    for f in fragments(pane) if f.charFormat().background().style() != Qt.BrushStyle.NoBrush}
-    assert backgrounds["Red"] == "#c62828" and backgrounds["Amber"] == "#ef8f00"
-    assert backgrounds["Green"] == "#2e7d32"
+    assert backgrounds["Serious concern"] == "#c62828" and backgrounds["Needs work"] == "#ef8f00"
+    assert backgrounds["Satisfactory"] == "#2e7d32"
 
 
 # -- links back to the questions -----------------------------------------------
@@ -270,7 +271,8 @@ def test_an_incomplete_case_names_the_missing_key_question_as_a_link(qtbot, know
     pane = make_pane(qtbot, knowledge)
     pane.show_analysis(incomplete, "founder")
     shown = lines(pane)
-    assert shown[shown.index("Governance") + 1] == "Not yet rated"
+    governance = next(a for a in knowledge.areas if a.id == "governance").title_for("founder")
+    assert shown[shown.index(governance) + 1] == "Not yet known"
     assert knowledge.bands["incomplete"].label in shown
     label = knowledge.questionnaire.questions["gov.finance_expertise"].label.founder
     (position, text), = anchors(pane)[f"{QUESTION_SCHEME}:gov.finance_expertise"]
@@ -394,13 +396,50 @@ def test_all_text_reads_on_its_background(qtbot, knowledge, samples, incomplete,
         assert checked_links
 
 
-def test_refreshing_keeps_the_scroll_position_unless_told_otherwise(qtbot, knowledge, samples):
+def _blocks_up_from(block):
+    while block.isValid():
+        yield block
+        block = block.previous()
+
+
+def _top_of(browser, text):
+    """Where the block reading ``text`` starts in the document (the one nearest the view's top)."""
+    doc, bar = browser.document(), browser.verticalScrollBar()
+    block, tops = doc.begin(), []
+    while block.isValid():
+        if block.text() == text:
+            tops.append(doc.documentLayout().blockBoundingRect(block).top())
+        block = block.next()
+    return min(tops, key=lambda t: abs(t - bar.value()))
+
+
+def pane_texts(pane, analysis, role) -> list[str]:
+    from PySide6.QtGui import QTextDocument
+
+    doc = QTextDocument()
+    doc.setHtml(pane._render(analysis, role))
+    out, block = [], doc.begin()
+    while block.isValid():
+        out.append(block.text())
+        block = block.next()
+    return out
+
+
+def test_refreshing_keeps_the_reading_place_unless_told_otherwise(qtbot, knowledge, samples):
+    """Reworded or changed above the reader, the text they were reading stays where it was on screen."""
     pane = make_pane(qtbot, knowledge, height=500)
     pane.show_analysis(analysed(samples["riverside"], knowledge, audience="lender"), "lender")
     bar = pane.browser.verticalScrollBar()
     bar.setValue(400)
+    browser = pane.browser
+    top = browser.cursorForPosition(QPoint(4, 4)).block()
+    founder = pane_texts(pane, analysed(samples["riverside"], knowledge, audience="founder"), "founder")
+    lender = pane_texts(pane, analysed(samples["riverside"], knowledge, audience="lender"), "lender")
+    kept = next(b.text() for b in _blocks_up_from(top)
+                if b.text().strip() and founder.count(b.text()) == 1 and lender.count(b.text()) == 1)
+    before = _top_of(browser, kept) - bar.value()
     pane.show_analysis(analysed(samples["riverside"], knowledge, audience="founder"), "founder")
-    assert bar.value() == 400
+    assert bar.value() > 0 and _top_of(browser, kept) - bar.value() == pytest.approx(before, abs=1)
     pane.show_analysis(analysed(samples["northtown"], knowledge), "lender", keep_scroll=False)
     assert bar.value() == 0
 

@@ -57,7 +57,7 @@ def test_import_button_reads_the_file_and_can_be_undone(qtbot, editor, monkeypat
     assert signal.args == ["fin.forecast", ROWS]
     assert editor.value() == ROWS
     assert editor.notice_label.text() == (
-        "Imported 12 months, 2027-01 to 2027-12 from plan.xlsx, replacing the 2 months that were in the table."
+        "Imported 12 months, Jan 2027 to Dec 2027 from plan.xlsx, replacing the 2 months that were in the table."
     )
     qtbot.mouseClick(editor.undo_button, Qt.MouseButton.LeftButton)
     assert editor.value() == ROWS[:2]

@@ -65,7 +65,8 @@ def test_paste_button_reads_a_spreadsheet_year_and_shows_net_and_running_cash(qt
         qtbot.mouseClick(editor.paste_button, Qt.MouseButton.LeftButton)
     assert signal.args == ["fin.forecast", VALE_ROWS]
     assert editor.value() == VALE_ROWS
-    assert months(editor)[0] == "2027-01" and months(editor)[-1] == "2027-12"
+    assert months(editor)[0] == "Jan 2027" and months(editor)[-1] == "Dec 2027"
+    assert shown(editor, 0, MONTH, Qt.ItemDataRole.EditRole) == "Jan 2027"  # read back as typed
     assert shown(editor, 0, RECEIPTS) == "£640,000"
     assert shown(editor, 0, NET) == "£65,000"
     assert shown(editor, 0, RUNNING) == "£1,465,000"
@@ -73,7 +74,7 @@ def test_paste_button_reads_a_spreadsheet_year_and_shows_net_and_running_cash(qt
     assert shown(editor, 3, RUNNING) == "£1,490,000"
     assert shown(editor, 11, NET) == "\u2212£60,000"
     assert shown(editor, 11, RUNNING) == "£1,630,000"
-    assert "Pasted 12 months, 2027-01 to 2027-12" in editor.notice_label.text()
+    assert "Pasted 12 months, Jan 2027 to Dec 2027" in editor.notice_label.text()
     assert not editor.message_area.isVisible()
 
 
@@ -110,7 +111,7 @@ def test_a_bad_paste_lists_each_cell_and_changes_nothing(qtbot, editor):
     with qtbot.assertNotEmitted(editor.answerChanged):
         qtbot.mouseClick(editor.paste_button, Qt.MouseButton.LeftButton)
     assert editor.value() == VALE_ROWS[:3]
-    assert months(editor) == ["2027-01", "2027-02", "2027-03"]
+    assert months(editor) == ["Jan 2027", "Feb 2027", "Mar 2027"]
     message = editor.message_area.message()
     assert editor.message_area.isVisible()
     assert message.startswith("Nothing was pasted; the table is unchanged.")
@@ -125,11 +126,78 @@ def test_a_bad_paste_lists_each_cell_and_changes_nothing(qtbot, editor):
     assert not editor.message_area.isVisible()
 
 
-def test_a_long_list_of_problems_is_cut_short(editor):
+def test_every_bad_row_is_listed_not_only_the_first(editor):
     assert not editor.paste_text("\n".join(f"2027-{m:02d}\tx\t1" for m in range(1, 13)))
     lines = editor.message_area.message().splitlines()
-    assert lines[-1] == "• and 4 more"
-    assert len(lines) == 1 + 8 + 1
+    assert len(lines) == 1 + 12
+    assert lines[1:] == [f"• Row {n}, column 2 (receipts): 'x' is not an amount" for n in range(1, 13)]
+
+
+def test_a_long_list_of_problems_is_cut_short_by_the_reader_and_counted(editor):
+    text = "\n".join(f"{2027 + m // 12}-{m % 12 + 1:02d}\tx\t1" for m in range(30))
+    assert not editor.paste_text(text)
+    lines = editor.message_area.message().splitlines()
+    assert len(lines) == 1 + 20 + 1  # the 20 the reader lists, then its count of the rest
+    assert lines[-1] == "• and 10 more rows with problems"
+
+
+def test_in_and_out_headings_paste(editor):
+    text = "Month\tIn\tOut\n" + "".join(f"2027-{m:02d}\t{m * 100}\t50\n" for m in range(1, 13))
+    assert editor.paste_text(text)
+    assert editor.value()[0] == {"month": "2027-01", "receipts": 100, "payments": 50}
+
+
+BAD_PASTE = "2027-01\tx\t1\n2027-02\t1\ty\n"
+
+
+def _refused(editor) -> None:
+    assert not editor.paste_text(BAD_PASTE)
+    assert editor.message_area.isVisible() and "Row 2" in editor.message_area.message()
+
+
+@pytest.mark.parametrize("action", ["edit a cell", "add a month", "remove a month", "undo", "start a forecast"])
+def test_a_refused_paste_message_goes_once_the_table_changes(qtbot, editor, action):
+    editor.set_value(VALE_ROWS[:3])
+    editor.add_month()  # something to undo
+    _refused(editor)
+    if action == "edit a cell":
+        cell = type_into_cell(qtbot, editor, 0, RECEIPTS, "1234")
+        with qtbot.waitSignal(editor.answerChanged):
+            qtbot.keyClick(cell, Qt.Key.Key_Return)
+        assert editor.value()[0]["receipts"] == 1234
+    elif action == "add a month":
+        editor.add_month()
+    elif action == "remove a month":
+        editor.table.setCurrentIndex(editor.model.index(0, MONTH))
+        editor.remove_months()
+    elif action == "undo":
+        editor.undo()
+    else:
+        editor.start_forecast("2030-01")
+    assert not editor.message_area.isVisible(), action
+    assert editor.message_area.message() is None
+
+
+def test_a_refused_paste_message_stays_while_nothing_changes(qtbot, editor):
+    editor.set_value(VALE_ROWS[:3])
+    _refused(editor)
+    editor.table.setCurrentIndex(editor.model.index(1, PAYMENTS))  # moving about is not a change
+    editor.show_start_panel()
+    editor.hide_start_panel()
+    assert editor.message_area.isVisible()
+
+
+def test_the_notice_and_the_start_warning_use_the_width_not_a_narrow_column(qtbot, editor):
+    """They once wrapped after a few words beside their buttons, mid-sentence."""
+    editor.resize(560, 700)
+    editor.set_value(VALE_ROWS[:3])
+    assert editor.paste_text(SPREADSHEET)
+    editor.show_start_panel()
+    qtbot.wait(20)
+    assert editor.notice_label.width() >= editor.width() * 0.6
+    assert editor.replace_warning.width() >= editor.width() * 0.9  # a line of its own
+    fm = editor.replace_warning.fontMetrics()
+    assert editor.replace_warning.height() < 2 * fm.lineSpacing()  # one line at this width
 
 
 def test_pasting_over_a_forecast_can_be_undone(qtbot, editor):
@@ -137,7 +205,7 @@ def test_pasting_over_a_forecast_can_be_undone(qtbot, editor):
     QApplication.clipboard().setText(SPREADSHEET)
     qtbot.mouseClick(editor.paste_button, Qt.MouseButton.LeftButton)
     assert editor.notice_label.text() == (
-        "Pasted 12 months, 2027-01 to 2027-12, replacing the 2 months that were in the table."
+        "Pasted 12 months, Jan 2027 to Dec 2027, replacing the 2 months that were in the table."
     )
     assert editor.undo_button.isVisible()
     with qtbot.waitSignal(editor.answerChanged) as signal:
@@ -155,7 +223,7 @@ def test_add_month_appends_the_month_after_the_last(qtbot, editor):
     with qtbot.waitSignal(editor.answerChanged) as signal:
         qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
     assert signal.args[1][-1] == {"month": "2028-01", "receipts": 0, "payments": 0}
-    assert months(editor)[-1] == "2028-01"
+    assert months(editor)[-1] == "Jan 2028"
     assert editor.table.currentIndex().row() == 12
 
 
@@ -176,7 +244,7 @@ def test_remove_month_removes_the_selected_month_and_can_be_undone(qtbot, editor
     with qtbot.waitSignal(editor.answerChanged) as signal:
         qtbot.mouseClick(editor.remove_button, Qt.MouseButton.LeftButton)
     assert signal.args[1] == [VALE_ROWS[0], VALE_ROWS[2]]
-    assert editor.notice_label.text() == "Removed 2027-02."
+    assert editor.notice_label.text() == "Removed Feb 2027."
     qtbot.mouseClick(editor.undo_button, Qt.MouseButton.LeftButton)
     assert editor.value() == VALE_ROWS[:3]
 
@@ -197,7 +265,7 @@ def test_ctrl_z_undoes_step_by_step(qtbot, editor):
     editor.add_month()
     editor.table.setFocus()
     qtbot.keyClick(editor.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert months(editor) == ["2027-01", "2027-02", "2027-03"]
+    assert months(editor) == ["Jan 2027", "Feb 2027", "Mar 2027"]
     qtbot.keyClick(editor.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert editor.value() == VALE_ROWS[:2]
     qtbot.keyClick(editor.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # nothing left to undo

@@ -27,7 +27,7 @@ def cli_json(path) -> dict:
 def typed(question, value) -> str:
     """What a person would type for a value."""
     if question.type == "amount":
-        return formatting.money(value)
+        return formatting.money(value, pence=True)
     if question.type == "percent":
         return f"{formatting.number(value)}%"
     if question.type in ("integer", "number"):
@@ -49,7 +49,8 @@ def fill(qtbot, window, qid, value) -> None:
     editor = view.editor(qid)
     if isinstance(editor, ForecastEditor):
         lines = ["Month\tReceipts\tPayments"]
-        lines += [f"{r['month']}\t{formatting.money(r['receipts'])}\t{formatting.money(r['payments'])}" for r in value]
+        lines += [f"{r['month']}\t{formatting.money(r['receipts'], pence=True)}\t"
+                  f"{formatting.money(r['payments'], pence=True)}" for r in value]
         QApplication.clipboard().setText("\n".join(lines) + "\n")
         assert editor.paste_from_clipboard()
         return
@@ -85,7 +86,7 @@ def test_fill_riverside_through_the_gui_save_reopen_and_agree_with_the_cli(qtbot
                                                                          monkeypatch):
     target = tmp_path / "riverside-typed.lendready"
     qtbot.mouseClick(window.start_page.role_buttons["lender"], Qt.MouseButton.LeftButton)
-    assert window.windowTitle() == "lendready — Untitled case[*]" and not window.isWindowModified()
+    assert window.windowTitle() == "Untitled case[*]" and not window.isWindowModified()
     expected = load_case(SAMPLES / "riverside.lendready", knowledge.questionnaire).answers
     ws = window.workspace
     for section in knowledge.questionnaire.sections:
@@ -101,7 +102,7 @@ def test_fill_riverside_through_the_gui_save_reopen_and_agree_with_the_cli(qtbot
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), FILE_FILTER))
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert target.is_file() and not window.isWindowModified()
-    assert window.windowTitle() == "lendready — riverside-typed.lendready[*]"
+    assert window.windowTitle() == "riverside-typed.lendready[*]"
 
     window.close_case()
     assert window.open_path(str(target))
@@ -222,6 +223,7 @@ def test_every_focusable_widget_has_an_accessible_name(window):
 
 
 def test_wording_can_change_without_touching_the_case(window, knowledge):
+    window.settings.last_role = "trainer"  # the reader's last choice: opening a sample keeps it
     window.open_path(str(SAMPLES / "riverside.lendready"))
     ws = window.workspace
     assert ws.wording == "trainer"
@@ -260,7 +262,7 @@ def test_lendready_case_opens_that_case(tmp_path):
     out = subprocess.run([sys.executable, "-c", script, str(case)], capture_output=True, text=True, env=env,
                          timeout=120)
     assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == [["lendready — crown.lendready[*]", "nearly_ready"]]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [["crown.lendready[*]", "nearly_ready"]]
 
 
 def test_export_briefing_writes_the_pdf_for_the_chosen_audience(window, tmp_path, monkeypatch):
@@ -276,7 +278,7 @@ def test_export_briefing_writes_the_pdf_for_the_chosen_audience(window, tmp_path
     assert not window.session.dirty
 
 
-def test_trying_a_proposal_opens_an_unsaved_what_if_copy(window, tmp_path, knowledge, monkeypatch):
+def test_trying_a_proposal_shows_a_what_if_over_the_case(window, tmp_path, knowledge, monkeypatch):
     original = tmp_path / "vale-variant.lendready"
     doc = json.loads((SAMPLES / "vale.lendready").read_text("utf-8"))
     doc["answers"]["gov.finance_expertise"] = "no"
@@ -287,10 +289,11 @@ def test_trying_a_proposal_opens_an_unsaved_what_if_copy(window, tmp_path, knowl
     ws.right_tabs.setCurrentWidget(ws.what_if)
     assert ws.what_if.try_buttons, "a proposal should be offered for a nearly-ready case"
     ws.what_if.try_buttons[0].click()
-    assert window.session.path is None and window.session.dirty
-    assert window.session.answers["gov.finance_expertise"] == "yes"
-    assert window.session.assessment.band == "ready"
-    assert "what-if copy of vale-variant.lendready" in window.windowTitle()
+    what_if = window.what_if_layer.model.session  # the case stays open: tests/ui/test_what_if_layer.py
+    assert what_if.path is None and window.session.path is not None and not window.session.dirty
+    assert what_if.answers["gov.finance_expertise"] == "yes"
+    assert what_if.assessment.band == "ready"
+    assert window.windowTitle() == "What-if on vale-variant.lendready[*]"
     assert original.read_bytes() == before
 
 

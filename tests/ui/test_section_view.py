@@ -156,7 +156,7 @@ def test_typed_text_that_is_not_an_amount_survives_revalidation(qtbot, open_sect
     type_answer(qtbot, glue, "fin.turnover", "ninety")
     type_answer(qtbot, glue, "fin.cash", "18000")  # another answer: the glue clears and resets problems
     turnover = widget(glue, "fin.turnover")
-    assert turnover.problem_text() == "Enter an amount in pounds, for example £12,500"
+    assert turnover.problem_text() == "Enter an amount in pounds, for example £12,500, £45k or £1.2m"
     assert turnover.input.edit.text() == "ninety"
     assert "fin.turnover" not in glue.answers
 

@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QLabel,
     QTableWidget,
     QTableWidgetItem,
@@ -29,6 +30,8 @@ from PySide6.QtWidgets import (
 from lendready import __version__
 from lendready.resources import resources_dir
 from lendready.ui.widgets.style import html_text
+
+ABOUT_PADDING = 12  # around the About text, inside its tab
 
 
 class Component(NamedTuple):
@@ -132,7 +135,8 @@ class AboutDialog(QDialog):
     def __init__(self, knowledge: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("About lendready")
-        self.resize(720, 560)
+        # Wide enough for the components table's short columns and a readable note, from the font.
+        self.resize(max(720, self.fontMetrics().horizontalAdvance("x") * 120), 560)
         tabs = QTabWidget()
 
         self.summary = QLabel()
@@ -143,6 +147,7 @@ class AboutDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.summary.setContentsMargins(ABOUT_PADDING, ABOUT_PADDING, ABOUT_PADDING, ABOUT_PADDING)  # not flush
         tabs.addTab(self.summary, "lendready")
 
         rows = components()
@@ -153,12 +158,22 @@ class AboutDialog(QDialog):
                 item = QTableWidgetItem(value)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(r, col, item)
-        self.table.resizeColumnsToContents()
+        # Every cell whole: the short columns fit their contents, the notes take the rest and wrap
+        # (never a sideways scroll bar hiding the end of a note or a licence).
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header = self.table.horizontalHeader()
+        for col in range(3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setVisible(False)
         tabs.addTab(self.table, "Components")
 
         self.licences = QTextBrowser()
         self.licences.setPlainText(licences_text())
+        self.licences.document().setDocumentMargin(ABOUT_PADDING)
         tabs.addTab(self.licences, "Licences")
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

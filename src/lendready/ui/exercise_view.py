@@ -37,7 +37,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lendready.domain.engine.status import RATING_COLOURS, RATING_WORDS
+from lendready.domain.engine.status import (
+    RATING_COLOURS,
+    SEVERITY_COLOURS,
+    legend,
+    rating_word,
+    severity_word,
+)
 from lendready.domain.files.outside_text import for_display
 from lendready.domain.teaching.exercise import (
     AREA,
@@ -56,7 +62,7 @@ from lendready.domain.teaching.exercise import (
     Fact,
     Mark,
 )
-from lendready.ui.explainer_pane import chip, text_on
+from lendready.ui.explainer_pane import badge, chip, text_on
 from lendready.ui.widgets.style import html_text
 
 # Presentation: white on black with a yellow accent reads from the back of a room
@@ -218,7 +224,21 @@ class ExerciseView(QWidget):
     def _rating_chip(self, rating: str | None) -> str:
         if rating is None:
             return "<i>no prediction</i>"
-        return chip(RATING_WORDS.get(rating, rating), RATING_COLOURS.get(rating, RATING_COLOURS["unknown"]))
+        return chip(rating_word(rating, self.exercise.knowledge),
+                    RATING_COLOURS.get(rating, RATING_COLOURS["unknown"]))
+
+    def _weight_badge(self, severity: str) -> str:
+        """A finding's weight, as the explainer shows it: a word on a neutral badge."""
+        return badge(severity_word(severity, self.exercise.knowledge),
+                     SEVERITY_COLOURS.get(severity, SEVERITY_COLOURS["info"]))
+
+    def _legend(self) -> str:
+        ratings, weights = legend(self.exercise.knowledge)
+        rows = [f"<tr><td>{self._rating_chip(w.code)}</td><td>{esc(w.meaning)}</td></tr>" for w in ratings
+                if w.code != "unknown"]
+        rows += [f"<tr><td>{self._weight_badge(w.code)}</td><td>{esc(w.meaning)}</td></tr>" for w in weights]
+        return ("<p style='margin-top:18px;'><i>What the words mean: an area is rated by colour and word, "
+                f"a finding is weighed by a word.</i></p><table cellpadding='2'>{''.join(rows)}</table>")
 
     def _band_chip(self, band: str | None) -> str:
         if band is None:
@@ -347,7 +367,7 @@ class ExerciseView(QWidget):
             group = QButtonGroup(self)
             group.setExclusive(True)
             for c, option in enumerate(options):
-                word = RATING_WORDS[option] if key != BAND_ROW else self._band_label(option)
+                word = rating_word(option, self.exercise.knowledge) if key != BAND_ROW else self._band_label(option)
                 tick = "✓ " if option == chosen else ""
                 button = QPushButton(f"{tick}{word} ({'GAR'[c] if key != BAND_ROW else c + 1})")
                 button.setProperty("choice", option)
@@ -415,14 +435,14 @@ class ExerciseView(QWidget):
         if not findings:
             parts.append("<p>Nothing here for a lender to remark on.</p>")
         for f in findings:
-            badge = f"{self._rating_chip(f.rating)} " if f.rating in RATING_WORDS else ""
-            parts.append(f'<p style="margin-top:14px;">{badge}<b>{esc(f.title)}</b></p>')
+            parts.append(f'<p style="margin-top:14px;">{self._weight_badge(f.severity)} <b>{esc(f.title)}</b></p>')
             seen = ex.evidence(f)
             if seen:
                 parts.append("<p style='margin-bottom:0px;'><i>What was seen:</i></p>"
                              + _bullets(f"{esc(s.label)}: <b>{esc(s.value)}</b>" for s in seen))
             parts.append(f"<p><i>Why it matters:</i> {esc(f.why_it_matters)}</p>")
             parts.append(f"<p><i>What would fix it:</i> {esc(f.what_to_do)}</p>")
+        parts.append(self._legend())
         self._text(layout, "".join(parts))
 
     def _band(self, layout: QVBoxLayout) -> None:
@@ -437,7 +457,7 @@ class ExerciseView(QWidget):
         serious = [f for f in ex.assessment.findings if f.rating in ("red", "amber") and not f.myth]
         if serious:
             text += "<p><b>What sets the band:</b></p>" + _bullets(
-                f"{self._rating_chip(f.rating)} {esc(f.title)}" for f in serious)
+                f"{self._weight_badge(f.severity)} {esc(f.title)}" for f in serious)
         self._text(layout, text)
 
     def _verdict(self, layout: QVBoxLayout) -> None:

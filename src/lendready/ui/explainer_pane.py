@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple
 from urllib.parse import quote, unquote
 
-from PySide6.QtCore import QEvent, QUrl, Signal
+from PySide6.QtCore import QEvent, QPoint, QUrl, Signal
 from PySide6.QtGui import QColor, QPalette, QTextOption
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
@@ -35,8 +35,15 @@ from lendready.domain.advice import Analysis, Threshold
 from lendready.domain.engine import formatting
 from lendready.domain.engine.assessment import Assessment, Finding
 from lendready.domain.engine.knowledge import Knowledge
-from lendready.domain.engine.status import RATING_COLOURS, RATING_WORDS, SEVERITY_COLOURS, SEVERITY_WORDS
+from lendready.domain.engine.status import (
+    RATING_COLOURS,
+    SEVERITY_COLOURS,
+    legend,
+    rating_word,
+    severity_word,
+)
 from lendready.domain.files.outside_text import for_display
+from lendready.model.assessment_changes import AssessmentChanges, compare_assessments
 from lendready.ui.widgets.style import html_text
 
 # The contract fixes this order; the titles come from the rulebook.
@@ -44,14 +51,15 @@ AREA_ORDER = ("organisation", "governance", "asset_lock", "cashflow", "income", 
 # Its definition is added to the lowest cash's tooltip: the analysis gives the month beside that figure.
 MONTH_METRIC = "lowest_cash_month"
 THRESHOLD_OPS = {"<": "below", "<=": "at or below", ">": "above", ">=": "at or above", "==": "at", "!=": "not at"}
-THRESHOLD_WORDS = {"blocker": "a blocker", "red": "red", "amber": "amber"}
+BADGE_SHADE = "#e6e9ec"  # a finding's weight: dark ink on pale grey, whatever its area's colour
 
 
 def threshold_text(t: Threshold) -> str:
-    """A limit as the analysis states it: "red below 1.00 (DSCR below which …)"."""
+    """A limit as the analysis states it: "Serious concern below 1.00 (DSCR below which …)"."""
     limit = formatting.by_unit(t.value, t.unit)
     about = f" ({t.about})" if t.about else ""
-    return f"{THRESHOLD_WORDS.get(t.rating, t.rating)} {THRESHOLD_OPS.get(t.op, t.op)} {limit}{about}"
+    word = severity_word("blocker") if t.rating == "blocker" else rating_word(t.rating)
+    return f"{word} {THRESHOLD_OPS.get(t.op, t.op)} {limit}{about}"
 
 
 QUESTION_SCHEME = "lr-question"
@@ -125,6 +133,15 @@ def chip(word: str, colour: str) -> str:
     )
 
 
+def badge(word: str, ink: str) -> str:
+    """A finding's weight: a neutral outlined word, never a rating's colour (it must not clash with one)."""
+    nbsp_word = "&nbsp;".join(_esc(part) for part in word.split(" "))
+    return (
+        f'<span style="background-color:{BADGE_SHADE}; color:{ink}; font-weight:600;">'
+        f"&nbsp;{nbsp_word}&nbsp;</span>"
+    )
+
+
 def _bullets(items: Iterable[str], left: int) -> str:
     """A bulleted list: wrapped lines hang under the text, not under the bullet."""
     body = "".join(f"<li>{item}</li>" for item in items)
@@ -142,11 +159,14 @@ class ExplainerPane(QWidget):
         super().__init__(parent)
         self._knowledge = knowledge
         self._areas = {a.id: a for a in knowledge.areas}
-        self._chips = {r: chip(RATING_WORDS[r], c) for r, c in RATING_COLOURS.items()}
-        self._severity_chips = {s: chip(SEVERITY_WORDS[s], c) for s, c in SEVERITY_COLOURS.items()}
+        self._chips = {r: chip(rating_word(r, knowledge), c) for r, c in RATING_COLOURS.items()}
+        self._severity_chips = {s: badge(severity_word(s, knowledge), c) for s, c in SEVERITY_COLOURS.items()}
         self._last: tuple[Analysis | Assessment, str] | None = None
         self._html = ""
         self._source: Callable[[], Analysis | None] | None = None
+        self._shown: Assessment | None = None  # the assessment on show, to tell what the next one changes
+        self._last_role: str | None = None
+        self.changes: AssessmentChanges | None = None  # what the last refresh changed; kept until the next one
 
         self.browser = QTextBrowser(self)
         self.browser.setOpenLinks(False)
@@ -185,17 +205,22 @@ class ExplainerPane(QWidget):
         finding is unusable. Unchanged output is not re-laid out at all.
         """
         self._last = (assessment, role)
+        a = assessment.assessment if isinstance(assessment, Analysis) else assessment
+        if not keep_scroll or (self._last_role is not None and role != self._last_role):
+            self.changes = None  # another case, or only other wording: nothing "changed"
+        elif self._shown is not None and self._shown is not a:
+            self.changes = compare_assessments(self._shown, a, self._knowledge, role)
+        self._shown, self._last_role = a, role
         text = self._render(assessment, role)
         if text == self._html:
             if not keep_scroll:
                 self.browser.verticalScrollBar().setValue(0)
             return
         bar = self.browser.verticalScrollBar()
-        position = bar.value() if keep_scroll else 0
+        place = self._reading_place() if keep_scroll else None
         self._html = text
         self.browser.setHtml(text)
-        bar.setValue(position)
-        a = assessment.assessment if isinstance(assessment, Analysis) else assessment
+        bar.setValue(self._place_position(place) if place is not None else 0)
         band = self._knowledge.bands.get(a.band)
         self.browser.setAccessibleDescription(
             for_display(f"Readiness: {band.label if band else a.band}. {len(a.findings)} findings.")
@@ -241,12 +266,88 @@ class ExplainerPane(QWidget):
         analysis = self._analysis_of(subject)
         a: Assessment = analysis.assessment if analysis is not None else subject  # type: ignore[assignment]
         parts: list[str] = []
+        self._render_changes(parts)
         self._render_band(a, role, parts)
         self._render_areas(a, role, parts)
         self._render_metrics(analysis, parts)
         self._render_findings(a, role, parts)
         self._render_invalid(a, role, parts)
+        self._render_legend(parts)
         return "".join(parts)
+
+    def _render_legend(self, parts: list[str]) -> None:
+        """What each area rating and each finding weight means: the one scale every view uses."""
+        ratings, weights = legend(self._knowledge)
+        parts.append(self._heading("What the words mean"))
+        items = [f"{self._chips[w.code]} {_esc(w.meaning)}" for w in ratings]
+        items += [f"{self._severity_chips[w.code]} {_esc(w.meaning)}" for w in weights]
+        parts.append(f'<p style="margin-bottom:4px;">'
+                     f"{self._muted('An area is rated by colour and word; a finding is weighed by a word.')}</p>")
+        parts += [f'<p style="margin-top:2px; margin-bottom:2px;">{item}</p>' for item in items]
+
+    # -- what the last refresh changed --------------------------------------------------
+    def compare_from(self, assessment: Assessment, role: str) -> None:
+        """Make the next assessment shown report what changed from ``assessment`` (a what-if: from its case)."""
+        self._shown, self._last_role = assessment, role
+
+    def change_text(self) -> str:
+        """The "What changed" line as shown ("" before the first change)."""
+        return self.changes.text() if self.changes is not None else ""
+
+    def _render_changes(self, parts: list[str]) -> None:
+        if self.changes is None:
+            return
+        text = _esc(self.changes.text())
+        parts.append(
+            f'<table width="100%" cellspacing="0" cellpadding="5" border="1" '
+            f'style="border-color:{self._style.link}; border-style:solid; margin-bottom:8px;">'
+            f"<tr><td><b>What changed:</b> {text}</td></tr></table>"
+        )
+
+    def _area_mark(self, area_id: str) -> str:
+        changes = self.changes
+        change = next((c for c in changes.areas if c.area == area_id), None) if changes is not None else None
+        if change is None:
+            return ""
+        return f"<br/>{self._muted('▲ changed, was ' + _esc(change.before_word))}"
+
+    def _new_mark(self) -> str:
+        return f'<span style="color:{self._style.link}; font-weight:700;">NEW</span>&nbsp; '
+
+    # -- keeping the reader's place ------------------------------------------------------
+    def _reading_place(self) -> list[tuple[str, float, float]] | None:
+        """The texts at and just above the top of the view, each with its offset from there (None: at the top)."""
+        bar = self.browser.verticalScrollBar()
+        if bar.value() <= 0:
+            return None  # at the top, where the change line is: stay there
+        layout = self.browser.document().documentLayout()
+        block = self.browser.cursorForPosition(QPoint(4, 4)).block()
+        place: list[tuple[str, float, float]] = []
+        while block.isValid() and len(place) < 12:
+            text = block.text().strip()
+            if text:
+                top = layout.blockBoundingRect(block).top()
+                place.append((text, top, bar.value() - top))
+            block = block.previous()
+        return place or [("", 0.0, float(bar.value()))]
+
+    def _place_position(self, place: list[tuple[str, float, float]]) -> int:
+        """Where to scroll so the text that was at the top is there again (content added above moves it)."""
+        doc = self.browser.document()
+        layout = doc.documentLayout()
+        tops: dict[str, list[float]] = {}
+        block = doc.begin()
+        while block.isValid():
+            text = block.text().strip()
+            if text:
+                tops.setdefault(text, []).append(layout.blockBoundingRect(block).top())
+            block = block.next()
+        for text, old_top, offset in place:
+            candidates = tops.get(text)
+            if candidates:
+                top = min(candidates, key=lambda t: abs(t - old_top))
+                return max(0, round(top + offset))
+        return round(place[0][1] + place[0][2])
 
     def _render_band(self, a: Assessment, role: str, parts: list[str]) -> None:
         k = self._knowledge
@@ -275,10 +376,10 @@ class ExplainerPane(QWidget):
             if result is None:
                 continue
             area = self._areas.get(area_id)
-            title = area.title if area else area_id
-            rating = result.rating if result.rating in RATING_WORDS else "unknown"
+            title = area.title_for(role) if area else area_id
+            rating = result.rating if result.rating in RATING_COLOURS else "unknown"
             rows.append(
-                f"<tr><td>{_esc(title)}</td>"
+                f"<tr><td>{_esc(title)}{self._area_mark(area_id)}</td>"
                 f'<td align="right" style="white-space:nowrap;">{self._chips[rating]}</td></tr>'
             )
             if rating == "unknown" and result.missing:
@@ -335,15 +436,22 @@ class ExplainerPane(QWidget):
         parts.append(self._heading(f"Findings ({count})" if count else "Findings"))
         if not count:
             parts.append(f"<p>{self._muted('Nothing for a lender to remark on yet.')}</p>")
+        new = self.changes.new_findings() if self.changes is not None else frozenset()
         for i, finding in enumerate(a.findings):
+            start = len(parts)
             self._render_finding(finding, role, parts, first=i == 0)
+            if finding.id in new and start < len(parts):
+                # The mark goes just inside the finding's first paragraph, before its weight and title.
+                head = parts[start]
+                cut = head.find(">") + 1
+                parts[start] = head[:cut] + self._new_mark() + head[cut:]
 
     def _render_finding(self, f: Finding, role: str, parts: list[str], *, first: bool) -> None:
         q = self._knowledge.questionnaire.questions
-        badge = self._severity_chips.get(f.severity) or chip(f.severity.title(), SEVERITY_COLOURS["info"])
+        weight = self._severity_chips.get(f.severity) or badge(severity_word(f.severity), SEVERITY_COLOURS["info"])
         top = "4px" if first else "14px"
         parts.append(
-            f'<p style="margin-top:{top}; margin-bottom:2px;">{badge} <b>{_esc(f.title)}</b></p>'
+            f'<p style="margin-top:{top}; margin-bottom:2px;">{weight} <b>{_esc(f.title)}</b></p>'
         )
         body = 'style="margin-top:2px; margin-bottom:2px; margin-left:10px;"'
         if f.myth:

@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
 )
 
 from lendready.domain.advice.preview import PreviewMonth, forecast_preview, to_pence
-from lendready.domain.engine.formatting import money
+from lendready.domain.engine.formatting import money, month_label
 from lendready.domain.engine.questionnaire import Question, parse_month
 from lendready.domain.files.forecast_import import FILE_FILTER, ImportResult, read_forecast_file
 from lendready.domain.files.forecast_paste import MAX_ROWS, parse_forecast_text, read_amount, read_month
@@ -67,8 +67,7 @@ MONTH, RECEIPTS, PAYMENTS, NET, RUNNING = range(5)
 HEADERS = ("Month", "Receipts", "Payments", "Net", "Running cash")
 BEFORE_LOAN = "before the new loan's repayments, which lendready adds"
 AMOUNT_HINT = "Amounts are numbers in pounds, for example 1234 or £1,234.50; enter 0 if there is nothing"
-MONTH_HINT = "Write the month as YYYY-MM, for example 2027-08"
-MAX_PROBLEMS_SHOWN = 8
+MONTH_HINT = "Write the month for example as Aug 2027 or 08/2027"
 _AMOUNT_CHARACTERS = set("0123456789£,.()+-\u2212\u2013 \u00a0")
 _MONTH_CHARACTERS = set("0123456789-/. ") | set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _UNDO_DEPTH = 50
@@ -104,8 +103,9 @@ def _plain(value: float) -> str:
 
 
 def _shown_money(value: float) -> str:
+    """The table is typed into, so it shows pence when a figure has any: never a number other than the one kept."""
     rounded = to_pence(value)
-    return money(0 if rounded == 0 else rounded)  # never "−£0"
+    return money(0 if rounded == 0 else rounded, pence=True)  # never "−£0"
 
 
 class ForecastModel(QAbstractTableModel):
@@ -170,7 +170,7 @@ class ForecastModel(QAbstractTableModel):
         if column == MONTH:
             month = str(self.rows[row]["month"])
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-                return month
+                return month_label(month)  # "Apr 2025", which the cell reads back as typed
             if role == Qt.ItemDataRole.ToolTipRole and parse_month(month):
                 return QDate.fromString(month, "yyyy-MM").toString("MMMM yyyy")
             return None
@@ -227,7 +227,7 @@ class ForecastModel(QAbstractTableModel):
 
     def header_tooltip(self, section: int) -> str:
         if section == MONTH:
-            return "The month, written YYYY-MM (for example 2027-01)"
+            return "The month, written for example Jan 2027 or 01/2027"
         if section == RECEIPTS:
             return "Money expected in during the month, in pounds"
         if section == PAYMENTS:
@@ -538,9 +538,9 @@ class ForecastEditor(QWidget):
         self.undo_button = QPushButton("&Undo", self.notice)
         self.undo_button.setAccessibleName("Undo the last change to the forecast")
         self.undo_button.clicked.connect(self.undo)
-        notice_row.addWidget(self.notice_label)
-        notice_row.addWidget(self.undo_button)
-        notice_row.addStretch(1)
+        # The sentence takes the width beside Undo; with a stretch after it, it was squeezed to a few words a line.
+        notice_row.addWidget(self.notice_label, 1)
+        notice_row.addWidget(self.undo_button, 0, Qt.AlignmentFlag.AlignTop)
         self.notice.hide()
         layout.addWidget(self.notice)
 
@@ -550,8 +550,10 @@ class ForecastEditor(QWidget):
 
     def _build_start_panel(self, layout: QVBoxLayout) -> None:
         self.start_panel = QWidget(self)
-        row = QHBoxLayout(self.start_panel)
-        row.setContentsMargins(0, 0, 0, 0)
+        panel = QVBoxLayout(self.start_panel)
+        panel.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        panel.addLayout(row)
         label = QLabel("First &month:", self.start_panel)
         self.first_month_edit = QDateEdit(self.start_panel)
         self.first_month_edit.setDisplayFormat("MMMM yyyy")
@@ -571,7 +573,8 @@ class ForecastEditor(QWidget):
         row.addWidget(self.first_month_edit)
         row.addWidget(self.create_button)
         row.addWidget(self.cancel_button)
-        row.addWidget(self.replace_warning, 1)
+        row.addStretch(1)
+        panel.addWidget(self.replace_warning)  # its own line: beside the buttons it wrapped word by word
         for key, slot in ((Qt.Key.Key_Return, self._panel_enter), (Qt.Key.Key_Enter, self._panel_enter),
                           (Qt.Key.Key_Escape, self.hide_start_panel)):
             shortcut = QShortcut(QKeySequence(key), self.start_panel)
@@ -704,10 +707,9 @@ class ForecastEditor(QWidget):
     ) -> bool:
         """The one way a block of months replaces the table: all of it, with undo, or nothing and why."""
         if problems:
-            shown = [f"• {p}" for p in problems[:MAX_PROBLEMS_SHOWN]]
-            more = len(problems) - MAX_PROBLEMS_SHOWN
-            if more > 0:
-                shown.append(f"• and {more} more")
+            # Every bad row, so all of them can be put right in one go: the reader already stops at
+            # MAX_PROBLEMS and counts the rest ("and 12 more rows with problems").
+            shown = [f"• {p}" for p in problems]
             self.message_area.set_message(for_display(refused + "\n" + "\n".join(shown), multiline=True))
             self._update_accessible(self.message_area)
             return False
@@ -716,7 +718,7 @@ class ForecastEditor(QWidget):
         self._replace(rows)
         self.message_area.set_message(None)
         self._update_accessible(self.message_area)
-        what = f"{done} {len(months)} month{'s' if len(months) != 1 else ''}, {months[0]} to {months[-1]}{origin}"
+        what = f"{done} {len(months)} month{'s' if len(months) != 1 else ''}, {month_label(months[0])} to {month_label(months[-1])}{origin}"
         replaced = f", replacing the {had} month{'s' if had != 1 else ''} that were in the table"
         self._show_notice(f"{what}{replaced if had else ''}.", undoable=had > 0)
         return True
@@ -738,7 +740,7 @@ class ForecastEditor(QWidget):
             return
         removed = [str(self.model.rows[i]["month"]) for i in chosen]
         self._replace([r for i, r in enumerate(self.model.rows) if i not in chosen])
-        what = f"Removed {removed[0]}." if len(removed) == 1 else f"Removed {len(removed)} months."
+        what = f"Removed {month_label(removed[0])}." if len(removed) == 1 else f"Removed {len(removed)} months."
         self._show_notice(what, undoable=True)
         if self.model.rows:
             row = min(min(chosen), len(self.model.rows) - 1)
@@ -822,6 +824,9 @@ class ForecastEditor(QWidget):
         del self._history[:-_UNDO_DEPTH]
 
     def _emit(self) -> None:
+        # The table changed (typed, pasted, imported, started, added, removed, undone): a message about
+        # an earlier paste or import that was refused is about a table no longer shown, so it goes.
+        self._show_edit_message("")
         self._update_buttons()
         self.answerChanged.emit(self.question.id, self.value())
 

@@ -63,7 +63,7 @@ def glossary_html(t: Teaching, needle: str = "") -> str:
 class HelpBrowser(QDialog):
     def __init__(self, knowledge: Knowledge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("lendready — lending to mutuals")
+        self.setWindowTitle("Help: lending to mutuals")  # Qt adds " — lendready" where the platform does
         self.setModal(False)
         self.resize(820, 760)
         self.teaching = load_teaching(knowledge=knowledge)
@@ -97,8 +97,25 @@ class HelpBrowser(QDialog):
             self.pages[topic] = browser
             self.tabs.addTab(page, TOPIC_TITLES[topic])
 
+    def show_page(self, topic: str, title: str, html: str) -> QTextBrowser:
+        """A page made when asked for (Using lendready, read from the window's menus): added first time, refreshed
+        after."""
+        browser = self.pages.get(topic)
+        if browser is None:
+            browser = QTextBrowser()
+            browser.setOpenLinks(False)
+            browser.setAccessibleName(title)
+            self.pages[topic] = browser
+            self.tabs.insertTab(0, browser, title)
+        browser.setHtml(html)
+        self.tabs.setCurrentWidget(browser)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        return browser
+
     def show_topic(self, topic: str) -> None:
-        self.tabs.setCurrentIndex(TOPICS.index(topic))
+        self.tabs.setCurrentIndex(self.tabs.indexOf(self.pages[topic].parentWidget()))
         self.show()
         self.raise_()
         self.activateWindow()

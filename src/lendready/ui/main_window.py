@@ -14,7 +14,7 @@ import copy
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QByteArray, QStandardPaths, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QMainWindow, QStackedWidget
 from lendready.domain.engine.resource_cache import ResourceError
 from lendready.domain.files.outside_text import for_display
 from lendready.domain.teaching.samples import Sample, load_samples
-from lendready.model.recovery import RecoveryEntry, RecoveryStore
+from lendready.model.recovery import RecoveryEntry, RecoveryStore, when_saved
 from lendready.model.settings import Settings, load_settings, save_settings
 from lendready.resources import resources_dir
 from lendready.ui.background import Background, Job
@@ -33,14 +33,25 @@ from lendready.ui.teaching_actions import TeachingActions
 if TYPE_CHECKING:
     from lendready.domain.engine.knowledge import Knowledge
     from lendready.model.session import CaseSession
+    from lendready.model.what_if import WhatIf
     from lendready.ui.section_view import SectionView
+    from lendready.ui.what_if_banner import WhatIfBanner
     from lendready.ui.workspace import Workspace
 
 AUTOSAVE_MS = 30_000
+APP_NAME = "lendready"
 FILE_FILTER = "lendready cases (*.lendready)"
 STILL_OPEN = "Your answers are still open here and in the recovery copy."
 # What a PDF writer may fail with that is the file's or the machine's doing, not a bug: shown, not a crash.
 PDF_FAILURES: tuple[type[BaseException], ...] = (OSError, ValueError, ResourceError, MemoryError, RecursionError)
+
+
+class _WhatIfLayer(NamedTuple):
+    """A what-if on show: the model (case + copy), the copy's workspace and its banner."""
+
+    model: WhatIf
+    workspace: Workspace
+    banner: WhatIfBanner
 
 
 def sample_library() -> list[Sample]:
@@ -62,8 +73,10 @@ class MainWindow(QMainWindow):
         self.recovery = recovery or RecoveryStore()
         self.session: CaseSession | None = None
         self.workspace: Workspace | None = None
+        self.what_if_layer: _WhatIfLayer | None = None  # a what-if shown over the case, if any
         self._saved_recovery_revision = -1
         self._last_folder: Path | None = None  # where the last file was opened, saved or exported
+        self._export_target: Path | None = None  # the file the export dialog chose, until the export uses it
         self.background = Background.of(self)  # imports and PDFs: off the GUI thread, one at a time
 
         self.samples = sample_library()
@@ -170,6 +183,7 @@ class MainWindow(QMainWindow):
     def _install(self, session: CaseSession, section: str | None = None, wording: str | None = None) -> None:
         """Show ``session`` in a fresh workspace, worded for ``wording`` (default: who prepared it)."""
         self.teach.leave_exercise()
+        self._drop_what_if()
         old = self.workspace
         self.session = session
         from lendready.ui.workspace import Workspace  # the start page shows first, without it
@@ -178,17 +192,7 @@ class MainWindow(QMainWindow):
         ws = self.workspace
         session.audience = ws.wording
         ws.role_choice.currentIndexChanged.connect(self._wording_changed)
-        ws.sections.currentRowChanged.connect(self._section_changed)
-        ws.previous_button.clicked.connect(self.previous_section)
-        ws.next_button.clicked.connect(self.next_section)
-        ws.explainer.questionRequested.connect(self.go_to_question)
-        ws.what_if.tryProposal.connect(self.open_what_if)
-        ws.right_tabs.currentChanged.connect(lambda _index: self._refresh_what_if())
-        for view in ws.views.values():
-            view.answerChanged.connect(self._answer_changed)
-            view.noteChanged.connect(self._note_changed)
-        if self.settings.splitter_state:
-            ws.splitter.restoreState(QByteArray(base64.b64decode(self.settings.splitter_state)))
+        self._wire(ws)
         self.central.addWidget(ws)
         self.central.setCurrentWidget(ws)
         if old is not None:
@@ -201,6 +205,122 @@ class MainWindow(QMainWindow):
         ids = [s.id for s in self.knowledge.questionnaire.sections]
         ws.sections.setCurrentRow(ids.index(section) if section in ids else 0)
         self.refresh()
+
+    def _wire(self, ws: Workspace) -> None:
+        """Connect a workspace (the case's or a what-if's) to the window; each acts on the one showing."""
+        ws.sections.currentRowChanged.connect(self._section_changed)
+        ws.previous_button.clicked.connect(self.previous_section)
+        ws.next_button.clicked.connect(self.next_section)
+        ws.explainer.questionRequested.connect(self.go_to_question)
+        ws.what_if.tryProposal.connect(self.open_what_if)
+        ws.right_tabs.currentChanged.connect(lambda _index: self._refresh_what_if())
+        for view in ws.views.values():
+            view.answerChanged.connect(self._answer_changed)
+            view.noteChanged.connect(self._note_changed)
+            view.unreadChanged.connect(self._unread_changed)
+        if self.settings.splitter_state:
+            ws.splitter.restoreState(QByteArray(base64.b64decode(self.settings.splitter_state)))
+
+    def _current(self) -> tuple[CaseSession | None, Workspace | None]:
+        """The session and workspace on show: the what-if's while one is open, else the case's."""
+        layer = self.what_if_layer
+        if layer is not None:
+            return layer.model.session, layer.workspace
+        return self.session, self.workspace
+
+    def shown_workspace(self) -> Workspace | None:
+        return self._current()[1]
+
+    # -- what-ifs: a layer over the case, never instead of it --------------------------
+    def open_what_if(self, changes: dict[str, Any]) -> None:
+        """Try ``changes`` on a copy shown over the case; the case stays open, untouched, as it was.
+
+        From inside a what-if, a further proposal is tried on the same what-if.
+        """
+        if self.session is None or self.workspace is None:
+            return
+        layer = self.what_if_layer
+        if layer is not None:
+            layer.model.session.set_answers(changes)
+            for view in layer.workspace.views.values():
+                view.set_answers(layer.model.session.answers, layer.model.session.notes)
+            self.refresh()
+            return
+        from lendready.model.what_if import WhatIf
+        from lendready.ui.what_if_banner import WhatIfBanner
+        from lendready.ui.workspace import Workspace
+
+        self.commit_pending()  # typed but unconfirmed text is the case's, and the what-if starts from it
+        model = WhatIf(self.session, changes)
+        case_ws = self.workspace
+        ws = Workspace(model.session, case_ws.wording)
+        model.session.audience = ws.wording
+        ws.role_choice.setEnabled(False)  # a view setting of the case: changed there, not in a what-if
+        ws.role_choice.setToolTip("Go back to the case to change the wording")
+        banner = WhatIfBanner(self.knowledge, for_display(self.session.display_name))
+        ws.set_banner(banner)
+        self.what_if_layer = _WhatIfLayer(model, ws, banner)
+        self._wire(ws)
+        ws.splitter.restoreState(case_ws.splitter.saveState())  # the panes where the user left them
+        ws.explainer.compare_from(self.session.assessment, ws.wording)  # "what changed" is against the case
+        banner.backRequested.connect(self.back_to_case)
+        banner.applyRequested.connect(self.apply_what_if)
+        self.central.addWidget(ws)
+        ws.right_tabs.setCurrentIndex(case_ws.right_tabs.currentIndex())
+        first = next((c.question for c in model.changes()), None)
+        section = (self.session.section_of(first) if first else None) or case_ws.current_section()
+        ids = [s.id for s in self.knowledge.questionnaire.sections]
+        ws.sections.setCurrentRow(ids.index(section) if section in ids else case_ws.sections.currentRow())
+        self.central.setCurrentWidget(ws)
+        self.refresh()
+        banner.back_button.setFocus()
+        self.statusBar().showMessage("What-if: your case is unchanged. Apply these changes to keep them.", 8000)
+
+    def back_to_case(self) -> None:
+        """Leave the what-if: the case shows exactly as it was left (section, scroll, unsaved state)."""
+        if self.what_if_layer is None:
+            return
+        self._drop_what_if()
+        if self.workspace is not None:
+            self.central.setCurrentWidget(self.workspace)
+            self.workspace.views[self.workspace.current_section()].setFocus()
+        self._update_title()
+
+    def apply_what_if(self) -> bool:
+        """Put the what-if's answers into the case as one change, then go back to the case."""
+        layer = self.what_if_layer
+        if layer is None or self.session is None or self.workspace is None:
+            return False
+        for view in layer.workspace.views.values():
+            view.commit_pending()
+        count = len(layer.model.changes())
+        changed = layer.model.apply()
+        self.back_to_case()
+        if changed:
+            for view in self.workspace.views.values():
+                view.set_answers(self.session.answers, self.session.notes)
+            self.refresh()
+            self.statusBar().showMessage(
+                f"Applied {count} change{'s' if count != 1 else ''} to the case (not saved yet).", 8000)
+        return changed
+
+    def _drop_what_if(self) -> None:
+        """Forget the what-if (it is not a file: nothing to save, nothing to ask)."""
+        layer, self.what_if_layer = self.what_if_layer, None
+        if layer is not None:
+            self.central.removeWidget(layer.workspace)
+            layer.workspace.deleteLater()
+
+    def _refresh_banner(self) -> None:
+        layer = self.what_if_layer
+        if layer is None or self.session is None:
+            return
+        layer.banner.show_state(layer.model.changes(layer.workspace.wording), layer.model.session.assessment.band,
+                                self.session.assessment.band)
+
+    def _reader(self) -> str:
+        """The wording the reader chose: the open case's, else the last one used (opening keeps it)."""
+        return self.workspace.wording if self.workspace is not None else self.settings.last_role
 
     def _wording_changed(self, index: int) -> None:
         """Reword the questions and explanations; the case itself (and who prepared it) is unchanged."""
@@ -235,6 +355,7 @@ class MainWindow(QMainWindow):
         except CaseFileError as exc:
             messages.warn(self, "lendready cannot open this file", f"{Path(path).name}: {exc}")
             return False
+        reader = self._reader()  # the reader's choice of wording, kept whatever file opens
         if self.session is not None and not self.close_case():
             return False
         samples_dir = (resources_dir() / "samples").resolve()
@@ -242,23 +363,32 @@ class MainWindow(QMainWindow):
             session.path = None  # a sample is a template: saving asks where, never overwrites it
         else:
             self.settings.add_recent(path)
-        self._install(session)
+        self._install(session, wording=reader)
         for warning in session.case.warnings:
             self.statusBar().showMessage(f"Kept an answer this version does not know: {warning}", 8000)
         return True
 
     # -- editing ----------------------------------------------------------------
+    def _session_of_sender(self) -> CaseSession | None:
+        """The session whose workspace sent the signal being handled: the what-if's or the case's."""
+        layer, sender = self.what_if_layer, self.sender()
+        if layer is not None and sender is not None and layer.workspace.isAncestorOf(sender):  # type: ignore[arg-type]
+            return layer.model.session
+        return self.session
+
     def _answer_changed(self, qid: str, value: Any) -> None:
-        if self.session is not None and self.session.set_answer(qid, value):
+        session = self._session_of_sender()
+        if session is not None and session.set_answer(qid, value):
             self.refresh()
 
     def _note_changed(self, qid: str, text: str) -> None:
-        if self.session is not None and self.session.set_note(qid, text):
+        session = self._session_of_sender()
+        if session is not None and session.set_note(qid, text):
             self._update_title()
 
     def refresh(self) -> None:
-        """Show what the session now says: skip logic, inline problems, progress, the explainer."""
-        session, ws = self.session, self.workspace
+        """Show what the session on show now says: skip logic, inline problems, progress, the explainer."""
+        session, ws = self._current()
         if session is None or ws is None:
             return
         validated = session.validated
@@ -267,39 +397,45 @@ class MainWindow(QMainWindow):
         view = ws.views[ws.current_section()]
         view.apply_relevance(relevant)
         view.set_problems(problems)
-        self._update_forecast_opening_cash(view)
-        progress = session.progress()
-        for row, section in enumerate(self.knowledge.questionnaire.sections):
-            ws.sections.set_progress(row, section.title, progress[section.id])
+        self._update_forecast_opening_cash(view, session)
+        self._show_progress(session, ws)
         ws.explainer.show_assessment(session.assessment, ws.wording)
         self._refresh_what_if()
+        self._refresh_banner()
         self._update_title()
+
+    def _show_progress(self, session: CaseSession, ws: Workspace) -> None:
+        """Each section's progress; typed text that is no answer ("abc" for an amount) is "to correct" too."""
+        progress = session.progress()
+        relevant = set(session.validated.relevant)
+        problems = session.problems()
+        for row, section in enumerate(self.knowledge.questionnaire.sections):
+            shown = progress[section.id]
+            unread = [q for q in ws.views[section.id].unread_questions() if q in relevant and q not in problems]
+            if unread:
+                shown = shown._replace(problems=shown.problems + len(unread))
+            ws.sections.set_progress(row, section.title_for(ws.wording), shown)
+
+    def _unread_changed(self) -> None:
+        session, ws = self._current()
+        if session is not None and ws is not None:
+            self._show_progress(session, ws)
 
     def _refresh_what_if(self) -> None:
         """Only while its tab is showing: stress tests and proposals cost ~10 ms per change."""
-        ws = self.workspace
-        if self.session is not None and ws is not None and ws.right_tabs.currentWidget() is ws.what_if:
-            ws.what_if.show_case(self.session)
+        session, ws = self._current()
+        if session is not None and ws is not None and ws.right_tabs.currentWidget() is ws.what_if:
+            ws.what_if.show_case(session)
 
-    def open_what_if(self, changes: dict[str, Any]) -> None:
-        """Try a proposal on an unsaved copy; the case it came from is left exactly as it was."""
-        if self.session is None or self.workspace is None:
-            return
-        copy = self.session.what_if(changes)
-        if not self.close_case():
-            return
-        self._install(copy, wording=copy.audience)
-        self.statusBar().showMessage("What-if copy: save it under a new name to keep it.", 8000)
-
-    def _update_forecast_opening_cash(self, view: SectionView) -> None:
+    def _update_forecast_opening_cash(self, view: SectionView, session: CaseSession) -> None:
         from lendready.ui.forecast_table import ForecastEditor
 
-        cash = self.session.validated.values.get("fin.cash") if self.session else None
+        cash = session.validated.values.get("fin.cash")
         for editor in view.findChildren(ForecastEditor):
             editor.set_opening_cash(cash)
 
     def _section_changed(self, row: int) -> None:
-        ws = self.workspace
+        ws = self.shown_workspace()
         if ws is None or row < 0:
             return
         ws.stack.setCurrentIndex(row)
@@ -309,50 +445,55 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def next_section(self) -> None:
-        ws = self.workspace
+        ws = self.shown_workspace()
         if ws is not None and ws.sections.currentRow() < ws.sections.count() - 1:
             ws.sections.setCurrentRow(ws.sections.currentRow() + 1)
             ws.views[ws.current_section()].setFocus()
 
     def previous_section(self) -> None:
-        ws = self.workspace
+        ws = self.shown_workspace()
         if ws is not None and ws.sections.currentRow() > 0:
             ws.sections.setCurrentRow(ws.sections.currentRow() - 1)
             ws.views[ws.current_section()].setFocus()
 
     def go_to_question(self, qid: str) -> None:
         """From the explainer's evidence to the question itself."""
-        if self.session is None or self.workspace is None:
+        ws = self.shown_workspace()
+        if self.session is None or ws is None:
             return
         section = self.session.section_of(qid)
         if section is None:
             return
         ids = [s.id for s in self.knowledge.questionnaire.sections]
-        self.workspace.sections.setCurrentRow(ids.index(section))
-        self.workspace.views[section].focus_question(qid)
+        ws.sections.setCurrentRow(ids.index(section))
+        ws.views[section].focus_question(qid)
 
     def focus_explainer(self) -> None:
-        if self.workspace is not None:
-            self.workspace.right_tabs.setCurrentWidget(self.workspace.explainer)
-            self.workspace.explainer.setFocus()
+        ws = self.shown_workspace()
+        if ws is not None:
+            ws.right_tabs.setCurrentWidget(ws.explainer)
+            ws.explainer.setFocus()
 
     def focus_sections(self) -> None:
-        if self.workspace is not None:
-            self.workspace.sections.setFocus()
+        ws = self.shown_workspace()
+        if ws is not None:
+            ws.sections.setFocus()
 
     # -- saving, recovery, closing -----------------------------------------------
     def _update_title(self) -> None:
+        """Just the document's name: Qt adds " — lendready" (the display name) itself where the platform does."""
         if self.session is None:
-            self.setWindowTitle("lendready")
+            self.setWindowTitle(APP_NAME)  # ends with the display name, so Qt adds nothing
             self.setWindowModified(False)
             return
-        self.setWindowTitle(f"lendready — {for_display(self.session.display_name)}[*]")
-        self.setWindowModified(self.session.dirty)
+        name = for_display(self.session.display_name)
+        self.setWindowTitle(f"What-if on {name}[*]" if self.what_if_layer is not None else f"{name}[*]")
+        self.setWindowModified(self.session.dirty)  # the case's unsaved state, a what-if showing or not
 
     def commit_pending(self) -> None:
         """Text typed but not yet confirmed (no Enter, focus still in the box) counts too."""
-        if self.workspace is not None:
-            for view in self.workspace.views.values():
+        for ws in (self.workspace, self.what_if_layer.workspace if self.what_if_layer else None):
+            for view in ws.views.values() if ws is not None else ():
                 view.commit_pending()
 
     def save(self) -> bool:
@@ -410,7 +551,11 @@ class MainWindow(QMainWindow):
         self._saved_recovery_revision = -1
         self.settings.add_recent(saved)
         save_settings(self.settings)
-        self.statusBar().showMessage(f"Saved {saved}", 5000)
+        if self.what_if_layer is not None:  # Save saves the case; a what-if is never a file
+            self.statusBar().showMessage(f"Saved the case to {saved}. The what-if is not saved: apply its "
+                                         "changes to keep them.", 8000)
+        else:
+            self.statusBar().showMessage(f"Saved {saved}", 5000)
         self._update_title()
         return True
 
@@ -513,8 +658,8 @@ class MainWindow(QMainWindow):
         where = f" (from {entry.original_path.name})" if entry.original_path else ""
         answer = messages.choose(
             self, messages.Icon.Question, "Restore unsaved work?",
-            f"lendready did not close properly last time. Unsaved work on {name}{where} was kept at "
-            f"{entry.saved_at}.",
+            f"lendready did not close properly last time. Unsaved work on {name}{where} was kept on "
+            f"{when_saved(entry.saved_at)}.",
             [("restore", "Restore", messages.Role.AcceptRole),
              ("discard", "Discard", messages.Role.DestructiveRole),
              ("later", "Later", messages.Role.RejectRole)],
@@ -529,7 +674,7 @@ class MainWindow(QMainWindow):
         session = CaseSession(self.knowledge, entry.case, entry.original_path)
         session.mark_dirty()
         self.recovery.remove(entry)
-        self._install(session)
+        self._install(session, wording=self._reader())
         self.autosave()  # the restored work is unsaved: keep a recovery copy under this process
 
     def confirm_discard(self) -> bool:
@@ -567,6 +712,7 @@ class MainWindow(QMainWindow):
             return False
         self._remember_layout()
         self.teach.leave_exercise()
+        self._drop_what_if()
         self.recovery.discard(self.session.case)
         self.session = None
         if self.workspace is not None:
@@ -598,17 +744,26 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def choose_audience(self) -> str | None:
-        """Which briefing: the credit committee's, the founder's or the trainer's (default: current wording)."""
-        from PySide6.QtWidgets import QInputDialog
+        """The export dialog: which briefing (default: the current wording), each with what it holds, and the
+        file it will write. Returns the briefing; the file is kept for :meth:`export_briefing`."""
+        from PySide6.QtWidgets import QDialog  # dialogs load when first used
 
-        from lendready.report import AUDIENCE_TITLES, AUDIENCES
+        from lendready.report import suggested_filename
+        from lendready.ui.export_dialog import ExportDialog
 
-        names = [AUDIENCE_TITLES[a] for a in AUDIENCES]
+        if self.session is None:
+            return None
+        case = self.session.case
         current = self.workspace.wording if self.workspace else "lender"
-        name, ok = QInputDialog.getItem(
-            self, "Export briefing", "Briefing for:", names, AUDIENCES.index(current), False
-        )
-        return AUDIENCES[names.index(name)] if ok and name in names else None
+        dialog = ExportDialog(current, self.start_folder(), lambda a: suggested_filename(case, a), self)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            self._export_target = dialog.path()
+            self._last_folder = self._export_target.parent
+            return dialog.audience()
+        finally:
+            dialog.deleteLater()
 
     def ask_pdf_path(self, title: str, suggested: str) -> Path | None:
         """Where to write a PDF: beside the case file by default; ``.pdf`` added when left off."""
@@ -671,11 +826,14 @@ class MainWindow(QMainWindow):
         if self.session is None or self.busy():
             return False
         self.commit_pending()
+        self._export_target = None
         audience = audience or self.choose_audience()
         if audience is None:
             return False
-        title = "Export briefing" if audience != "trainer" else AUDIENCE_TITLES[audience]
-        target = self.ask_pdf_path(title, suggested_filename(self.session.case, audience))
+        target, self._export_target = self._export_target, None  # chosen in the export dialog, if it showed
+        if target is None:  # the briefing was given (Teach → Trainer's handout, tests): ask only where
+            title = "Export briefing" if audience != "trainer" else AUDIENCE_TITLES[audience]
+            target = self.ask_pdf_path(title, suggested_filename(self.session.case, audience))
         if target is None:
             return False
         inputs = [self.session.path] if self.session.path is not None else []

@@ -90,6 +90,7 @@ class SectionView(QWidget):
 
     answerChanged = Signal(str, object)  # question id, value or None
     noteChanged = Signal(str, str)  # question id, note ("" when removed)
+    unreadChanged = Signal()  # a box now holds, or no longer holds, typed text that is not an answer
 
     def __init__(
         self, section: Section, questionnaire: Questionnaire, role: str, parent: QWidget | None = None
@@ -104,7 +105,7 @@ class SectionView(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes straight to the questions
-        self.scroll.setAccessibleName(section.title)
+        self.scroll.setAccessibleName(section.title_for(role))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.scroll)
@@ -121,12 +122,12 @@ class SectionView(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(QUESTION_GAP)
 
-        self.title = QLabel(section.title, self.column)
+        self.title = QLabel(section.title_for(role), self.column)
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setWordWrap(True)
         self.title.setFont(scaled_font(self, 1.5, bold=True))
         self.title.setContentsMargins(ROW_PADDING, 0, ROW_PADDING, 0)
-        self.title.setAccessibleName(section.title)
+        self.title.setAccessibleName(section.title_for(role))
         column.addWidget(self.title)
         intro = section.intro.for_role(role)
         self.intro = QLabel(intro, self.column)
@@ -143,6 +144,9 @@ class SectionView(QWidget):
             note_signal = getattr(editor, "noteChanged", None)  # notes are optional for the forecast
             if note_signal is not None:
                 note_signal.connect(self.noteChanged)
+            unread_signal = getattr(editor, "unreadChanged", None)  # the forecast keeps its own problems
+            if unread_signal is not None:
+                unread_signal.connect(self._unread_changed)
             row = _Row(editor, self.column)
             column.addWidget(row)
             self._rows[question.id] = row
@@ -180,6 +184,18 @@ class SectionView(QWidget):
         """Relevance and problems straight from ``Questionnaire.validate``."""
         self.apply_relevance(validated.relevant)
         self.set_problems({item.question: item.message for item in validated.invalid})
+
+    def _unread_changed(self, _qid: str, _unread: bool) -> None:
+        self.unreadChanged.emit()
+
+    def unread_questions(self) -> list[str]:
+        """Questions whose box holds typed text that is not an answer ("abc" for an amount).
+
+        Such text never reaches the case, so the questionnaire cannot count it; the window adds
+        these to the section's "to correct", as it does for an answer the questionnaire sets aside.
+        """
+        return [qid for qid, row in self._rows.items()
+                if getattr(row.editor, "has_unread_text", lambda: False)()]
 
     def is_shown(self, qid: str) -> bool:
         return self._rows[qid].isVisibleTo(self)

@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -61,7 +62,7 @@ from lendready.domain.advice.words import STRESS_TIMING_ONLY, caveat_text, sizin
 from lendready.domain.engine import formatting
 from lendready.domain.files.outside_text import for_display
 from lendready.model.session import CaseSession
-from lendready.ui.widgets.style import html_text, plain_tip
+from lendready.ui.widgets.style import html_text, plain_tip, problem_colour
 
 # Distinct hues that read on light and dark backgrounds; the dash pattern is the second cue.
 SERIES_COLOURS = ("#1f77b4", "#d62728", "#17a2b8", "#d63ab5", "#ff7f0e", "#9467bd", "#2ca02c", "#8c564b")
@@ -75,7 +76,6 @@ SERIES_DASHES = (
     Qt.PenStyle.DotLine,
     Qt.PenStyle.DashDotLine,
 )
-NEGATIVE_CASH = "#c62828"
 TIMING_ONLY_MARK = "timing only"
 ROW_AIR = 6  # px added to each fitted row of the stress table
 
@@ -112,15 +112,7 @@ def nice_ticks(lo: float, hi: float, count: int = 4) -> list[float]:
     return [i * step for i in range(first, last + 1)]
 
 
-def _short_money(value: float) -> str:
-    """Axis labels: £1.2m, £350k, so they fit the margin."""
-    sign = formatting.MINUS if value < 0 else ""
-    v = abs(value)
-    if v >= 1_000_000:
-        return f"{sign}£{v / 1_000_000:.3g}m"
-    if v >= 1_000:
-        return f"{sign}£{v / 1_000:.3g}k"
-    return f"{sign}£{v:.0f}"
+_short_money = formatting.short_money  # axis labels: £1.2m, £350k, so they fit the margin
 
 
 class CashChart(QWidget):
@@ -136,7 +128,7 @@ class CashChart(QWidget):
 
     def set_series(self, months: list[str], series: list[Series]) -> None:
         self.months, self.series = months, series
-        lows = [f"{s.label}: lowest {formatting.money(round(min(s.values), 2))}" for s in series if s.values]
+        lows = [f"{s.label}: lowest {formatting.money(min(s.values))}" for s in series if s.values]
         self.setAccessibleDescription("; ".join(lows))
         self.updateGeometry()
         self.update()
@@ -187,7 +179,7 @@ class CashChart(QWidget):
         all_values = [v for s in self.series for v in s.values] + [0.0]
         ticks = nice_ticks(min(all_values), max(all_values))
         lo, hi = ticks[0], ticks[-1]
-        label_w = fm.horizontalAdvance("2027-12") + 10
+        label_w = fm.horizontalAdvance("Sep 2027") + 10
         # Margins wide enough for the value labels and for half a month label at either end.
         left = max(max(fm.horizontalAdvance(_short_money(t)) for t in ticks) + 10, label_w / 2)
         right = label_w / 2
@@ -219,7 +211,7 @@ class CashChart(QWidget):
         step = max(1, int(label_w * n / max(plot.width(), 1)) + 1)
         for i in range(0, n, step):
             painter.drawText(QRectF(x_at(i) - label_w / 2, plot.bottom() + gap, label_w, fm.height()),
-                             Qt.AlignmentFlag.AlignHCenter, self.months[i])
+                             Qt.AlignmentFlag.AlignHCenter, formatting.month_label(self.months[i]))
         # Zero line, stronger than the grid and labelled.
         if lo < 0 <= hi:
             zero = QPen(text, 1.0)
@@ -437,10 +429,11 @@ class WhatIfPanel(QWidget):
                 cells[self.CASH].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 cells[self.CASH].setToolTip("No cash figure: there is no usable monthly forecast")
             else:
-                cash = QTableWidgetItem(f"{formatting.money(r.lowest_forecast_cash)}\nin {r.lowest_cash_month}")
+                cash = QTableWidgetItem(f"{formatting.money(r.lowest_forecast_cash)}\nin {formatting.month_label(r.lowest_cash_month)}")
                 cash.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if r.lowest_forecast_cash < 0:
-                    cash.setForeground(QBrush(QColor(NEGATIVE_CASH)))
+                    # The palette's problem red: a fixed dark red is hard to read on a dark theme's base.
+                    cash.setForeground(QBrush(problem_colour(self.table.palette())))
                     font = cash.font()
                     font.setBold(True)
                     cash.setFont(font)
@@ -474,7 +467,14 @@ class WhatIfPanel(QWidget):
         names = widths[self.SCENARIO]
         figures = sum(widths[1:])
         fm = QFontMetricsF(t.font())
-        smallest = math.ceil(fm.horizontalAdvance(self.SCENARIO_MIN_TEXT)) + 16
+        # Never narrower than its heading ("Scenaric" once) nor than its longest word ("Customer" once),
+        # each measured in the font it is drawn in, with the cell's margins.
+        words = [w for r in range(t.rowCount()) if (item := t.item(r, self.SCENARIO)) is not None
+                 for w in item.text().split()]
+        longest = max((QFontMetricsF(t.item(0, self.SCENARIO).font()).horizontalAdvance(w) for w in words),
+                      default=0.0)
+        smallest = max(math.ceil(max(fm.horizontalAdvance(self.SCENARIO_MIN_TEXT), longest)) + 16,
+                       header.sectionSizeFromContents(self.SCENARIO).width())
         t.setMinimumWidth(figures + smallest + 2 * t.frameWidth())
         spans = [t.item(r, self.DSCR) for r in range(t.rowCount()) if t.columnSpan(r, self.DSCR) == 2]
         wanted = max((t.sizeHintForIndex(t.indexFromItem(item)).width() + grid + 2 for item in spans if item),
@@ -499,6 +499,22 @@ class WhatIfPanel(QWidget):
         for col, width in enumerate(widths):
             if header.sectionSize(col) != width:
                 header.resizeSection(col, width)
+
+    def readable_width(self) -> int:
+        """About how wide the panel must be to show the stress table without scrolling sideways.
+
+        Estimated from the font before any case is shown (a window lays out its panes first), from
+        the widest figures a table usually holds; once a table is shown, its own minimum counts too.
+        """
+        fm = QFontMetricsF(self.table.font())
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        samples = (self.SCENARIO_MIN_TEXT, "Nearly ready", "DSCR", "Interest")
+        text = sum(fm.horizontalAdvance(s) for s in samples) + QFontMetricsF(bold).horizontalAdvance("−£1,234,567")
+        cells = len(self.COLUMNS) * 10 + 20  # each cell's margins and grid, the band's colour chip
+        table = max(math.ceil(text) + cells, self.table.minimumWidth())
+        scroll = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        return table + 2 * self.table.frameWidth() + 20 + scroll + 4  # the panel's margins and its scroll bar
 
     def _schedule_fit(self, *_: Any) -> None:
         self._fit_timer.start()
@@ -528,6 +544,14 @@ class WhatIfPanel(QWidget):
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         self._schedule_fit()
+
+    def changeEvent(self, event: Any) -> None:
+        # A new font or style (a display's scaling changed, a theme was switched) measures text anew.
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.ApplicationFontChange):
+            self._schedule_fit()
+        elif event.type() == QEvent.Type.PaletteChange and self.analysis is not None and hasattr(self, "table"):
+            self._show_stress(self.analysis)  # the negative-cash colour follows a light or dark theme
+        super().changeEvent(event)
 
     def _show_sizing(self, analysis: Analysis) -> None:
         sizing = analysis.loan_sizing

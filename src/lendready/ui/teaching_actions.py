@@ -56,6 +56,9 @@ class TeachingActions(QObject):
         return [exercise, present, handout]
 
     def add_help_topics(self, menu: Any) -> None:
+        using = self.window._action(menu, "&Using lendready…", lambda: self.show_using())
+        using.setStatusTip("How sections, the explainer, what-ifs, exercises, export and recovery work; every shortcut")
+        menu.addSeparator()
         for i, (topic, title) in enumerate(HELP_TOPICS):
             shortcut = QKeySequence("Ctrl+F1") if i == 0 else None
             self.window._action(menu, f"{title}…", lambda _=False, t=topic: self.show_help(t), shortcut)
@@ -80,7 +83,7 @@ class TeachingActions(QObject):
             self.view.presentRequested.connect(self.present)
             w.central.addWidget(self.view)
         w.central.setCurrentWidget(self.view)
-        w.setWindowTitle(f"lendready — exercise: {for_display(self.exercise.title) if self.exercise else ''}")
+        w.setWindowTitle(f"Exercise: {for_display(self.exercise.title) if self.exercise else ''}")
         self.view.setFocus()
         if present:
             self.present()
@@ -122,7 +125,7 @@ class TeachingActions(QObject):
         self.view = None
         self.exercise = None
         if w.workspace is not None:
-            w.central.setCurrentWidget(w.workspace)
+            w.central.setCurrentWidget(w.shown_workspace())
         w._update_title()
 
     # -- handouts ----------------------------------------------------------------------
@@ -172,11 +175,22 @@ class TeachingActions(QObject):
         return w.write_pdf("session pack", target, work)
 
     # -- help --------------------------------------------------------------------------
-    def show_help(self, topic: str) -> HelpBrowser:
+    def _help_browser(self) -> HelpBrowser:
         if self.help is None:
             from lendready.ui.help_browser import HelpBrowser
 
             self.help = HelpBrowser(self.window.knowledge, self.window)
-        self.help.show_topic(topic)
         return self.help
+
+    def show_help(self, topic: str) -> HelpBrowser:
+        self._help_browser().show_topic(topic)
+        return self._help_browser()
+
+    def show_using(self) -> HelpBrowser:
+        """Help → Using lendready: the prose and every shortcut, read from the menus as they are now."""
+        from lendready.ui.using_help import USING_TITLE, USING_TOPIC, using_html
+
+        browser = self._help_browser()
+        browser.show_page(USING_TOPIC, USING_TITLE, using_html(self.window.menuBar()))
+        return browser
 

@@ -8,6 +8,7 @@ before the first window can paint.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -52,7 +53,7 @@ class Workspace(QWidget):
         self.sections = SectionList()
         sections_label.setBuddy(self.sections)
         for section in k.questionnaire.sections:
-            self.sections.add_section(section.id, section.title)
+            self.sections.add_section(section.id, section.title_for(role))
         left_layout.addWidget(sections_label)
         left_layout.addWidget(self.sections, 1)
         role_label = QLabel("&Wording for")
@@ -87,6 +88,8 @@ class Workspace(QWidget):
         nav.addWidget(self.next_button)
         middle_layout.addWidget(self.stack, 1)
         middle_layout.addLayout(nav)
+        self._middle_layout = middle_layout
+        self.banner: QWidget | None = None
 
         self.explainer = ExplainerPane(k)
         # One analysis per revision of the case, built by the session and shown by both tabs.
@@ -106,6 +109,40 @@ class Workspace(QWidget):
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setSizes([230, 640, 450])
         self.splitter.setChildrenCollapsible(False)
+        # Until shown, the window's width is not known; then fit_panes shares it out, unless the
+        # user's own layout has been restored over these defaults meanwhile.
+        self._default_state = bytes(self.splitter.saveState())
+        self._panes_fitted = False
+
+    def fit_panes(self, width: int | None = None) -> list[int]:
+        """Pane widths for ``width``: section titles on one line, the stress table without sideways scrolling.
+
+        The section list takes its titles' natural width (at most about a quarter of the window,
+        then titles wrap), the right-hand tabs about 45 % of the rest and never less than the stress
+        table needs when there is room for the questions too; the questions take what is left.
+        """
+        total = (width if width is not None else self.splitter.width()) - self.splitter.handleWidth() * 2
+        margins = 12  # the left pane's own layout margins
+        left = max(200, min(self.sections.natural_width() + margins, round(total * 0.24)))
+        rest = total - left
+        right = max(round(rest * 0.45), min(self.what_if.readable_width() + 8, rest - 420))
+        sizes = [left, rest - right, right]
+        self.splitter.setSizes(sizes)
+        return sizes
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._panes_fitted:
+            self._panes_fitted = True
+            if bytes(self.splitter.saveState()) == self._default_state and self.width() > 0:
+                self.fit_panes(self.width())
+
+    def set_banner(self, banner: QWidget) -> None:
+        """A bar above the questions (a what-if's): shown first in the middle column, read first."""
+        self.banner = banner
+        self._middle_layout.insertWidget(0, banner)
+        self._middle_layout.setContentsMargins(4, 8, 4, 8)
+        QWidget.setTabOrder(banner, self.stack)
 
     def current_section(self) -> str:
         item = self.sections.currentItem()

@@ -2,8 +2,9 @@
 
 Each input holds the last value it sent on (or was given), so it can send
 exactly one signal per real change and none when a case is loaded into it.
-Text boxes send on Enter or on leaving the box, never per keystroke, because a
-half-typed "12" is not the answer "12,500".
+Text boxes send on Enter or on leaving the box, and when typing pauses
+(:data:`TYPING_PAUSE_MS`) with text that reads as an answer, never per
+keystroke, because a half-typed "12" is not the answer "12,500".
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -35,6 +36,7 @@ from lendready.domain.engine.questionnaire import Question
 from lendready.domain.files.outside_text import for_display
 from lendready.ui.widgets.parsing import display_text, parse_answer
 
+TYPING_PAUSE_MS = 400  # a pause this long in typing sends what is typed, if it reads as an answer
 LONG_TEXT = 200  # a text question allowing more than this gets a multi-line box
 SHORT_TEXT = 60  # ... and one allowing at most this (a registration number) a short box
 PLACEHOLDER_CHOICE = "— choose —"
@@ -48,8 +50,8 @@ _KIND = {
     "percent": "Percentage",
     "integer": "Whole number",
     "number": "Number",
-    "date": "Date, written as YYYY-MM-DD",
-    "month": "Month, written as YYYY-MM",
+    "date": "Date, written day first as dd/mm/yyyy, for example 31/03/2026",
+    "month": "Month, written for example Apr 2026 or 04/2026",
     "text": "Text",
 }
 
@@ -127,6 +129,13 @@ class LineInput(AnswerInput):
         self._unread = False
         self.edit = QLineEdit(self)
         self.edit.editingFinished.connect(self._finished)
+        # A pause in typing sends the answer too (the explainer follows without Enter); see _typed_pause.
+        self._pause = QTimer(self)
+        self._pause.setSingleShot(True)
+        self._pause.setInterval(TYPING_PAUSE_MS)
+        self._pause.timeout.connect(self._typed_pause)
+        self.edit.textEdited.connect(self._typing)
+        self.edit.editingFinished.connect(self._pause.stop)  # Enter or leaving sends at once
         layout = _row(self)
         qtype = question.type
         if qtype == "amount":
@@ -142,9 +151,9 @@ class LineInput(AnswerInput):
             layout.addStretch(0)
             self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         if qtype == "date":
-            self.edit.setPlaceholderText("YYYY-MM-DD")
+            self.edit.setPlaceholderText("dd/mm/yyyy")
         elif qtype == "month":
-            self.edit.setPlaceholderText("YYYY-MM")
+            self.edit.setPlaceholderText("mmm yyyy")
 
     def _adornment(self, text: str) -> QLabel:
         label = QLabel(text, self)
@@ -188,7 +197,7 @@ class LineInput(AnswerInput):
     def _finished(self) -> None:
         if self._unchanged_but_shown_differently():
             return
-        parsed = parse_answer(self.question.type, self.edit.text())
+        parsed = parse_answer(self.question.type, self.edit.text(), self.question.unit)
         if parsed.problem is not None:
             self._unread = True
             self.textProblem.emit(parsed.problem)
@@ -201,8 +210,26 @@ class LineInput(AnswerInput):
         self._commit(parsed.value)
 
 
+    def _typing(self, _text: str) -> None:
+        self._pause.start()  # restarted by every keystroke: fires once typing stops
+
+    def _typed_pause(self) -> None:
+        """Typing stopped: send the typed text if it reads as an answer, leaving the box as typed.
+
+        Nothing is reformatted under the cursor and no problem is shown for half-typed text ("12,"):
+        that waits for Enter or leaving the box, as before.
+        """
+        parsed = parse_answer(self.question.type, self.edit.text(), self.question.unit)
+        if parsed.problem is not None:
+            return
+        if self._unread:
+            self._unread = False
+            self.textProblem.emit(None)
+        self._commit(parsed.value)
+
+
 class DateInput(LineInput):
-    """A date typed as YYYY-MM-DD, or picked from a calendar.
+    """A date typed day first (31/03/2026; ISO works too), or picked from a calendar; shown as dd/mm/yyyy.
 
     A plain box rather than QDateEdit because a date edit always shows some
     date, and "not answered yet" must stay visibly different from an answer.
@@ -251,7 +278,7 @@ class DateInput(LineInput):
 
     def _picked(self, date: QDate) -> None:
         self._menu.close()
-        self.edit.setText(date.toString("yyyy-MM-dd"))
+        self.edit.setText(date.toString("dd/MM/yyyy"))
         self._finished()
         self.edit.setFocus(Qt.FocusReason.PopupFocusReason)
 

@@ -13,8 +13,8 @@ their own. Two outcomes are kept apart on purpose:
 
 from __future__ import annotations
 
-import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
@@ -27,19 +27,22 @@ NUMERIC = frozenset({"amount", "percent", "integer", "number"})
 # What to say when the text is not a number at all. The questionnaire's own
 # messages cover values of the right type that break a rule.
 NOT_A_VALUE = {
-    "amount": "Enter an amount in pounds, for example £12,500",
+    "amount": formatting.AMOUNT_EXAMPLE,
     "percent": "Enter a percentage as a number, for example 12.5",
     "integer": "Enter a whole number, for example 12",
     "number": "Enter a number, for example 3.5",
 }
+# A number counted in whole units ("Years trading (whole years)") gets a whole example,
+# so the message never suggests a figure the question then turns down.
+NOT_A_COUNT = "Enter a number, for example 3"
+UNIT_WORDS = {"years": ("years", "year", "yrs", "yr"), "months": ("months", "month"),
+              "days": ("days", "day"), "people": ("people", "person")}
 TOO_LARGE = "That figure is too large to be real; check the number of digits"
 
 _MINUSES = "-\u2212\u2013"  # hyphen, minus sign (what formatting.money writes), en dash
 _DIGITS = re.compile(
     r"^(?:(?P<whole>\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.(?P<frac>\d*))?|\.(?P<only>\d+))$"
 )
-_DAY_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y")
-_MONTH_FORMATS = ("%m/%Y", "%B %Y", "%b %Y")
 
 
 class Parsed(NamedTuple):
@@ -49,37 +52,56 @@ class Parsed(NamedTuple):
     problem: str | None = None
 
 
-def parse_answer(qtype: str, text: str) -> Parsed:
-    """Turn typed text into the value a case file holds for ``qtype``."""
+def parse_answer(qtype: str, text: str, unit: str = "") -> Parsed:
+    """Turn typed text into the value a case file holds for ``qtype``.
+
+    Amounts, dates and months are read the UK way by the shared formatting module
+    ("£45k", "1.2m", "31/03/2025", "Apr 2025"); ``unit`` lets "3 years" stand for 3.
+    """
     text = text.strip()
     if not text:
         return Parsed(None)
+    if qtype == "amount":
+        return _parse_amount(text)
     if qtype in NUMERIC:
-        return _parse_number(qtype, text)
+        return _parse_number(qtype, _without_unit(text, unit), unit)
     if qtype == "date":
-        return Parsed(_normalise(text, _DAY_FORMATS, "%Y-%m-%d"))
+        return Parsed(_normalise(text, formatting.parse_date_uk))
     if qtype == "month":
-        return Parsed(_normalise(text, _MONTH_FORMATS, "%Y-%m"))
+        return Parsed(_normalise(text, formatting.parse_month_uk))
     return Parsed(text)
 
 
-def _parse_number(qtype: str, text: str) -> Parsed:
-    problem = Parsed(None, NOT_A_VALUE[qtype])
+def _parse_amount(text: str) -> Parsed:
+    try:
+        value = formatting.parse_amount(text)
+    except formatting.NotReadable as exc:
+        return Parsed(None, str(exc))
+    if abs(value) > MAX_MAGNITUDE:
+        return Parsed(None, TOO_LARGE)
+    return Parsed(value)
+
+
+def _without_unit(text: str, unit: str) -> str:
+    lowered = text.lower()
+    for word in UNIT_WORDS.get(unit, ()):
+        if lowered.endswith(word) and lowered[: -len(word)].rstrip() != lowered[: -len(word)]:
+            return text[: -len(word)].rstrip()
+    return text
+
+
+def _parse_number(qtype: str, text: str, unit: str = "") -> Parsed:
+    message = NOT_A_COUNT if qtype == "number" and unit in formatting.COUNTED_UNITS else NOT_A_VALUE[qtype]
+    problem = Parsed(None, message)
     negative = False
     if text.startswith("(") and text.endswith(")"):  # accountants write a loss as (12,000)
         negative, text = True, text[1:-1].strip()
-    if qtype == "amount":
-        text = _strip_sign_and_pound(text)
-        if text is None:
-            return problem
-        negative, text = negative != text.startswith("-"), text.lstrip("-")
-    else:
-        if qtype == "percent" and text.endswith("%"):
-            text = text[:-1].rstrip()
-        if text[:1] in _MINUSES:
-            negative, text = not negative, text[1:].lstrip()
-        elif text[:1] == "+":
-            text = text[1:].lstrip()
+    if qtype == "percent" and text.endswith("%"):
+        text = text[:-1].rstrip()
+    if text[:1] in _MINUSES:
+        negative, text = not negative, text[1:].lstrip()
+    elif text[:1] == "+":
+        text = text[1:].lstrip()
     match = _DIGITS.match(text)
     if not match:
         return problem
@@ -97,34 +119,17 @@ def _parse_number(qtype: str, text: str) -> Parsed:
     return Parsed(float(number))
 
 
-def _strip_sign_and_pound(text: str) -> str | None:
-    """Accept £ and a sign in either order ("-£12,000", "£-12,000"); return "-digits" or "digits"."""
-    negative = False
-    for _ in range(2):
-        if text[:1] in _MINUSES:
-            negative, text = True, text[1:].lstrip()
-        elif text[:1] == "+":
-            text = text[1:].lstrip()
-        if text[:1] == "£":
-            text = text[1:].lstrip()
-    if not text or text[:1] in _MINUSES + "+£":
-        return None
-    return ("-" if negative else "") + text
-
-
-def _normalise(text: str, formats: tuple[str, ...], iso: str) -> str:
-    """British ways of writing a date or month become ISO; anything else goes on as typed.
+def _normalise(text: str, read: Callable[[str], str]) -> str:
+    """UK ways of writing a date or month (and ISO) become ISO; anything else goes on as typed.
 
     Unrecognised text is still a string, the right type for the case file, so
     the questionnaire's own check explains the expected form and the text is
     kept rather than thrown away.
     """
-    for fmt in formats:
-        try:
-            return dt.datetime.strptime(text, fmt).strftime(iso)
-        except ValueError:
-            continue
-    return text
+    try:
+        return read(text)
+    except formatting.NotReadable:
+        return text
 
 
 def display_text(qtype: str, value: Any) -> str:
@@ -140,9 +145,15 @@ def display_text(qtype: str, value: Any) -> str:
     """
     if value is None:
         return ""
+    if qtype == "date" and isinstance(value, str):
+        shown = formatting.date_label(value)
+        return shown if shown != value else for_display(value)
+    if qtype == "month" and isinstance(value, str):
+        shown = formatting.month_label(value)
+        return shown if shown != value else for_display(value)
     if qtype in NUMERIC and isinstance(value, (int, float)) and not isinstance(value, bool):
         if qtype == "amount":
-            shown = formatting.money(value).replace("£", "", 1)
+            shown = formatting.money(value, pence=True).replace("£", "", 1)
         else:
             shown = formatting.number(value)
         if parse_answer(qtype, shown).value == value:

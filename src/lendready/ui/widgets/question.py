@@ -60,6 +60,7 @@ class QuestionWidget(QWidget):
 
     answerChanged = Signal(str, object)  # question id, value or None (unanswered)
     noteChanged = Signal(str, str)  # question id, note text ("" when removed)
+    unreadChanged = Signal(str, bool)  # question id, whether the box now holds text that is not an answer
 
     def __init__(self, question: Question, role: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -164,8 +165,10 @@ class QuestionWidget(QWidget):
     def set_value(self, value: Any) -> None:
         """Fill in a loaded answer; sends nothing."""
         self.input.set_value(value)
-        self._text_problem = None
+        unread, self._text_problem = self._text_problem is not None, None
         self._refresh_problem()
+        if unread:
+            self.unreadChanged.emit(self._question.id, False)
         self._sync_clear_button()
 
     def note(self) -> str:
@@ -216,8 +219,11 @@ class QuestionWidget(QWidget):
         self.answerChanged.emit(self._question.id, value)
 
     def _typed_problem(self, message: str | None) -> None:
+        was = self._text_problem is not None
         self._text_problem = message
         self._refresh_problem()
+        if was != (message is not None):
+            self.unreadChanged.emit(self._question.id, message is not None)
 
     def _refresh_problem(self) -> None:
         self.problem_line.set_message(self.problem_text())
