@@ -251,27 +251,68 @@ def _check_declared(file: str, info: zipfile.ZipInfo) -> None:
             f"workbook's, which is how a 'zip bomb' is made; it is not read. {_SAVE_AS}")
 
 
-def _unpack_all(file: str, zf: zipfile.ZipFile) -> None:
-    """Every entry decompressed as a stream, its real bytes counted: a declared size is only a claim."""
+def _unpack_all(file: str, raw: bytes, zf: zipfile.ZipFile) -> None:
+    """Every entry decompressed from its own bytes, its real output counted against the caps.
+
+    A declared size is only a claim, and readers differ in how far they trust it:
+    zipfile stops at the declared size, while some versions of calamine's zip reader
+    read the whole compressed stream. So a part passes only if its stream ends exactly
+    where its entry says (the declared uncompressed size, every compressed byte used)
+    and its CRC matches: then every reader sees the same document this check measured.
+    """
     total = 0
     for info in zf.infolist():
         if info.is_dir():
             continue
-        got = 0
         try:
-            with zf.open(info) as fh:
-                while chunk := fh.read(_CHUNK):
-                    got += len(chunk)
-                    total += len(chunk)
-                    if got > MAX_PART_BYTES or total > MAX_TOTAL_BYTES:
-                        raise Refused(
-                            f"{file} unpacks to more than lendready allows for a workbook "
-                            f"({size_text(MAX_PART_BYTES)} a part, {size_text(MAX_TOTAL_BYTES)} in all). Copy the "
-                            "forecast onto a sheet of its own in a new workbook and save that")
-        except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+            total += _unpack_part(file, raw, info, MAX_TOTAL_BYTES - total)
+        except Refused:
+            raise
+        except Exception as exc:  # zlib.error, struct.error, and any other way a damaged stream fails
             raise Refused(f"{file} is damaged ({info.filename}: {exc}); {_SAVE_AS}") from None
-        except Exception as exc:  # zlib.error and any other way a damaged stream fails
-            raise Refused(f"{file} is damaged ({info.filename}: {exc}); {_SAVE_AS}") from None
+
+
+def _too_much(file: str) -> Refused:
+    return Refused(
+        f"{file} unpacks to more than lendready allows for a workbook ({size_text(MAX_PART_BYTES)} a part, "
+        f"{size_text(MAX_TOTAL_BYTES)} in all). Copy the forecast onto a sheet of its own in a new workbook "
+        "and save that")
+
+
+def _unpack_part(file: str, raw: bytes, info: zipfile.ZipInfo, room: int) -> int:
+    """The part's real unpacked size, or Refused: over the caps, or not ending where its entry says."""
+    import zlib
+
+    at = info.header_offset
+    if raw[at:at + 4] != b"PK\x03\x04":
+        raise Refused(f"{file} is damaged ({info.filename}: no local header); {_SAVE_AS}")
+    name_len, extra_len = struct.unpack("<HH", raw[at + 26:at + 30])
+    begin = at + 30 + name_len + extra_len
+    data = raw[begin:begin + info.compress_size]
+    if len(data) != info.compress_size:
+        raise Refused(f"{file} is damaged ({info.filename}: cut short); {_SAVE_AS}")
+    limit = min(MAX_PART_BYTES, room)
+    if info.compress_type == zipfile.ZIP_STORED:
+        got, crc = len(data), zlib.crc32(data)
+        if got > limit:
+            raise _too_much(file)
+    else:
+        inflate = zlib.decompressobj(-15)
+        got, crc, pending = 0, 0, data
+        while pending and not inflate.eof:
+            chunk = inflate.decompress(pending, _CHUNK)
+            pending = inflate.unconsumed_tail
+            got += len(chunk)
+            crc = zlib.crc32(chunk, crc)
+            if got > limit:
+                raise _too_much(file)
+        if not inflate.eof or inflate.unused_data or pending:
+            raise Refused(f"{file} is damaged ({info.filename}: its stream does not end where the zip says); "
+                          f"{_SAVE_AS}")
+    if got != info.file_size or crc != info.CRC:
+        raise Refused(f"{file} is damaged ({info.filename}: its size or checksum is not what the zip declares); "
+                      f"{_SAVE_AS}")
+    return got
 
 
 def check_workbook(file: str, raw: bytes) -> CheckedWorkbook:
@@ -287,7 +328,7 @@ def check_workbook(file: str, raw: bytes) -> CheckedWorkbook:
         raise Refused(
             f"{file} is an Excel binary workbook (.xlsb), which lendready does not read; in Excel choose "
             "File → Save As → Excel Workbook (.xlsx) and import that")
-    _unpack_all(file, zf)
+    _unpack_all(file, raw, zf)
     if "_rels/.rels" not in names and "content.xml" not in names:
         raise Refused(
             f"{file} is not a spreadsheet lendready can read (it is a zip, but not a workbook); save the forecast "
