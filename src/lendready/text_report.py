@@ -45,6 +45,11 @@ def _ratio(value: float | None, negative: bool) -> str:
     return "negative" if negative else formatting.ratio(value)
 
 
+def _inline(name: str) -> str:
+    """A figure's short name inside a line: "interest cover", but an acronym (DSCR) as it is."""
+    return name if name[:2].isupper() else name[:1].lower() + name[1:]
+
+
 def render(analysis: Analysis, k: Knowledge) -> str:
     a = analysis.assessment
     role = a.audience
@@ -96,8 +101,9 @@ def render(analysis: Analysis, k: Knowledge) -> str:
                 + f" in {formatting.month_label(s.lowest_cash_month)}"
                 if s.lowest_forecast_cash is not None else "no cash figure (no usable forecast)")
         parts = [k.bands[s.band].label if s.band in k.bands else str(s.band), cash,
-                 f"DSCR {_ratio(s.dscr, s.negative_earnings)}",
-                 f"interest cover {_ratio(s.interest_cover, s.negative_earnings)}"]
+                 f"{_inline(k.metric_info['dscr'].short_for(role))} {_ratio(s.dscr, s.negative_earnings)}",
+                 f"{_inline(k.metric_info['interest_cover'].short_for(role))} "
+                 f"{_ratio(s.interest_cover, s.negative_earnings)}"]
         if s.timing_only:
             parts.append(STRESS_TIMING_ONLY)
         lines += _wrap(f"{s.label}: " + "; ".join(parts), "      ", "  - ")

@@ -365,9 +365,21 @@ class WhatIfPanel(QWidget):
         self.analysis = analysis
         self.recomputations += 1
         role = analysis.assessment.audience
+        self._show_headings(role)
         self._show_stress(analysis)
         self._show_sizing(analysis)
         self._show_proposals(analysis, role)
+
+    def _show_headings(self, role: str) -> None:
+        """The cover columns named for the reader (DSCR for a lender, in words for a founder)."""
+        for col, metric in ((self.DSCR, "dscr"), (self.COVER, "interest_cover")):
+            info = self.knowledge.metric_info.get(metric)
+            item = self.table.horizontalHeaderItem(col)
+            if info is None or item is None:
+                continue
+            name = info.short_for(role)
+            item.setText(name.replace(" ", "\n", 1))
+            item.setToolTip(name)
 
     def _missing(self, values: Any) -> list[str]:
         q = self.knowledge.questionnaire.questions

@@ -325,7 +325,7 @@ def analyse(
     r = Reassessor(k, answers, when)
     a = describe(k, r.base, role)
     stress = tuple(stress_tests(r))
-    sizing = loan_sizing(r)
+    sizing = loan_sizing(r, role)
     proposals = tuple(to_improve(r, sizing))
     return Analysis(
         assessment=a,

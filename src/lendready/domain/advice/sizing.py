@@ -115,7 +115,7 @@ def _valuation_unverified(r: Reassessor) -> bool:
     return v.get("sec.valuation_date") is None
 
 
-def loan_sizing(r: Reassessor) -> LoanSizing | None:
+def loan_sizing(r: Reassessor, role: str = "lender") -> LoanSizing | None:
     """The sizing of the case's loan; None when the amount or term is unanswered or invalid."""
     v = r.values
     amount, term = v.get("loan.amount"), v.get("loan.term_months")
@@ -148,7 +148,7 @@ def loan_sizing(r: Reassessor) -> LoanSizing | None:
     if not bound_reached:
         above = at(best + 1, term)
         limited_by = tuple(sorted(above.red_ids() - reds0))
-        titles.update((rid, t) for rid, t in finding_titles(r.k, above).items() if rid in limited_by)
+        titles.update((rid, t) for rid, t in finding_titles(r.k, above, role).items() if rid in limited_by)
     at_max = at(best, term)
 
     def term_ok(n: int) -> bool:
@@ -177,7 +177,7 @@ def loan_sizing(r: Reassessor) -> LoanSizing | None:
     held_back: tuple[str, ...] = ()
     if at_max.band == "not_ready":
         held_back = tuple(rule.id for rule, lv in at_max.kept if lv.rating == "red" or lv.severity == "blocker")
-        titles.update((rid, t) for rid, t in finding_titles(r.k, at_max).items() if rid in held_back)
+        titles.update((rid, t) for rid, t in finding_titles(r.k, at_max, role).items() if rid in held_back)
     return LoanSizing(
         term_months=term, max_amount=best * UNIT, comfortable_amount=comfortable * UNIT,
         band_at_max=at_max.band, limited_by=limited_by, shortest_term_months=shortest,

@@ -270,10 +270,10 @@ def answers_and_role(case: Case | Mapping[str, Any], audience: str | None) -> tu
     return answers, role
 
 
-def finding_titles(k: Knowledge, judged: Judgement) -> dict[str, str]:
-    """Each kept finding's title, filled from the judged answers (titles read the same for every reader)."""
+def finding_titles(k: Knowledge, judged: Judgement, role: str = "lender") -> dict[str, str]:
+    """Each kept finding's title for ``role``, filled from the judged answers."""
     render = _Renderer(k, judged.validated.values, judged.metrics)
-    return {rule.id: render(level.title.lender) for rule, level in judged.kept}
+    return {rule.id: render(level.title.for_role(role)) for rule, level in judged.kept}
 
 
 def describe(k: Knowledge, judged: Judgement, role: str) -> Assessment:

@@ -194,6 +194,7 @@ def _vocabulary(book: dict[str, Any]) -> Vocabulary:
         words(book["severities"]), words(book["ratings"]),
         {a["term"]: a["expansion"] for a in book.get("acronyms", [])},
         frozenset(book.get("plain_abbreviations", [])),
+        {j["phrase"]: j["plain"] for j in book.get("jargon", [])},
     )
 
 
@@ -282,7 +283,9 @@ def build(root: Path, data: dict[str, Any], key: str) -> Knowledge:
     metric_info = {}
     for m in book["metrics"]:
         labels, definitions = _role_text(m["label"]), _role_text(m["definition"])
-        metric_info[m["id"]] = MetricInfo(m["id"], labels.lender, m["unit"], definitions.lender, labels, definitions)
+        shorts = _role_text(m["short"]) if m.get("short") else None
+        metric_info[m["id"]] = MetricInfo(m["id"], labels.lender, m["unit"], definitions.lender, labels, definitions,
+                                          shorts)
     wanted_metrics = set(DESCRIBED_METRICS)
     for missing in sorted(wanted_metrics - set(metric_info)):
         problems.append(f"{RULEBOOK_FILE}:{missing}: metrics: no label or definition for this metric")

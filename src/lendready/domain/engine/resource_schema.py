@@ -216,6 +216,8 @@ class MetricData(Strict):
     label: RoleTextField
     unit: Literal["ratio", "percent", "gbp", "months", "month"]
     definition: RoleTextField
+    short: RoleTextField | None = None
+    """The name for a table's column or a line's label, where the label is too long (per reader)."""
 
 
 COLOUR_NAMES = ("red", "amber", "green", "yellow", "orange")
@@ -236,6 +238,13 @@ class AcronymData(Strict):
     expansion: str = Field(min_length=3)
 
 
+class JargonData(Strict):
+    """A phrase a founder should not meet without its plain wording beside it."""
+
+    phrase: str = Field(min_length=3)
+    plain: str = Field(min_length=3)
+
+
 class RulebookData(Strict):
     version: str = Field(min_length=1)
     areas: list[AreaData]
@@ -244,6 +253,7 @@ class RulebookData(Strict):
     severities: list[WordData]
     ratings: list[WordData]
     acronyms: list[AcronymData] = []
+    jargon: list[JargonData] = []
     plain_abbreviations: list[str] = []
     """Abbreviations every reader knows (UK, NHS): founders may meet them unexplained."""
 

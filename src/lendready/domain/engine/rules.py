@@ -84,9 +84,14 @@ class MetricInfo(NamedTuple):
     definition: str
     labels: RoleText | None = None
     definitions: RoleText | None = None
+    shorts: RoleText | None = None
 
     def label_for(self, role: str) -> str:
         return self.labels.for_role(role) if self.labels else self.label
+
+    def short_for(self, role: str) -> str:
+        """The name for a table's column or a line's label: the short form where one is given."""
+        return self.shorts.for_role(role) if self.shorts else self.label_for(role)
 
     def definition_for(self, role: str) -> str:
         return self.definitions.for_role(role) if self.definitions else self.definition
@@ -107,6 +112,8 @@ class Vocabulary(NamedTuple):
     ratings: dict[str, Word]
     acronyms: dict[str, str]
     plain: frozenset[str]
+    jargon: dict[str, str] = {}
+    """Phrases a founder should not meet without their plain wording (phrase: plain wording)."""
 
     def severity(self, code: str) -> str:
         w = self.severities.get(code)

@@ -25,12 +25,24 @@ def explain(text: str, acronyms: Mapping[str, str]) -> str:
     def spell(match: re.Match[str]) -> str:
         term = match.group(1)
         expansion = acronyms.get(term)
-        if expansion is None or term in done or expansion.lower() in lowered:
+        if expansion is None or term in done:
             return match.group(0)
         done.add(term)
+        if spelt_out(lowered, match.end(), expansion):
+            return match.group(0)
         return f"{match.group(0)} ({expansion})"
 
     return ACRONYM.sub(spell, text)
+
+
+def spelt_out(lowered: str, first_end: int, expansion: str) -> bool:
+    """Whether a lower-cased text spells an acronym out by its first use (which ends at ``first_end``).
+
+    Spelt out means the expansion, or its name (the part before a colon: "debt service cover"), starts
+    before that first use ends or straight after it ("DSCR (debt service cover: …)").
+    """
+    name = expansion.split(":", 1)[0].strip().lower()
+    return any(0 <= lowered.find(form) <= first_end + 2 for form in {expansion.lower(), name} if form)
 
 
 def unexplained(text: str, acronyms: Mapping[str, str], plain: Iterable[str] = ()) -> list[str]:
@@ -76,6 +88,9 @@ def lint_wording(data: Mapping[str, object], knowledge: object) -> list[str]:
         for term in unexplained(text or "", vocab.acronyms, vocab.plain):
             problems.append(f"{where}: {field}: '{term}' is an acronym a founder would meet unexplained; "
                             f"list it under [[acronyms]] in {RULEBOOK_FILE} or write it out")
+        for phrase in jargon_used(text or "", vocab.jargon):
+            problems.append(f"{where}: {field}: '{phrase}' is jargon a founder would meet without its plain "
+                            f"wording ([[jargon]] in {RULEBOOK_FILE}); word the founder's text plainly")
 
     sections: list = data.get("sections", [])  # type: ignore[assignment]
     for s in sections:
@@ -121,3 +136,31 @@ def lint_wording(data: Mapping[str, object], knowledge: object) -> list[str]:
             founder(where, "lender_condition", rule.lender_condition.founder)
         founder(where, "myth", rule.myth)
     return list(dict.fromkeys(problems))
+
+
+
+def unspelt(text: str, acronyms: Mapping[str, str]) -> list[str]:
+    """The listed acronyms ``text`` uses without spelling them out at their first use.
+
+    The rule :func:`explain` keeps, so a text that went through it has none. Whitespace is read as one
+    space (a report wraps lines anywhere).
+    """
+    flat = re.sub(r"\s+", " ", text or "")
+    lowered = flat.lower()
+    seen: set[str] = set()
+    out: list[str] = []
+    for match in ACRONYM.finditer(flat):
+        term = match.group(1)
+        expansion = acronyms.get(term)
+        if expansion is None or term in seen:
+            continue
+        seen.add(term)
+        if not spelt_out(lowered, match.end(), expansion):
+            out.append(term)
+    return out
+
+
+def jargon_used(text: str, jargon: Mapping[str, str]) -> list[str]:
+    """The jargon phrases (listed under ``[[jargon]]``) ``text`` uses without also saying them plainly."""
+    lowered = re.sub(r"\s+", " ", text or "").lower()
+    return [phrase for phrase, plain in jargon.items() if phrase.lower() in lowered and plain.lower() not in lowered]

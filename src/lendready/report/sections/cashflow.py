@@ -91,8 +91,9 @@ def stress_scenarios(ctx: BriefingContext) -> list[Flowable]:
     st, an = ctx.styles, ctx.analysis
     out = section_heading(ctx.words("stress_heading"), st)
     out.append(text(ctx.words("stress_intro"), st.body_tight))
+    names = [ctx.knowledge.metric_info[m].short_for(ctx.audience) for m in ("dscr", "interest_cover")]
     rows: list[list[Any]] = [["Scenario", rich(st.cell_right, ("b", "Lowest cash")),
-                              rich(st.cell_right, ("b", "DSCR")), rich(st.cell_right, ("b", "Interest cover")),
+                              rich(st.cell_right, ("b", names[0])), rich(st.cell_right, ("b", names[1])),
                               "Band"]]
     extra: list[tuple] = [("FONTNAME", (0, 0), (-1, 0), FONT_BOLD), ("ALIGN", (1, 0), (3, -1), "RIGHT")]
     negative = paragraph(f'<font color="{RATING_COLOURS["red"]}">{esc(formatting.NEGATIVE_EARNINGS)}</font>',
