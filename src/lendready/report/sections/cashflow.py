@@ -124,7 +124,7 @@ def stress_scenarios(ctx: BriefingContext) -> list[Flowable]:
             label += [("br", ""), ("m", STRESS_TIMING_ONLY)]
         rows.append([rich(st.cell, *label), _cash_cell(ctx, s.lowest_forecast_cash, s.lowest_cash_month),
                      *ratios(r, s.dscr, s.interest_cover, s.negative_earnings), band_cell(ctx, s.band)])
-    widths = [62 * mm, 31 * mm, 17 * mm, 22 * mm]
+    widths = [52 * mm, 30 * mm, 26 * mm, 24 * mm]  # a ratio heading may be a word like "Repayments"
     out.append(grid(rows, widths + [FRAME_W - sum(widths)], extra=extra))
     if an.cash_line is None and low is not None and low.reason:
         out.append(text(f"Lowest cash is n/a throughout: {low.reason}.", st.muted))
