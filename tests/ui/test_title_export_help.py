@@ -103,7 +103,10 @@ def test_cancelling_the_export_dialog_writes_nothing(window, tmp_path, monkeypat
 
 def test_using_lendready_lists_every_menu_shortcut(window):
     window.open_path(str(SAMPLES / "vale.lendready"))
-    help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")
+    from PySide6.QtWidgets import QMenu
+
+    # Found as the window's child, not through QAction.menu(), whose wrapper PySide6 6.8.0 drops.
+    help_menu = next(m for m in window.findChildren(QMenu) if m.title() == "&Help")
     using = next(a for a in help_menu.actions() if a.text().startswith("&Using lendready"))
     using.trigger()
     page = window.teach.help.pages["using"].toPlainText()

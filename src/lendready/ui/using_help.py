@@ -81,11 +81,13 @@ def _plain(text: str) -> str:
 def menu_shortcuts(bar: QMenuBar) -> list[Shortcut]:
     """Every menu action with a keyboard shortcut, as (menu path, action, keys), in menu order."""
     out: list[Shortcut] = []
+    # Menus found as the bar's children, not through QAction.menu(), whose wrapper PySide6 6.8 drops.
+    menus = {m.menuAction(): m for m in bar.findChildren(QMenu)}
 
     def walk(actions: list[QAction], path: str) -> None:
         for action in actions:
-            menu = action.menu()
-            if isinstance(menu, QMenu):
+            menu = menus.get(action)
+            if menu is not None:
                 walk(menu.actions(), f"{path} → {_plain(menu.title())}" if path else _plain(menu.title()))
                 continue
             if action.isSeparator():
