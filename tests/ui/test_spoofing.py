@@ -285,7 +285,8 @@ def test_the_crash_dialog_shows_its_paths_as_text(qtbot, tmp_path, monkeypatch):
 
 
 def test_outside_text_helpers_show_text_as_written():
-    from lendready.ui.widgets.style import html_text, plain_label, plain_tip
+    from lendready.ui.tips import plain_tip
+    from lendready.ui.widgets.style import html_text, plain_label
 
     assert html_text(HOSTILE) == (
         "&lt;b style=&quot;color:green&quot;&gt;APPROVED&lt;/b&gt;&lt;img src=&quot;file:///etc/passwd&quot;&gt;"

@@ -16,6 +16,7 @@ copy of the other.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import os
@@ -109,10 +110,7 @@ class RecoveryStore:
             "pid": os.getpid(),
             "saved_at": now_utc(),
             "original_path": str(original_path) if original_path else None,
-            "original_on_disk": (
-                {"path": origin.path, "size": origin.size, "mtime_ns": origin.mtime_ns, "sha256": origin.sha256}
-                if origin is not None else None
-            ),
+            "original_on_disk": dataclasses.asdict(origin) if origin is not None else None,
             "case": to_document(case, knowledge.questionnaire),
         }
         target = self.file_for(case)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import copy
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -779,10 +778,11 @@ class MainWindow(QMainWindow):
 
     def refuse_input_as_output(self, target: Path, inputs: list[Path], what: str) -> bool:
         """True (and says so) when ``target`` is one of the files the output is made from."""
+        from lendready.domain.files.case_file import same_file
         from lendready.ui.widgets import messages  # dialogs load when first used
 
         for source in inputs:
-            if _same_file(target, source):
+            if same_file(target, source):
                 messages.warn(
                     self, f"lendready did not write the {what}",
                     f"{target} is {source.name}, a case file the {what} is made from. Writing the {what} "
@@ -861,9 +861,3 @@ class MainWindow(QMainWindow):
         AboutDialog(self.knowledge, self).exec()
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    """Whether two paths name one file, through links too (an output must never replace an input)."""
-    try:
-        return os.path.samefile(a, b)
-    except OSError:  # one of them does not exist yet: compare where they lead
-        return os.path.realpath(a) == os.path.realpath(b)

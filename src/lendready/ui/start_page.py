@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from lendready.domain.files.outside_text import for_display
+from lendready.ui.tips import plain_tip
 
 ROLE_BUTTONS = (
     ("lender", "New case as a bank officer",
@@ -119,18 +120,6 @@ class TitledItemDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-def plain_tip(text: str) -> str:
-    """:func:`lendready.ui.widgets.style.plain_tip`, here because the first window must not load the widgets package.
-
-    (Importing ``lendready.ui.widgets`` brings the answer inputs and ``decimal`` with it,
-    which tests/ui/test_startup_imports.py keeps out of the start page.)
-    """
-    from PySide6 import QtGui
-
-    shown = for_display(str(text), multiline=True)
-    if not shown or not QtGui.Qt.mightBeRichText(shown):
-        return shown
-    return QtGui.Qt.convertFromPlainText(shown, Qt.WhiteSpaceMode.WhiteSpaceNormal)
 
 
 def _own_rich(markup: str) -> QLabel:

@@ -62,7 +62,8 @@ from lendready.domain.advice.words import STRESS_TIMING_ONLY, caveat_text, sizin
 from lendready.domain.engine import formatting
 from lendready.domain.files.outside_text import for_display
 from lendready.model.session import CaseSession
-from lendready.ui.widgets.style import html_text, plain_tip, problem_colour
+from lendready.ui.tips import plain_tip
+from lendready.ui.widgets.style import html_text, problem_colour
 
 # Distinct hues that read on light and dark backgrounds; the dash pattern is the second cue.
 SERIES_COLOURS = ("#1f77b4", "#d62728", "#17a2b8", "#d63ab5", "#ff7f0e", "#9467bd", "#2ca02c", "#8c564b")

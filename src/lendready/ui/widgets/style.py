@@ -10,7 +10,7 @@ the rules itself. QLabel and tooltips guess whether text is HTML, so a name
 such as ``<b style="color:green">APPROVED</b>`` would be drawn as a green word,
 and an ``<img src="file:///...">`` would load a local image. So outside text is
 shown by :func:`plain_label` (a label that never reads markup), by
-:func:`plain_tip` (a tooltip that cannot be taken for HTML) or, inside a view
+:func:`lendready.ui.tips.plain_tip` (a tooltip that cannot be taken for HTML) or, inside a view
 that is deliberately HTML, through :func:`html_text`. All three pass it through
 :func:`~lendready.domain.files.outside_text.for_display` first, so bidi
 overrides, zero-width characters and terminal escapes show as ``[U+202E]``
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import html
 
-from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStyle, QToolButton, QWidget
@@ -57,19 +56,6 @@ def plain_label(text: str = "", parent: QWidget | None = None, *, multiline: boo
     label.setTextFormat(Qt.TextFormat.PlainText)  # before any text: the guess is never made
     label.setText(for_display(text, multiline=multiline))
     return label
-
-
-def plain_tip(text: str) -> str:
-    """A tooltip for outside text: Qt guesses a tooltip's format, so a plain one is handed over as escaped HTML.
-
-    Text that Qt would not take for HTML is returned with only its acting
-    characters made visible, so ordinary tooltips stay as they were. (The start
-    page has its own copy, so the first window need not load this package.)
-    """
-    shown = for_display(str(text), multiline=True)
-    if not shown or not QtGui.Qt.mightBeRichText(shown):  # PySide6 has these two in QtGui's Qt, not QtCore's
-        return shown
-    return QtGui.Qt.convertFromPlainText(shown, Qt.WhiteSpaceMode.WhiteSpaceNormal)
 
 
 def scaled_font(widget: QWidget, factor: float, bold: bool = False) -> QFont:
