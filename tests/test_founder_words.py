@@ -45,11 +45,7 @@ def test_lender_text_report_keeps_its_terms(samples, knowledge):
     assert "Termination for convenience" in text
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "left for a follow-up: the PDF's lender-worded parts a founder also gets (parameter labels in the key "
-    "figures' limits, 'DSCR below which …'; the background primer, legal forms, glossary and the "
-    "parameter appendix: TUPE, LGPS, CIO, FCA, RICS, SI) are single texts, not worded per reader"))
-@pytest.mark.parametrize("sample", ["riverside", "civictech"])
+@pytest.mark.parametrize("sample", SAMPLE_IDS)
 def test_founder_pdf_explains_every_acronym(sample, samples, knowledge):
     analysis = analyse(samples[sample], knowledge, AS_OF, audience="founder")
     pdf = build_briefing(samples[sample], knowledge, audience="founder", as_of=AS_OF, analysis=analysis)

@@ -80,3 +80,33 @@ def test_lint_catches_an_unexplained_acronym(broken):
 
 def test_shipped_resources_lint_clean(resources):
     assert lint(resources).problems == []
+
+
+def test_lint_reads_the_reports_founder_wording(broken):
+    """The report's wording is written per reader, so lint holds its founder texts to the same rule."""
+    text = (broken / "teaching/report.toml").read_text(encoding="utf-8")
+    start = text.index('founder = "') + len('founder = "')
+    (broken / "teaching/report.toml").write_text(text[:start] + "Your QZXW and termination for convenience. "
+                                                  + text[start:], encoding="utf-8")
+    problems = lint(broken).problems
+    assert any("teaching/report.toml:" in p and "founder: 'QZXW' is an acronym" in p for p in problems), problems
+    assert any("teaching/report.toml:" in p and "'termination for convenience' is jargon" in p
+               for p in problems), problems
+
+
+def test_texts_written_once_are_glossed_for_founders_only(knowledge):
+    """The primer, glossary, checklist and products are one text for everyone: a founder's copy spells
+    each acronym out and glosses each jargon phrase; a lender's is as written."""
+    from lendready.domain.teaching.content import load_teaching
+
+    teaching = load_teaching(knowledge=knowledge)
+    lender = teaching.for_reader("lender", knowledge.vocabulary)
+    founder = teaching.for_reader("founder", knowledge.vocabulary)
+    assert lender is teaching
+    assert founder is teaching.for_reader("founder", knowledge.vocabulary)
+    lgps = next(t for t in founder.glossary if t.term.startswith("LGPS"))
+    assert lgps.term == "LGPS (Local Government Pension Scheme)"
+    plain = knowledge.vocabulary.jargon["termination for convenience"]
+    as_written = " ".join(p for s in lender.primer for p in s.paragraphs)
+    assert "termination for convenience" in as_written and plain not in as_written
+    assert f"termination for convenience ({plain})" in " ".join(p for s in founder.primer for p in s.paragraphs)

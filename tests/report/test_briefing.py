@@ -32,6 +32,7 @@ from lendready.domain.engine import assessment as assessment_module
 from lendready.domain.engine import formatting
 from lendready.domain.engine.assessment import assess
 from lendready.domain.engine.formatting import NEGATIVE_EARNINGS
+from lendready.domain.engine.wording import for_reader
 from lendready.domain.files.case_file import Case, dumps
 from lendready.domain.teaching.content import load_teaching, myths
 from lendready.domain.teaching.samples import load_samples
@@ -177,7 +178,8 @@ def test_each_audience_carries_the_facts(built, knowledge, samples, teaching, si
     assert case.answers["org.name"] in text
     for finding in result.findings:
         assert squash(finding.title) in text, finding.id
-    for document in teaching.documents_for(values, result.metrics.values):
+    # Written once for everyone: the founder's copy has its acronyms spelt out.
+    for document in teaching.for_reader(audience, knowledge.vocabulary).documents_for(values, result.metrics.values):
         assert squash(document.text) in text, document.id
     for fit in analysis.finance_fits:
         assert squash(fit.name) in text and squash(fit.why) in text, fit.id
@@ -196,8 +198,8 @@ def test_each_audience_carries_the_facts(built, knowledge, samples, teaching, si
     assert digest in text.replace(" ", "")
     assert "2026-11-25T10:00:00Z" in text
     for parameter in knowledge.parameters.values():
-        assert squash(parameter.reference) in text, parameter.id
-        assert f"last reviewed {parameter.last_review}" in text
+        assert squash(for_reader(parameter.reference, audience, knowledge.vocabulary)) in text, parameter.id
+        assert f"last reviewed {formatting.date_label(parameter.last_review)}" in text
     for qid in result.unanswered:
         assert qid in text
     # The primer: what an asset lock does, the myths and their corrections.
@@ -433,7 +435,7 @@ def test_the_pdf_prints_the_date_the_case_was_assessed_at(built, knowledge, samp
         assert "Assessed as at 01/12/2026" in pages_of(built[sid, "lender"])[0]
     other = text_of(build_briefing(samples["vale"], knowledge, audience="lender", generated=WHEN,
                                    as_of=date(2027, 3, 9)))
-    assert "Assessed as at 09/03/2027" in other and "01/12/2026" not in other
+    assert "Assessed as at 09/03/2027" in other and "Assessed as at 01/12/2026" not in other
 
 
 def test_the_date_defaults_to_source_date_epoch_and_a_samples_own_date(knowledge, samples, monkeypatch):

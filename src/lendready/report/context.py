@@ -19,6 +19,7 @@ from lendready.domain.engine import formatting
 from lendready.domain.engine.assessment import Assessment
 from lendready.domain.engine.knowledge import Knowledge
 from lendready.domain.engine.status import rating_word, severity_word
+from lendready.domain.engine.wording import for_reader
 from lendready.domain.files.case_file import Case, dumps
 from lendready.domain.teaching.content import Teaching
 from lendready.report.styles import RATING_COLOURS, Styles, shortened, styles
@@ -105,7 +106,7 @@ class BriefingContext(NamedTuple):
 
         chosen = analysis_for(case, knowledge, audience, analysis, as_of)
         digest, digest_of = case_digest(case, knowledge, case_bytes)
-        return cls(case, knowledge, chosen, load_teaching(knowledge=knowledge), audience, generated, digest,
+        return cls(case, knowledge, chosen, load_teaching(knowledge=knowledge).for_reader(audience, knowledge.vocabulary), audience, generated, digest,
                    digest_of, styles(knowledge.root))
 
     @property
@@ -125,6 +126,10 @@ class BriefingContext(NamedTuple):
     def org(self) -> str:
         """The organisation's name; one too long to be valid (the file may hold megabytes) shortened."""
         return shortened(self.assessment.organisation or "Organisation not named")
+
+    def plain(self, text: str) -> str:
+        """A text written once for every reader (a parameter's label or reference), as this reader gets it."""
+        return for_reader(text, self.audience, self.knowledge.vocabulary)
 
     def label(self, qid: str) -> str:
         q = self.knowledge.questionnaire.questions.get(qid)

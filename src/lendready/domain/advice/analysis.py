@@ -27,6 +27,7 @@ from lendready.domain.engine.assessment import Assessment, Finding, answers_and_
 from lendready.domain.engine.conditions import METRIC_KEY, Condition
 from lendready.domain.engine.knowledge import Knowledge, load
 from lendready.domain.engine.metrics import EARNINGS_RATIOS, KEY_FIGURES
+from lendready.domain.engine.wording import for_founder
 from lendready.domain.files.case_file import Case
 
 
@@ -230,6 +231,13 @@ def _applies(t: Threshold, env: dict[str, Any]) -> bool:
     return t.applies.evaluate(probe) is True
 
 
+def _worded(t: Threshold, k: Knowledge, audience: str) -> Threshold:
+    """A limit as ``audience`` reads it: a founder's has the parameter label's acronyms spelt out."""
+    if audience != "founder" or not t.about:
+        return t
+    return t._replace(about=for_founder(t.about, k.vocabulary.acronyms, k.vocabulary.jargon))
+
+
 def _key_figures(k: Knowledge, a: Assessment, answers: Mapping[str, Any]) -> tuple[KeyFigure, ...]:
     limits = thresholds(k)
     values, reasons = a.metrics.values, a.metrics.reasons
@@ -246,7 +254,7 @@ def _key_figures(k: Knowledge, a: Assessment, answers: Mapping[str, Any]) -> tup
         out.append(KeyFigure(
             mid, info.label_for(a.audience), info.unit, info.definition_for(a.audience), value, reason,
             value is not None and mid in EARNINGS_RATIOS and negative, month,
-            tuple(t for t in limits.get(mid, ()) if _applies(t, env)),
+            tuple(_worded(t, k, a.audience) for t in limits.get(mid, ()) if _applies(t, env)),
         ))
     return tuple(out)
 
@@ -306,7 +314,7 @@ def _finance_fits(k: Knowledge, r: Reassessor, a: Assessment, stress: tuple[Stre
     delays = [s.lowest_forecast_cash for s in stress
               if s.id.startswith("payment_delay") and s.applies and s.lowest_forecast_cash is not None]
     facts = {"lowest_cash_payment_delay": min(delays)} if delays else {}
-    teaching = load_teaching(knowledge=k)
+    teaching = load_teaching(knowledge=k).for_reader(a.audience, k.vocabulary)
     offers = teaching.products_for(r.values, a.metrics.values, a.finding_ids, facts)
     return tuple(FinanceFit(p.id, p.name, p.why, p.terms, p.fits, p.caution) for p in offers)
 

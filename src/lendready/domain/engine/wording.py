@@ -35,6 +35,39 @@ def explain(text: str, acronyms: Mapping[str, str]) -> str:
     return ACRONYM.sub(spell, text)
 
 
+def gloss_jargon(text: str, jargon: Mapping[str, str]) -> str:
+    """``text`` with each listed jargon phrase followed by its plain wording where it first appears.
+
+    For texts written once for every reader (the primer, glossary, checklist, parameter labels): a
+    founder meets "termination for convenience (the buyer ending the contract early without cause)".
+    A text that already says it plainly is left as it is.
+    """
+    if not text or not jargon:
+        return text
+    for phrase, plain in jargon.items():
+        lowered = text.lower()
+        if plain.lower() in lowered:
+            continue
+        at = lowered.find(phrase.lower())
+        if at < 0:
+            continue
+        end = at + len(phrase)
+        text = f"{text[:end]} ({plain}){text[end:]}"
+    return text
+
+
+def for_founder(text: str, acronyms: Mapping[str, str], jargon: Mapping[str, str]) -> str:
+    """A text written once for every reader, as a founder gets it: acronyms spelt out, jargon glossed."""
+    return gloss_jargon(explain(text, acronyms), jargon)
+
+
+def for_reader(text: str, audience: str, vocabulary: object) -> str:
+    """A text written once for every reader, as ``audience`` gets it (see :func:`for_founder`)."""
+    if audience != "founder":
+        return text
+    return for_founder(text, getattr(vocabulary, "acronyms", {}), getattr(vocabulary, "jargon", {}))
+
+
 def spelt_out(lowered: str, first_end: int, expansion: str) -> bool:
     """Whether a lower-cased text spells an acronym out by its first use (which ends at ``first_end``).
 
@@ -53,6 +86,21 @@ def unexplained(text: str, acronyms: Mapping[str, str], plain: Iterable[str] = (
         term = match.group(1)
         if term not in acronyms and term not in known and term not in out:
             out.append(term)
+    return out
+
+
+def founder_problems(where: str, field: str, text: str | None, vocabulary: object) -> list[str]:
+    """What a founder would meet unexplained in a text written for founders: acronyms the list does not
+    know (a listed one is spelt out for them) and jargon without its plain wording."""
+    from lendready.domain.engine.knowledge import RULEBOOK_FILE
+
+    acronyms = getattr(vocabulary, "acronyms", {})
+    out = [f"{where}: {field}: '{term}' is an acronym a founder would meet unexplained; "
+           f"list it under [[acronyms]] in {RULEBOOK_FILE} or write it out"
+           for term in unexplained(text or "", acronyms, getattr(vocabulary, "plain", ()))]
+    out += [f"{where}: {field}: '{phrase}' is jargon a founder would meet without its plain "
+            f"wording ([[jargon]] in {RULEBOOK_FILE}); word the founder's text plainly"
+            for phrase in jargon_used(text or "", getattr(vocabulary, "jargon", {}))]
     return out
 
 
@@ -85,12 +133,7 @@ def lint_wording(data: Mapping[str, object], knowledge: object) -> list[str]:
             problems.append(f"{where}: {field}: worded per reader but not for: {', '.join(missing)}")
 
     def founder(where: str, field: str, text: str | None) -> None:
-        for term in unexplained(text or "", vocab.acronyms, vocab.plain):
-            problems.append(f"{where}: {field}: '{term}' is an acronym a founder would meet unexplained; "
-                            f"list it under [[acronyms]] in {RULEBOOK_FILE} or write it out")
-        for phrase in jargon_used(text or "", vocab.jargon):
-            problems.append(f"{where}: {field}: '{phrase}' is jargon a founder would meet without its plain "
-                            f"wording ([[jargon]] in {RULEBOOK_FILE}); word the founder's text plainly")
+        problems.extend(founder_problems(where, field, text, vocab))
 
     sections: list = data.get("sections", [])  # type: ignore[assignment]
     for s in sections:

@@ -49,6 +49,8 @@ from lendready.domain.engine.knowledge import (
     validate_model,
 )
 from lendready.domain.engine.metrics import ALL_METRICS
+from lendready.domain.engine.rules import Vocabulary
+from lendready.domain.engine.wording import for_founder
 
 TEACHING_DIR = "teaching"
 PRIMER_FILE = f"{TEACHING_DIR}/primer.toml"
@@ -301,6 +303,42 @@ class Teaching(NamedTuple):
             env[METRIC_KEY + name] = value
         return [p for p in self.products if p.when is None or p.when.holds(env)]
 
+    def for_reader(self, audience: str, vocabulary: Vocabulary) -> Teaching:
+        """The teaching as ``audience`` reads it.
+
+        These texts are written once for every reader; a founder's copy has each listed acronym spelt
+        out and each jargon phrase glossed where it first appears in each text, so the founder's
+        briefing never leaves one unexplained. Other readers get the texts as written.
+        """
+        if audience != "founder":
+            return self
+        known = _FOR_READER.get((id(self), audience))
+        if known is not None and known[0] is self:
+            return known[1]
+
+        def plain(text: str) -> str:
+            return for_founder(text, vocabulary.acronyms, vocabulary.jargon)
+
+        def each(record: Any, keep: tuple[str, ...] = ("id", "when")) -> Any:
+            return record._replace(**{f: plain(getattr(record, f)) for f in record._fields if f not in keep})
+
+        worded = self._replace(
+            primer_title=plain(self.primer_title),
+            primer=tuple(PrimerSection(plain(s.heading), tuple(plain(p) for p in s.paragraphs))
+                         for s in self.primer),
+            legal_forms={k: each(f) for k, f in self.legal_forms.items()},
+            glossary=tuple(each(t, ()) for t in self.glossary),
+            checklist=tuple(each(d) for d in self.checklist),
+            products=tuple(each(p) for p in self.products),
+            report_wording={k: w._replace(founder=plain(w.founder)) for k, w in self.report_wording.items()},
+        )
+        _FOR_READER[(id(self), audience)] = (self, worded)
+        return worded
+
+
+_FOR_READER: dict[tuple[int, str], tuple[Teaching, Teaching]] = {}
+"""Each loaded teaching's copy per reader (the original kept with it, so an id is never reused)."""
+
 
 def myths(knowledge: Knowledge, role: str = "lender") -> list[tuple[str, str]]:
     """(belief, correction) for every rule that corrects a myth, in rule order."""
@@ -523,7 +561,16 @@ def check_teaching(root: Path, knowledge: Knowledge) -> list[str]:
     data, problems = validate_teaching(Path(root))
     if problems:
         return problems
-    return build_teaching(data, knowledge)[1]
+    teaching, problems = build_teaching(data, knowledge)
+    if teaching is None:
+        return problems
+    # The report's wording is written per reader: the founder's must need no glossing. (Texts written
+    # once for everyone are glossed for founders by Teaching.for_reader.)
+    from lendready.domain.engine.wording import founder_problems
+
+    for key, wording in teaching.report_wording.items():
+        problems += founder_problems(f"{REPORT_FILE}:{key}", "founder", wording.founder, knowledge.vocabulary)
+    return problems
 
 
 def _cached_validation(root: Path) -> dict[str, Any]:

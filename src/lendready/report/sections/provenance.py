@@ -103,10 +103,11 @@ def parameters(ctx: BriefingContext) -> list[Flowable]:
         p = k.parameters[pid]
         mark = "● " if pid in used else ""
         rows.append([
-            [text(mark + pid, st.cell_small_bold), text(p.label, st.cell_small)],
+            [text(mark + pid, st.cell_small_bold), text(ctx.plain(p.label), st.cell_small)],
             formatting.by_unit(p.value, p.unit),
-            [text(p.reference, st.cell_small),
-             text(f"{p.source} · valid from {p.valid_from} · last reviewed {p.last_review}", st.cell_small_muted)],
+            [text(ctx.plain(p.reference), st.cell_small),
+             text(f"{p.source} · valid from {formatting.date_label(p.valid_from)} · last reviewed "
+                  f"{formatting.date_label(p.last_review)}", st.cell_small_muted)],
         ])
     out.append(grid(rows, [62 * mm, 19 * mm, FRAME_W - 81 * mm], extra=[("ALIGN", (1, 1), (1, -1), "RIGHT")]))
     return out
