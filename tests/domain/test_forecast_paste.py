@@ -50,7 +50,9 @@ def test_what_is_not_a_month(text):
     [("£1,234", 1234), ("1,234.50", 1234.5), ("1234", 1234), ("-£1,234", -1234), ("£-1,234", -1234),
      ("(1,234)", -1234), ("(£1,234)", -1234), ("\u2212£1,234", -1234), ("1 234", 1234),
      ("\u00a0£1,234\u00a0", 1234), ("£\u00a01,234,567", 1234567), ("0", 0), ("-0", 0), ("0.5", 0.5),
-     (".5", 0.5), ("1234.00", 1234), ("GBP 1,000", 1000), ("+12", 12)],
+     (".5", 0.5), ("1234.00", 1234), ("GBP 1,000", 1000), ("+12", 12),
+     # Round amounts as people (and the samples' notes) write them.
+     ("£45k", 45000), ("45K", 45000), ("1.2m", 1200000), ("-£3k", -3000), ("(2.5k)", -2500)],
 )
 def test_amounts_in_the_ways_spreadsheets_write_them(text, value):
     result = read_amount(text)
@@ -60,7 +62,7 @@ def test_amounts_in_the_ways_spreadsheets_write_them(text, value):
 
 @pytest.mark.parametrize(
     "text", ["", " ", "-", "£", "abc", "12abc", "1234,50", "12,34", "1,2345", "1e5", "£1,234£", "--5",
-             "(-5)", "5%", "$100", "1.2.3", "1" + "0" * 16],
+             "(-5)", "5%", "$100", "1.2.3", "1" + "0" * 16, "k", "£45kk", "1,2k", "9" * 15 + "m"],
 )
 def test_what_is_not_an_amount(text):
     assert read_amount(text) is None

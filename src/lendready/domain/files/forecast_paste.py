@@ -126,7 +126,7 @@ def read_month(text: str) -> str | None:
 def read_amount(text: str) -> int | float | None:
     """An amount in pounds as a spreadsheet shows it -> a number; None if it is not one.
 
-    Accepts "£1,234", "1,234.50", "-£1,234", "£-1,234" and the accountants'
+    Accepts "£1,234", "1,234.50", "-£1,234", "£-1,234", "£45k", "1.2m" and the accountants'
     "(1,234)" for a negative; spaces anywhere are ignored. Commas must group
     thousands properly, so a decimal comma ("1234,50") is refused rather than
     read as 123,450.
@@ -146,6 +146,8 @@ def read_amount(text: str) -> int | float | None:
             s = s[3:]
         elif s[:1] == "£":
             s = s[1:]
+    if s[-1:].lower() in ("k", "m") and _NUMBER.fullmatch(s[:-1]):
+        return _shorthand(text)
     if signs > 1 or (signs and text.strip().startswith("(")) or not _NUMBER.fullmatch(s):
         return None
     digits = s.replace(",", "")
@@ -155,6 +157,17 @@ def read_amount(text: str) -> int | float | None:
     if abs(value) > MAX_MAGNITUDE:
         return None
     return -value if negative and value else value
+
+
+def _shorthand(text: str) -> int | float | None:
+    """"£45k" or "1.2m", as people (and the samples' own notes) write round amounts; None if not one."""
+    from lendready.domain.engine.formatting import NotReadable, parse_amount
+
+    try:
+        value = parse_amount(text)
+    except NotReadable:
+        return None
+    return value if abs(value) <= MAX_MAGNITUDE else None
 
 
 def _year(text: str) -> int:
