@@ -34,4 +34,22 @@ def test_a_larger_customer_share_names_the_band_the_area_and_the_new_finding(kno
 def test_no_change_says_so(knowledge, samples):
     a = assess(samples["vale"], knowledge)
     changes = compare_assessments(a, a, knowledge)
-    assert changes.empty and changes.text() == "No change to the band, the area ratings or the findings."
+    assert changes.empty and changes.text() == (
+        "No change to the band, the area ratings, the findings or the key figures.")
+
+
+def test_a_change_that_moves_only_key_figures_still_shows(knowledge, samples):
+    """A slightly larger loan moves the repayments and the cover without changing a rating."""
+    case = copy.deepcopy(samples["vale"])
+    before = assess(case, knowledge)
+    case.answers["loan.amount"] = case.answers["loan.amount"] + 5000
+    after = assess(case, knowledge)
+    changes = compare_assessments(before, after, knowledge, "founder")
+    assert changes.band_before is None and changes.areas == () and changes.new == changes.gone == ()
+    assert not changes.empty
+    moved = {f.id: f for f in changes.figures}
+    assert "annual_loan_repayment" in moved and "dscr" in moved
+    repayment = moved["annual_loan_repayment"]
+    assert repayment.label == knowledge.metric_info["annual_loan_repayment"].short_for("founder")
+    assert repayment.before.startswith("£") and repayment.before != repayment.after
+    assert f"{repayment.label}: {repayment.before} → {repayment.after}" in changes.text()

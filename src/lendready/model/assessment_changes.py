@@ -1,4 +1,5 @@
-"""What changed between two assessments of one case: the band, area ratings, findings new and gone.
+"""What changed between two assessments of one case: the band, area ratings, findings new and gone,
+and the key figures.
 
 The explainer shows it as a short line at its top after each refresh ("Band: Not
 ready → Nearly ready; Cashflow: Amber → Green; new: …; gone: …") and marks the
@@ -11,8 +12,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from lendready.domain.engine import formatting
 from lendready.domain.engine.assessment import Assessment
 from lendready.domain.engine.knowledge import Knowledge
+from lendready.domain.engine.metrics import EARNINGS_RATIOS, KEY_FIGURES
 from lendready.domain.engine.status import rating_word
 
 
@@ -31,6 +34,14 @@ class FindingRef(NamedTuple):
     title: str
 
 
+class FigureChange(NamedTuple):
+    id: str
+    label: str
+    before: str
+    """The figure as shown before (formatted, so a change too small to show is no change)."""
+    after: str
+
+
 class AssessmentChanges(NamedTuple):
     band_before: str | None
     """The band's label before, when the band changed (else None)."""
@@ -38,10 +49,14 @@ class AssessmentChanges(NamedTuple):
     areas: tuple[AreaChange, ...]
     new: tuple[FindingRef, ...]
     gone: tuple[FindingRef, ...]
+    figures: tuple[FigureChange, ...] = ()
+    """Key figures whose shown value changed, in the key figures' order: an edit that moves the
+    cover or the lowest cash without changing a rating still shows what it did."""
 
     @property
     def empty(self) -> bool:
-        return self.band_before is None and not self.areas and not self.new and not self.gone
+        return (self.band_before is None and not self.areas and not self.new and not self.gone
+                and not self.figures)
 
     def changed_areas(self) -> frozenset[str]:
         return frozenset(a.area for a in self.areas)
@@ -52,7 +67,7 @@ class AssessmentChanges(NamedTuple):
     def text(self) -> str:
         """One line: "Band: Not ready → Nearly ready; Cashflow: Amber → Green; new: …; gone: …"."""
         if self.empty:
-            return "No change to the band, the area ratings or the findings."
+            return "No change to the band, the area ratings, the findings or the key figures."
         parts: list[str] = []
         if self.band_before is not None:
             parts.append(f"Band: {self.band_before} → {self.band_after}")
@@ -61,6 +76,7 @@ class AssessmentChanges(NamedTuple):
             parts.append("new: " + ", ".join(f.title for f in self.new))
         if self.gone:
             parts.append("gone: " + ", ".join(f.title for f in self.gone))
+        parts += [f"{f.label}: {f.before} → {f.after}" for f in self.figures]
         return "; ".join(parts)
 
 
@@ -86,7 +102,31 @@ def compare_assessments(
     new_ids = {f.id for f in after.findings}
     new = tuple(FindingRef(f.id, f.title) for f in after.findings if f.id not in old_ids)
     gone = tuple(FindingRef(f.id, f.title) for f in before.findings if f.id not in new_ids)
-    return AssessmentChanges(band_before, band_after, tuple(areas), new, gone)
+    return AssessmentChanges(band_before, band_after, tuple(areas), new, gone,
+                             _figures(before, after, knowledge, role))
+
+
+def _figures(before: Assessment, after: Assessment, knowledge: Knowledge, role: str) -> tuple[FigureChange, ...]:
+    out: list[FigureChange] = []
+    for mid in KEY_FIGURES:
+        info = knowledge.metric_info.get(mid)
+        if info is None:
+            continue
+        was, now = _shown(before, mid, info.unit), _shown(after, mid, info.unit)
+        if was != now:
+            out.append(FigureChange(mid, info.short_for(role), was, now))
+    return tuple(out)
+
+
+def _shown(a: Assessment, metric: str, unit: str) -> str:
+    """A key figure as the reader sees it; a ratio over negative earnings is "negative", not a number."""
+    values = a.metrics.values
+    value = values.get(metric)
+    if value is None:
+        return "n/a"
+    if metric in EARNINGS_RATIOS and values.get("ebitda_proxy", 1) <= 0:
+        return "negative"
+    return formatting.by_unit(value, unit)
 
 
 def _band_label(knowledge: Knowledge, band: str) -> str:
@@ -99,4 +139,4 @@ def _area_title(area: object, role: str) -> str:
     return str(title_for(role)) if callable(title_for) else str(getattr(area, "title", ""))
 
 
-__all__ = ["AreaChange", "AssessmentChanges", "FindingRef", "compare_assessments"]
+__all__ = ["AreaChange", "AssessmentChanges", "FigureChange", "FindingRef", "compare_assessments"]
