@@ -171,3 +171,30 @@ def test_the_recovery_copy_written_during_a_what_if_is_the_case(qtbot, window, v
     assert file == window.recovery.file_for(window.session.case)  # the case's own slot
     text = file.read_text("utf-8")
     assert "123456" in text and '"gov.finance_expertise": "no"' in text.replace('":"', '": "')
+
+
+def test_undo_puts_back_what_apply_replaced_until_the_next_edit(qtbot, window, vale):
+    window.open_path(str(vale))
+    case = window.session
+    before = dict(case.answers)
+    assert not window.undo_apply_action.isEnabled()
+    try_first_proposal(window)
+    assert not window.undo_apply_action.isEnabled()  # nothing applied yet
+    window.what_if_layer.banner.apply_button.click()
+    assert case.answers["gov.finance_expertise"] == "yes" and case.assessment.band == "ready"
+    assert window.undo_apply_action.isEnabled()
+    window.undo_apply_action.trigger()
+    assert case.answers == before and case.assessment.band == "nearly_ready"
+    q = window.knowledge.questionnaire.questions["gov.finance_expertise"]
+    shown = window.workspace.views[q.section].editor(q.id)
+    assert shown.value() == "no"
+    assert not window.undo_apply_action.isEnabled()  # one undo, not a toggle
+
+    # An edit after applying ends the undo: it would otherwise throw that edit away.
+    try_first_proposal(window)
+    window.what_if_layer.banner.apply_button.click()
+    assert window.undo_apply_action.isEnabled()
+    case.set_answer("fin.surplus", 1234)
+    window.refresh()
+    assert not window.undo_apply_action.isEnabled() and not window.undo_apply_what_if()
+    assert case.answers["gov.finance_expertise"] == "yes" and case.answers["fin.surplus"] == 1234

@@ -75,6 +75,13 @@ class WhatIf:
         before, after = self.base.notes, self.session.notes
         return [qid for qid in sorted(set(before) | set(after)) if before.get(qid) != after.get(qid)]
 
+    def undo_for_apply(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """What :meth:`apply` would change, as the case has it now (answers, notes): handed back to
+        ``CaseSession.set_answers`` it puts the case as it was before the what-if was applied."""
+        answers = {c.question: c.before for c in self.changes()}
+        notes = {qid: self.base.notes.get(qid, "") for qid in self.note_changes()}
+        return answers, notes
+
     def apply(self) -> bool:
         """Put the what-if's answers (and notes) into the case as one change; True if anything changed."""
         answers = {c.question: c.after for c in self.changes()}

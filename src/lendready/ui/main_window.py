@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.session: CaseSession | None = None
         self.workspace: Workspace | None = None
         self.what_if_layer: _WhatIfLayer | None = None  # a what-if shown over the case, if any
+        self._undo_apply: tuple[tuple[dict[str, Any], dict[str, str]], int] | None = None  # after Apply
         self._saved_recovery_revision = -1
         self._last_folder: Path | None = None  # where the last file was opened, saved or exported
         self._export_target: Path | None = None  # the file the export dialog chose, until the export uses it
@@ -140,6 +141,11 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence("Ctrl+Q"))
 
+        edit_menu = bar.addMenu("&Edit")
+        self.undo_apply_action = self._action(edit_menu, "&Undo applying the what-if", self.undo_apply_what_if,
+                                              QKeySequence("Ctrl+Shift+Z"))
+        self.undo_apply_action.setEnabled(False)
+
         go_menu = bar.addMenu("&Go")
         self.next_action = self._action(go_menu, "&Next section", self.next_section, QKeySequence("Ctrl+PgDown"))
         self.previous_action = self._action(
@@ -185,6 +191,7 @@ class MainWindow(QMainWindow):
         self._drop_what_if()
         old = self.workspace
         self.session = session
+        self._undo_apply = None  # belongs to the case it was applied to
         from lendready.ui.workspace import Workspace  # the start page shows first, without it
 
         self.workspace = Workspace(session, wording or session.role)
@@ -293,15 +300,36 @@ class MainWindow(QMainWindow):
         for view in layer.workspace.views.values():
             view.commit_pending()
         count = len(layer.model.changes())
+        undo = layer.model.undo_for_apply()
         changed = layer.model.apply()
         self.back_to_case()
         if changed:
+            self._undo_apply = (undo, self.session.revision)
             for view in self.workspace.views.values():
                 view.set_answers(self.session.answers, self.session.notes)
             self.refresh()
             self.statusBar().showMessage(
-                f"Applied {count} change{'s' if count != 1 else ''} to the case (not saved yet).", 8000)
+                f"Applied {count} change{'s' if count != 1 else ''} to the case (not saved yet). "
+                "Edit > Undo applying the what-if (Ctrl+Shift+Z) puts the answers back.", 12000)
         return changed
+
+    def undo_apply_what_if(self) -> bool:
+        """Put back the answers an applied what-if replaced, while nothing else has been edited since."""
+        if not self._can_undo_apply() or self.session is None or self.workspace is None:
+            return False
+        (answers, notes), _ = self._undo_apply  # type: ignore[misc]
+        self._undo_apply = None
+        changed = self.session.set_answers(answers, notes)
+        for view in self.workspace.views.values():
+            view.set_answers(self.session.answers, self.session.notes)
+        self.refresh()
+        self.statusBar().showMessage("Put back the answers the what-if had replaced.", 8000)
+        return changed
+
+    def _can_undo_apply(self) -> bool:
+        """Only straight after applying: an undo over later edits would throw those edits away."""
+        return (self._undo_apply is not None and self.session is not None and self.what_if_layer is None
+                and self.session.revision == self._undo_apply[1])
 
     def _drop_what_if(self) -> None:
         """Forget the what-if (it is not a file: nothing to save, nothing to ask)."""
@@ -402,6 +430,7 @@ class MainWindow(QMainWindow):
         self._refresh_what_if()
         self._refresh_banner()
         self._update_title()
+        self.undo_apply_action.setEnabled(self._can_undo_apply())
 
     def _show_progress(self, session: CaseSession, ws: Workspace) -> None:
         """Each section's progress; typed text that is no answer ("abc" for an amount) is "to correct" too."""
@@ -714,6 +743,8 @@ class MainWindow(QMainWindow):
         self._drop_what_if()
         self.recovery.discard(self.session.case)
         self.session = None
+        self._undo_apply = None
+        self.undo_apply_action.setEnabled(False)
         if self.workspace is not None:
             self.central.removeWidget(self.workspace)
             self.workspace.deleteLater()
