@@ -75,7 +75,8 @@ PRESENT_LINES = 34
 WINDOW_SCALE = 1.25
 NEXT_KEYS = {Qt.Key.Key_Space, Qt.Key.Key_Right, Qt.Key.Key_PageDown, Qt.Key.Key_Return, Qt.Key.Key_Enter}
 BACK_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_PageUp, Qt.Key.Key_Backspace}
-RATING_KEYS = {Qt.Key.Key_G: 0, Qt.Key.Key_A: 1, Qt.Key.Key_R: 2, Qt.Key.Key_1: 0, Qt.Key.Key_2: 1, Qt.Key.Key_3: 2}
+# 1 / 2 / 3 as the buttons show; G / A / R kept for trainers used to traffic-light colours (the buttons' own).
+RATING_KEYS = {Qt.Key.Key_1: 0, Qt.Key.Key_2: 1, Qt.Key.Key_3: 2, Qt.Key.Key_G: 0, Qt.Key.Key_A: 1, Qt.Key.Key_R: 2}
 BAND_ROW = "band"
 
 
@@ -369,7 +370,7 @@ class ExerciseView(QWidget):
             for c, option in enumerate(options):
                 word = rating_word(option, self.exercise.knowledge) if key != BAND_ROW else self._band_label(option)
                 tick = "✓ " if option == chosen else ""
-                button = QPushButton(f"{tick}{word} ({'GAR'[c] if key != BAND_ROW else c + 1})")
+                button = QPushButton(f"{tick}{word} ({c + 1})")  # a number: the words do not start G, A, R
                 button.setProperty("choice", option)
                 button.setCheckable(True)
                 button.setChecked(option == chosen)

@@ -26,7 +26,7 @@ OTHER_KEYS = (
     ("A question", "Next or previous box", "Tab / Shift+Tab"),
     ("Presentation", "Next (on a myth card, the first press shows the answer)", "Space, → or Page Down"),
     ("Presentation", "Back", "← or Page Up"),
-    ("Presentation", "Choose a row, then predict its rating", "↑ ↓, then G / A / R (or 1 / 2 / 3)"),
+    ("Presentation", "Choose a row, then predict its rating", "↑ ↓, then 1 / 2 / 3 (or G / A / R, by the buttons' colours)"),
     ("Presentation", "Answer a myth card", "T / F"),
     ("Presentation", "Leave the presentation", "Esc"),
 )
