@@ -56,6 +56,20 @@ def fit(text: str, font: str, size: float, width: float) -> str:
     return text[:low].rstrip() + "…"
 
 
+def two_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """``text`` on one line if it fits, else broken at a space onto two (the second cut if need be)."""
+    if stringWidth(text, font, size) <= width:
+        return [text]
+    words = text.split(" ")
+    first = words[0]
+    for i in range(1, len(words)):
+        candidate = " ".join(words[: i + 1])
+        if stringWidth(candidate, font, size) > width:
+            return [fit(first, font, size, width), fit(" ".join(words[i:]), font, size, width)]
+        first = candidate
+    return [fit(text, font, size, width)]
+
+
 class AreaBar(NamedTuple):
     title: str
     rating: str
@@ -65,7 +79,11 @@ class AreaBar(NamedTuple):
 
 def area_chart(rows: Sequence[AreaBar], width: float) -> Drawing:
     row_h, gap, top = 19.0, 5.0, 16.0
-    label_w, note_w = 150.0, 112.0
+    # Columns as wide as their words (a founder's area titles are longer, and wrap onto two lines), the
+    # scale keeping room for "Serious concern" inside a third of it.
+    note_w = min(112.0, max([40.0, *(stringWidth(r.note, FONT, 7.2) + 2 for r in rows)]))
+    label_room = width - note_w - 12 - 3 * stringWidth(rating_word("red") + "  ", FONT_BOLD, 8) - 30
+    label_w = min(label_room, max([150.0, *(stringWidth(r.title, FONT, 8.5) / 2 + 24 for r in rows)]))
     scale_x = label_w + 6
     scale_w = width - scale_x - note_w - 6
     height = top + len(rows) * (row_h + gap)
@@ -80,8 +98,10 @@ def area_chart(rows: Sequence[AreaBar], width: float) -> Drawing:
         d.add(Line(x, 0, x, height - top + 2, strokeColor=RULE, strokeWidth=0.5, strokeDashArray=[1, 2]))
     for i, row in enumerate(rows):
         y = height - top - (i + 1) * (row_h + gap) + gap
-        d.add(String(0, y + row_h / 2 - 3, fit(row.title, FONT, 8.5, label_w), fontName=FONT, fontSize=8.5,
-                     fillColor=INK))
+        lines = two_lines(row.title, FONT, 8.5, label_w)
+        for n, line in enumerate(lines):  # one line centred on the bar, or two filling its height
+            base = y + row_h / 2 - 3 + (4.6 if n == 0 else -4.6) * (len(lines) - 1)
+            d.add(String(0, base, line, fontName=FONT, fontSize=8.5, fillColor=INK))
         rating = row.rating if row.rating in RATING_COLOURS else "unknown"
         hex_code = RATING_COLOURS[rating]
         word = rating_word(rating)

@@ -231,11 +231,15 @@ def _applies(t: Threshold, env: dict[str, Any]) -> bool:
     return t.applies.evaluate(probe) is True
 
 
-def _worded(t: Threshold, k: Knowledge, audience: str) -> Threshold:
-    """A limit as ``audience`` reads it: a founder's has the parameter label's acronyms spelt out."""
-    if audience != "founder" or not t.about:
-        return t
-    return t._replace(about=for_founder(t.about, k.vocabulary.acronyms, k.vocabulary.jargon))
+def _worded(limits: tuple[Threshold, ...], k: Knowledge, audience: str) -> tuple[Threshold, ...]:
+    """A figure's limits as ``audience`` reads them: for a founder, the parameter labels' acronyms
+    are spelt out (once among the figure's limits, which are read one under another)."""
+    if audience != "founder":
+        return limits
+    done: set[str] = set()
+    v = k.vocabulary
+    return tuple(t._replace(about=for_founder(t.about, v.acronyms, v.jargon, done)) if t.about else t
+                 for t in limits)
 
 
 def _key_figures(k: Knowledge, a: Assessment, answers: Mapping[str, Any]) -> tuple[KeyFigure, ...]:
@@ -254,7 +258,7 @@ def _key_figures(k: Knowledge, a: Assessment, answers: Mapping[str, Any]) -> tup
         out.append(KeyFigure(
             mid, info.label_for(a.audience), info.unit, info.definition_for(a.audience), value, reason,
             value is not None and mid in EARNINGS_RATIOS and negative, month,
-            tuple(_worded(t, k, a.audience) for t in limits.get(mid, ()) if _applies(t, env)),
+            _worded(tuple(t for t in limits.get(mid, ()) if _applies(t, env)), k, a.audience),
         ))
     return tuple(out)
 

@@ -15,11 +15,16 @@ ACRONYM = re.compile(r"(?<![\w{.])([A-Z][A-Za-z]*[A-Z])(s?)(?![\w}])")
 """A word of two or more letters that starts and ends with a capital (DSCR, TfC, CICs); not inside {names}."""
 
 
-def explain(text: str, acronyms: Mapping[str, str]) -> str:
-    """``text`` with each listed acronym spelt out where it first appears (unless already spelt out)."""
+def explain(text: str, acronyms: Mapping[str, str], done: set[str] | None = None) -> str:
+    """``text`` with each listed acronym spelt out where it first appears (unless already spelt out).
+
+    ``done``, shared by texts a reader meets one after another (a key figure's limits), holds the
+    acronyms spelt out already: each is spelt out once among them, not in every one.
+    """
     if not text or not acronyms:
         return text
-    done: set[str] = set()
+    if done is None:
+        done = set()
     lowered = text.lower()
 
     def spell(match: re.Match[str]) -> str:
@@ -56,9 +61,10 @@ def gloss_jargon(text: str, jargon: Mapping[str, str]) -> str:
     return text
 
 
-def for_founder(text: str, acronyms: Mapping[str, str], jargon: Mapping[str, str]) -> str:
+def for_founder(text: str, acronyms: Mapping[str, str], jargon: Mapping[str, str],
+                done: set[str] | None = None) -> str:
     """A text written once for every reader, as a founder gets it: acronyms spelt out, jargon glossed."""
-    return gloss_jargon(explain(text, acronyms), jargon)
+    return gloss_jargon(explain(text, acronyms, done), jargon)
 
 
 def for_reader(text: str, audience: str, vocabulary: object) -> str:
