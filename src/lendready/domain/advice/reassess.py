@@ -58,7 +58,7 @@ class Reassessor:
         if not changes:
             return self.base if not stressed else judge(self.k, self.validated, skip=skip, as_of=self.as_of)
         validated = self._with(changes, trusted=stressed)
-        return judge(self.k, validated, skip=skip, as_of=self.as_of)
+        return judge(self.k, validated, skip=skip, as_of=self.as_of, since=self.base)
 
     def _with(self, changes: Mapping[str, Any], *, trusted: bool) -> Validated:
         q = self.k.questionnaire

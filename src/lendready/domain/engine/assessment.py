@@ -165,6 +165,9 @@ class Judgement(NamedTuple):
     kept: list[tuple[Rule, Level]]
     areas: tuple[AreaResult, ...]
     band: str
+    fired: Mapping[str, int] = {}
+    """Each rule that fired, before suppression, and the index of its level: what a re-judgement of
+    slightly changed answers reuses for the rules whose inputs did not change."""
 
     def red_ids(self) -> frozenset[str]:
         """Findings that rate their area red or block (the ones that make a case not ready)."""
@@ -174,8 +177,29 @@ class Judgement(NamedTuple):
         return frozenset(r.id for r, lv in self.kept if lv.rating == "amber" and lv.severity != "blocker")
 
 
+_INPUTS: dict[str, dict[str, tuple[frozenset[str], frozenset[str]]]] = {}
+
+
+def rule_inputs(k: Knowledge) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    """For each rule, the question ids and metric names its conditions read (every level's)."""
+    known = _INPUTS.get(k.fingerprint)
+    if known is None:
+        known = {
+            rule.id: (frozenset(q for lv in rule.levels for q in lv.condition.questions),
+                      frozenset(m for lv in rule.levels for m in lv.condition.metrics))
+            for rule in k.rules
+        }
+        _INPUTS[k.fingerprint] = known
+    return known
+
+
+def _changed(now: Mapping[str, Any], before: Mapping[str, Any]) -> set[str]:
+    return {name for name in now.keys() | before.keys() if now.get(name) != before.get(name)}
+
+
 def judge(
     k: Knowledge, validated: Validated, *, skip: frozenset[str] = frozenset(), as_of: date | None = None,
+    since: Judgement | None = None,
 ) -> Judgement:
     """Metrics, rules, areas and band for answers that have been validated.
 
@@ -185,6 +209,11 @@ def judge(
     themselves apply a stress). ``as_of`` is the assessment date: without one the
     metrics that measure an age (of the accounts, the forecast, a valuation) are
     absent and the rules reading them do not fire.
+
+    ``since`` is a judgement of the same case at the same date with a few answers changed (advice's
+    base): a rule none of whose questions or metrics changed from it fires as it did there, so only
+    the rules the change can reach are evaluated again. Loan sizing re-judges each case about thirty
+    times changing only the amount or term, which leaves most rules untouched.
     """
     values = validated.values
     metrics = compute(values, k.param_values, as_of)
@@ -193,10 +222,20 @@ def judge(
     for name, value in metrics.values.items():
         env[METRIC_KEY + name] = value
 
+    inputs = rule_inputs(k) if since is not None else {}
+    questions_changed = _changed(values, since.validated.values) if since is not None else set()
+    metrics_changed = _changed(metrics.values, since.metrics.values) if since is not None else set()
     fired: dict[str, tuple[Rule, int]] = {}
     for rule in k.rules:
         if rule.id in skip:
             continue
+        if since is not None:
+            questions, metric_names = inputs[rule.id]
+            if questions.isdisjoint(questions_changed) and metric_names.isdisjoint(metrics_changed):
+                before = since.fired.get(rule.id)
+                if before is not None:
+                    fired[rule.id] = (rule, before)
+                continue
         level = _fire(rule, env)
         if level is not None:
             fired[rule.id] = (rule, level)
@@ -231,7 +270,7 @@ def judge(
         band = "nearly_ready"
     else:
         band = "ready"
-    return Judgement(validated, metrics, kept, tuple(areas), band)
+    return Judgement(validated, metrics, kept, tuple(areas), band, {rid: i for rid, (_, i) in fired.items()})
 
 
 def _judge(k: Knowledge, answers: Mapping[str, Any], as_of: date | None = None) -> Judgement:
@@ -278,7 +317,7 @@ def finding_titles(k: Knowledge, judged: Judgement, role: str = "lender") -> dic
 
 def describe(k: Knowledge, judged: Judgement, role: str) -> Assessment:
     """The Assessment of a judgement: every finding's wording for ``role``, filled from the case."""
-    validated, metrics, kept, areas, band = judged
+    validated, metrics, kept, areas, band = judged.validated, judged.metrics, judged.kept, judged.areas, judged.band
     values = validated.values
     render = _Renderer(k, values, metrics)
     findings: list[Finding] = []
