@@ -5,9 +5,14 @@ file association); with a command (``assess``, ``lint``, ``--self-test`` ...) it
 runs that. A windowed bundle has no stdout/stderr, so harmless ones are given first.
 """
 
+import multiprocessing
 import sys
 
-from lendready import crash
+# Portfolio screening spreads large runs over worker processes, started as fresh copies of this
+# executable: freeze_support() lets such a copy run its worker instead of opening the app again.
+multiprocessing.freeze_support()
+
+from lendready import crash  # noqa: E402
 
 crash.ensure_streams()
 

@@ -34,7 +34,7 @@ EXIT_REFUSED = 2
 EXIT_RESOURCES = 3
 EXIT_LINT = 4
 
-COMMANDS = ("assess", "lint", "gui", "import-forecast", "handout", "session-pack")
+COMMANDS = ("assess", "lint", "gui", "import-forecast", "handout", "session-pack", "screen")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -98,6 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_pack.add_argument("ids", nargs="*", metavar="SAMPLE_ID", help="sample cases, in order (default: all of them)")
     p_pack.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help="the PDF to write")
     _as_of_option(p_pack, sample_default=True)
+
+    from lendready import screening_cli
+
+    screening_cli.add_parser(sub, _Parser)
 
     p_gui = sub.add_parser("gui", help="open the app (optionally with a case file)")
     p_gui.add_argument("case", nargs="?")
@@ -507,6 +511,10 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_handout(args)
     if args.command == "session-pack":
         return cmd_session_pack(args)
+    if args.command == "screen":
+        from lendready.screening_cli import run as run_screen
+
+        return run_screen(args, sys.stdout, sys.stderr)
     build_parser().print_help()
     return EXIT_USAGE
 

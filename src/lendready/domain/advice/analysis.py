@@ -329,16 +329,22 @@ def analyse(
     as_of: date | None = None,
     *,
     audience: str | None = None,
+    what_ifs: bool = True,
 ) -> Analysis:
-    """Assess a case and build every piece of advice on that assessment, by re-assessment."""
+    """Assess a case and build every piece of advice on that assessment, by re-assessment.
+
+    ``what_ifs=False`` (portfolio screening, which shows none of them) leaves the stress
+    scenarios, the proposals and the finance that fits (chosen on the stress results) empty;
+    the verdict, key figures, cash line, loan sizing, reasons, conditions and steps are as ever.
+    """
     k = knowledge or load()
     answers, role = answers_and_role(case, audience)
     when = as_of or default_as_of()
     r = Reassessor(k, answers, when)
     a = describe(k, r.base, role)
-    stress = tuple(stress_tests(r))
+    stress = tuple(stress_tests(r)) if what_ifs else ()
     sizing = loan_sizing(r, role)
-    proposals = tuple(to_improve(r, sizing))
+    proposals = tuple(to_improve(r, sizing)) if what_ifs else ()
     return Analysis(
         assessment=a,
         as_of=when,
@@ -347,7 +353,7 @@ def analyse(
         stress=stress,
         loan_sizing=sizing,
         proposals=proposals,
-        finance_fits=_finance_fits(k, r, a, stress),
+        finance_fits=_finance_fits(k, r, a, stress) if what_ifs else (),
         reasons=_reasons(a),
         conditions=tuple(f for f in a.findings if f.lender_condition),
         steps=_steps(a),
