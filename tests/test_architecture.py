@@ -33,6 +33,28 @@ def test_domain_source_imports_no_qt_or_reportlab():
     assert offenders == []
 
 
+def test_register_source_imports_no_qt_or_reportlab():
+    """The case register is Qt-free like the domain: the command line and a server job use it without a display."""
+    offenders = []
+    for path in sorted((SRC / "register").rglob("*.py")):
+        for name in _imports(path):
+            if name.startswith(FORBIDDEN_IN_DOMAIN):
+                offenders.append(f"{path.relative_to(REPO)} imports {name}")
+    assert offenders == []
+
+
+def test_importing_the_register_loads_no_qt_or_reportlab():
+    modules = ["lendready.register.schema", "lendready.register.merge", "lendready.register.migrate",
+               "lendready.register.repository", "lendready.register.cli"]
+    code = (
+        "import importlib, json, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'reportlab', 'shiboken6'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
+
+
 def test_importing_every_domain_module_loads_no_qt_or_reportlab():
     modules = [
         "lendready." + ".".join(p.relative_to(SRC).with_suffix("").parts)

@@ -34,7 +34,7 @@ EXIT_REFUSED = 2
 EXIT_RESOURCES = 3
 EXIT_LINT = 4
 
-COMMANDS = ("assess", "lint", "gui", "import-forecast", "handout", "session-pack", "screen")
+COMMANDS = ("assess", "lint", "gui", "import-forecast", "handout", "session-pack", "screen", "register")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     from lendready import screening_cli
 
     screening_cli.add_parser(sub, _Parser)
+    from lendready.register.cli import add_parser as add_register_parser  # argparse only, not SQLAlchemy
+
+    add_register_parser(sub, _Parser)
 
     p_gui = sub.add_parser("gui", help="open the app (optionally with a case file)")
     p_gui.add_argument("case", nargs="?")
@@ -515,6 +518,10 @@ def main(argv: list[str] | None = None) -> int:
         from lendready.screening_cli import run as run_screen
 
         return run_screen(args, sys.stdout, sys.stderr)
+    if args.command == "register":
+        from lendready.register.cli import run as run_register
+
+        return run_register(args, _out, _err)
     build_parser().print_help()
     return EXIT_USAGE
 

@@ -116,6 +116,28 @@ class SelfTest:
         out.unlink()
         return f"{pages} pages, {len(data) // 1024} KB"
 
+    def register(self) -> str:
+        """The case register on SQLite (migrations shipped as data), the PostgreSQL driver's libpq,
+        and a portfolio workbook: the parts a bundle could leave out without any import failing early."""
+        import psycopg
+
+        from lendready.domain.advice import default_as_of
+        from lendready.domain.screening import screen_portfolio
+        from lendready.register.repository import Register, sqlite_url
+        from lendready.report.portfolio_xlsx import write_portfolio
+
+        path = self.samples[0]
+        with Register.open(sqlite_url(self.scratch / "register.sqlite3"), user="self-test",
+                           knowledge=self.knowledge, upgrade=True) as register:
+            summary = register.import_file(path)
+            if register.document(summary.id) != path.read_bytes():
+                raise StepFailed(f"register: {path.name} did not come back byte for byte")
+        out = self.scratch / "portfolio.xlsx"
+        write_portfolio(screen_portfolio(self.samples[:2], self.knowledge, default_as_of()), out)
+        if not out.read_bytes().startswith(b"PK"):
+            raise StepFailed(f"register: {out} is not a workbook")
+        return f"SQLite register and portfolio workbook written; libpq {psycopg.pq.version()}"
+
     def window(self) -> str:
         from lendready.platform_check import display_problem
 
@@ -168,6 +190,7 @@ class SelfTest:
         self.step("resources", self.resources)
         self.step("samples", self.assess_samples)
         self.step("briefing", self.briefing)
+        self.step("register", self.register)
         self.step("window", self.window)
 
 

@@ -44,12 +44,51 @@ def _paths(value: Any) -> list[str]:
     return list(value)[:MAX_RECENT]
 
 
+REGISTER_BACKENDS = ("sqlite", "postgresql")
+SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+"""libpq's sslmode values; a team's server should use verify-full (the server's certificate and name checked)."""
+
+
+def _backend(value: Any) -> str:
+    if value not in REGISTER_BACKENDS:
+        raise ValueError(f"must be one of {', '.join(REGISTER_BACKENDS)}, not {value!r}")
+    return str(value)
+
+
+def _sslmode(value: Any) -> str:
+    if value not in SSLMODES:
+        raise ValueError(f"must be one of {', '.join(SSLMODES)}, not {value!r}")
+    return str(value)
+
+
+def _port(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 65535:
+        raise ValueError("must be a port number (0: libpq's default)")
+    return value
+
+
+def _name(value: Any) -> str:
+    """A host, database, user or team name: one line of plain text (it goes into a connection URL)."""
+    text = _text(value)
+    if len(text) > 255 or any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise ValueError("must be one line of at most 255 characters")
+    return text
+
+
 CHECKS: dict[str, Callable[[Any], Any]] = {
     "recent_files": _paths,
     "last_role": _role,
     "window_geometry": _text,
     "window_state": _text,
     "splitter_state": _text,
+    "register_backend": _backend,
+    "register_sqlite_path": _name,
+    "register_host": _name,
+    "register_port": _port,
+    "register_database": _name,
+    "register_user": _name,
+    "register_sslmode": _sslmode,
+    "register_team": _name,
 }
 
 
@@ -63,6 +102,22 @@ class Settings:
     """Base64 of QWidget.saveGeometry(): opaque bytes owned by Qt."""
     window_state: str = ""
     splitter_state: str = ""
+    # The case register (lendready.register). Never a password: libpq finds the credentials itself
+    # (~/.pgpass or PGPASSFILE, GSSAPI/Kerberos), so none is ever written to this file or a log.
+    register_backend: str = "sqlite"
+    """``sqlite``: a register file on this PC; ``postgresql``: a team's server."""
+    register_sqlite_path: str = ""
+    """The SQLite register file; empty: ``register.sqlite3`` in the user data folder."""
+    register_host: str = ""
+    """The PostgreSQL server's host name, or a Unix socket folder (starting with ``/``); empty: libpq's default."""
+    register_port: int = 0
+    """0: libpq's default (5432)."""
+    register_database: str = "lendready"
+    register_user: str = ""
+    """The database role to log in as; empty: libpq's default (the operating-system user, or PGUSER)."""
+    register_sslmode: str = "verify-full"
+    register_team: str = ""
+    """The team new cases are registered to; empty: the only team the role belongs to (or ``local``)."""
 
     def __setattr__(self, name: str, value: Any) -> None:
         check = CHECKS.get(name)
@@ -71,7 +126,8 @@ class Settings:
         super().__setattr__(name, check(value))
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # The register's fields are written only once set: a settings file that does not use one stays as it was.
+        return {k: v for k, v in asdict(self).items() if not (k.startswith("register_") and v == REGISTER_DEFAULTS[k])}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
@@ -91,6 +147,9 @@ class Settings:
 
     def existing_recent(self) -> list[str]:
         return [p for p in self.recent_files if Path(p).is_file()]
+
+
+REGISTER_DEFAULTS = {f.name: f.default for f in fields(Settings) if f.name.startswith("register_")}
 
 
 def settings_path() -> Path:
