@@ -374,7 +374,6 @@ def test_cli_refuses_a_case_file_named_as_the_output(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args", [
-    ["-o", "x.xlsx"],                                   # no folder
     ["FOLDER"],                                         # no output
     ["FOLDER", "-o", "x.xlsx", "--as-of", "31/02/2026"],  # no such date
     ["FOLDER", "-o", "x.xlsx", "--as-of", "12/31/2026"],  # American order
@@ -385,6 +384,11 @@ def test_cli_usage_errors_exit_1(args, folder, tmp_path, capsys):
         _cli(*given)
     assert exited.value.code == 1
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_cli_with_nothing_to_screen_exits_1(tmp_path, capsys):
+    assert _cli("-o", str(tmp_path / "x.xlsx")) == 1  # no folder, no file, no --register
+    assert "or --register" in capsys.readouterr().err and not (tmp_path / "x.xlsx").exists()
 
 
 def test_cli_wrong_output_kind_exits_1(folder, tmp_path, capsys):

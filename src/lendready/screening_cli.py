@@ -1,6 +1,7 @@
 """``lendready screen``: a folder (or files) of cases screened into one XLSX or CSV portfolio.
 
     lendready screen FOLDER [FILE...] -o portfolio.xlsx|portfolio.csv [--as-of 31/12/2026] [--quiet]
+    lendready screen --register [--url URL] -o portfolio.xlsx
 
 Every case becomes a row; a file that cannot be read is a row that says why, and the run goes
 on. Nothing is printed on standard output; standard error gets any error and, unless
@@ -50,8 +51,12 @@ def add_parser(subparsers: Any, parser_class: Any = None) -> argparse.ArgumentPa
         description="Assess every case in the folders and files given and write one row per case, "
                     "with a summary sheet in an XLSX. A file that cannot be read is a row that says why.",
     )
-    p.add_argument("sources", nargs="+", metavar="FOLDER_OR_FILE",
+    p.add_argument("sources", nargs="*", metavar="FOLDER_OR_FILE",
                    help="folders (their *.lendready files, sorted by name) and case files")
+    p.add_argument("--register", action="store_true",
+                   help="also screen every case in the register you can see (its current version)")
+    p.add_argument("--url", default=None, metavar="URL",
+                   help="with --register: the register's database URL (default: the one in the settings)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.xlsx|OUT.csv",
                    help="the portfolio to write: .xlsx (with a summary sheet and chart) or .csv")
     p.add_argument("--as-of", metavar="DD/MM/YYYY", default=None, type=as_of_date,
@@ -80,6 +85,25 @@ def summary_line(portfolio: Any, output: str) -> str:
     return f"screened {_plural(portfolio.total, 'case')} into {output}: {bands or 'none assessed'}{unread}"
 
 
+def _registered(args: argparse.Namespace, err: TextIO) -> list[Any] | None:
+    """The register's cases as (label, file bytes); None after saying why the register cannot be read."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from lendready.register.cli import open_register
+    from lendready.register.repository import RegisterError
+
+    try:
+        register = open_register(args.url, lambda message: _say(err, message))
+        if isinstance(register, int):
+            return None
+        with register:
+            return list(register.current_documents())
+    except (RegisterError, SQLAlchemyError) as exc:  # refused, or a server that cannot be reached
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        _say(err, f"nothing was screened: the register cannot be read: {first}")
+        return None
+
+
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``lendready screen``: returns the exit status; writes only to ``err`` (``out`` stays empty)."""
     from lendready.domain.advice import AsOfError, default_as_of
@@ -92,6 +116,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_USAGE
     if args.jobs is not None and args.jobs < 1:
         _say(err, "--jobs must be 1 or more")
+        return EXIT_USAGE
+    if not args.sources and not args.register:
+        _say(err, "name folders or case files to screen, or --register")
+        return EXIT_USAGE
+    if args.url and not args.register:
+        _say(err, "--url names the register: use it with --register")
         return EXIT_USAGE
     absent = missing(args.sources)
     if absent:
@@ -106,7 +136,15 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if not isinstance(given, tuple) and os.path.exists(output) and same_file(output, given):
             _say(err, f"the output {output} is the input {given}; writing it would replace it. Choose another name")
             return EXIT_USAGE
+    if args.register:
+        registered = _registered(args, err)
+        if registered is None:
+            return EXIT_REFUSED
+        items += registered
     if not items:
+        if args.register and not args.sources:
+            _say(err, "nothing was screened: the register holds no case you can see")
+            return EXIT_REFUSED
         folders = ", ".join(str(s) for s in args.sources)
         _say(err, f"nothing was screened: no .lendready case files in {folders}")
         return EXIT_REFUSED

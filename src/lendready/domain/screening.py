@@ -28,7 +28,7 @@ from typing import Any, NamedTuple, TypeAlias
 from lendready import __version__
 from lendready.domain.engine.knowledge import Knowledge
 from lendready.domain.engine.metrics import KEY_FIGURES
-from lendready.domain.files.case_file import Case, CaseFileError, load_case
+from lendready.domain.files.case_file import Case, CaseFileError, load_case, parse_case
 from lendready.domain.files.outside_text import for_display
 
 CASE_SUFFIX = ".lendready"
@@ -40,7 +40,8 @@ IN_PROCESS_BELOW = 64
 """Runs of fewer cases than this are screened in this process: starting workers would cost more."""
 MAX_CHUNK = 50
 
-Source: TypeAlias = "str | os.PathLike[str] | tuple[str, Case]"
+Source: TypeAlias = "str | os.PathLike[str] | tuple[str, Case | bytes]"
+"""A case file's path, or a label with the case or the bytes of its file (a register's version)."""
 Progress: TypeAlias = Callable[[int, int], None]
 Cancelled: TypeAlias = Callable[[], bool]
 
@@ -227,16 +228,21 @@ def _refused(source: str, why: str) -> ScreenRow:
 def screen_one(item: Source, k: Knowledge, as_of: date, audience: str = "lender") -> ScreenRow:
     """One source's row; never raises for a bad file (the row says why instead)."""
     if isinstance(item, tuple):
-        label, case = item
+        label, given = item
         source = _shown(str(label))
     else:
         source = for_display(os.fspath(item))
-        try:
+    try:
+        if not isinstance(item, tuple):
             case = load_case(item, k.questionnaire)
-        except CaseFileError as exc:
-            return _refused(source, str(exc))
-        except Exception as exc:  # the loader turns every problem it knows into CaseFileError
-            return _refused(source, f"lendready could not read it ({type(exc).__name__}); please report this")
+        elif isinstance(given, bytes):  # read as a file is, with the loader's own messages
+            case = parse_case(given, k.questionnaire)
+        else:
+            case = given
+    except CaseFileError as exc:
+        return _refused(source, str(exc))
+    except Exception as exc:  # the loader turns every problem it knows into CaseFileError
+        return _refused(source, f"lendready could not read it ({type(exc).__name__}); please report this")
     try:
         return row_for(source, case, k, as_of, audience)
     except Exception as exc:  # one case's fault must not stop the screen of the others

@@ -112,14 +112,20 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _open(args: argparse.Namespace, err: Write) -> Any:
+    team = getattr(args, "team", None)
+    return open_register(args.url, err, team=team, upgrade_local=args.register_command != "upgrade")
+
+
+def open_register(given_url: str | None, err: Write, *, team: str | None = None, upgrade_local: bool = True) -> Any:
+    """The register named by ``given_url`` (else the settings'), or an exit status after saying why."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
     from lendready.register.repository import Register, settings_url
 
-    if args.url:
+    if given_url:
         try:
-            url = make_url(args.url)
+            url = make_url(given_url)
         except ArgumentError:
             err("--url is not a database URL (postgresql+psycopg://USER@HOST/DATABASE or sqlite:///PATH)")
             return EXIT_USAGE
@@ -138,9 +144,8 @@ def _open(args: argparse.Namespace, err: Write) -> Any:
         settings = load_settings()
         url = settings_url(settings)
         local = settings.register_backend != "postgresql"
-    team = getattr(args, "team", None)
     # A register on this PC is upgraded as it is opened; a team's server only by `register upgrade`.
-    return Register.open(url, team=team, upgrade=local and args.register_command != "upgrade")
+    return Register.open(url, team=team, upgrade=local and upgrade_local)
 
 
 def _upgrade(register: Any, out: Write) -> int:

@@ -675,6 +675,26 @@ class Register:
             row = self._version_row(conn, case_id, version)
         return self._parse(row.document), int(row.version)
 
+    def current_documents(self, *, batch: int = 500) -> Iterator[tuple[str, bytes]]:
+        """Every case this role may see, as (label, the current version's file bytes), for screening.
+
+        Read a batch of rows at a time in id order, so a register of many thousands of cases is never
+        held in memory at once; the label names the case and version ("register:ID v3").
+        """
+        v, c = t.case_versions.c, t.cases.c
+        last = ""
+        while True:
+            query = (sa.select(c.id, v.version, v.document)
+                     .join(t.case_versions, sa.and_(v.case_id == c.id, v.version == c.current_version))
+                     .where(c.id > last).order_by(c.id).limit(batch))
+            with self._tx() as conn:
+                rows = conn.execute(query).all()
+            for row in rows:
+                yield f"register:{row.id} v{row.version}", str(row.document).encode("utf-8")
+            if len(rows) < batch:
+                return
+            last = rows[-1].id
+
     def export_file(self, case_id: str, path: str | os.PathLike[str], version: int | None = None) -> Path:
         """Write a version as a ``.lendready`` file (atomically), byte for byte as registered."""
         from lendready.domain.files.case_file import atomic_write
