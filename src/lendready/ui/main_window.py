@@ -26,6 +26,7 @@ from lendready.model.recovery import RecoveryEntry, RecoveryStore, when_saved
 from lendready.model.settings import Settings, load_settings, save_settings
 from lendready.resources import resources_dir
 from lendready.ui.background import Background, Job
+from lendready.ui.register_actions import RegisterActions  # issue 19: the Register menu (light at import)
 from lendready.ui.start_page import StartPage
 from lendready.ui.teaching_actions import TeachingActions
 
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
 
         self.samples = sample_library()
         self.teach = TeachingActions(self)
+        self.register_actions = RegisterActions(self)  # issue 19: Cases view, save to register, history
         self.start_page = StartPage([(str(s.path), s.meta.title, s.meta.summary) for s in self.samples])
         self.start_page.newCase.connect(self.new_case)
         self.start_page.openRequested.connect(self.choose_file)
@@ -155,12 +157,13 @@ class MainWindow(QMainWindow):
         self._action(go_menu, "Go to the &sections list", self.focus_sections, QKeySequence("Ctrl+L"))
 
         teach_actions = self.teach.add_teach_menu(bar)
+        register_actions = self.register_actions.add_menu(bar)  # issue 19: the Register menu
 
         help_menu = bar.addMenu("&Help")
         self.teach.add_help_topics(help_menu)
         self._action(help_menu, "&About lendready", self.about)
         self.case_actions = [self.save_action, self.save_as_action, self.export_action, self.close_action,
-                             self.next_action, self.previous_action, *teach_actions]
+                             self.next_action, self.previous_action, *teach_actions, *register_actions]
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -514,7 +517,7 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(APP_NAME)  # ends with the display name, so Qt adds nothing
             self.setWindowModified(False)
             return
-        name = for_display(self.session.display_name)
+        name = for_display(self.register_actions.display_name(self.session))  # issue 19: a registered case's name
         self.setWindowTitle(f"What-if on {name}[*]" if self.what_if_layer is not None else f"{name}[*]")
         self.setWindowModified(self.session.dirty)  # the case's unsaved state, a what-if showing or not
 
@@ -528,6 +531,8 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return False
         self.commit_pending()
+        if self.session.path is None and self.register_actions.origin is not None:
+            return self.register_actions.save_to_register()  # issue 19: a case from the register saves there
         if self.session.path is None:
             return self.save_as()
         return self._save_to(self.session.path)

@@ -1,0 +1,480 @@
+"""The Register menu in the window: the Cases view, open and save to the register, the conflict dialog,
+the history pane and screening a folder, each driven as a user drives it on a temporary SQLite register."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QMenu
+from test_register_view_model import AS_OF, populate
+
+from lendready.register.repository import Register, make_engine, sqlite_url
+from lendready.ui.register_conflict import ConflictDialog
+from lendready.ui.widgets import messages
+
+
+@pytest.fixture(autouse=True)
+def never_asks(monkeypatch):
+    def fail(*args, **kwargs):
+        raise AssertionError(f"a dialog was shown: {args[2:4]}")
+
+    monkeypatch.setattr(messages, "choose", fail)
+    monkeypatch.setattr(messages, "warn", fail)
+
+
+@pytest.fixture(scope="session")
+def ui_register_template(tmp_path_factory, knowledge) -> Path:
+    path = tmp_path_factory.mktemp("ui-register") / "register.sqlite3"
+    with Register.open(sqlite_url(path), user="alice", knowledge=knowledge, upgrade=True) as register:
+        populate(register, knowledge)
+    return path
+
+
+@pytest.fixture
+def open_as(tmp_path, ui_register_template, knowledge):
+    target = tmp_path / "register.sqlite3"
+    shutil.copyfile(ui_register_template, target)
+    opened: list[Register] = []
+
+    def make(user: str) -> Register:
+        register = Register(make_engine(sqlite_url(target)), user=user, knowledge=knowledge)
+        opened.append(register)
+        return register
+
+    yield make
+    for register in opened:
+        register.close()
+
+
+@pytest.fixture
+def alice(window, open_as):
+    """The window, working as alice on the temporary register."""
+    register = open_as("alice")
+    window.register_actions.use_register(register)
+    return register
+
+
+def cases_view(qtbot, window):
+    view = window.register_actions.show_cases()
+    assert view is not None and view.isVisible()
+    qtbot.waitUntil(lambda: view.table.rowCount() > 0)
+    return view
+
+
+def choose_in(combo, value):
+    index = combo.findData(value)
+    assert index >= 0, value
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+
+
+def statuses(view):
+    return {view.table.item(r, 3).text() for r in range(view.table.rowCount())}
+
+
+# -- the menu --------------------------------------------------------------------------------------
+
+
+def test_register_menu_has_cases_save_history_and_screening(window):
+    menu = next(m for m in window.findChildren(QMenu) if m.title() == "&Register")
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert texts == ["&Cases…", "&Save to register", "&History…", "Screen a &folder…"]
+    cases = menu.actions()[0]
+    assert cases.shortcut().toString() == "Ctrl+Shift+O"
+    assert not window.register_actions.save_action.isEnabled()  # no case open yet
+
+
+# -- the Cases view ----------------------------------------------------------------------------------
+
+
+def test_register_cases_view_shows_the_pipeline_and_filters_narrow_the_list(qtbot, window, alice):
+    view = cases_view(qtbot, window)
+    assert view.table.rowCount() == 20
+    assert view.pipeline.item(0).text() == "All cases (20)"
+    assert view.shown_label.text() == "20 cases shown"
+
+    assessing = next(r for r in range(view.pipeline.count()) if view.pipeline.item(r).text().startswith("Assessing"))
+    view.pipeline.setCurrentRow(assessing)  # a click on the status
+    assert view.table.rowCount() == 5 and statuses(view) == {"Assessing"}
+
+    choose_in(view.officer, "bob")
+    assert 0 < view.table.rowCount() < 5
+    assert {view.table.item(r, 4).text() for r in range(view.table.rowCount())} == {"bob"}
+    view.pipeline.setCurrentRow(0)
+    choose_in(view.officer, None)
+    assert view.table.rowCount() == 20
+
+    choose_in(view.band, "not_ready")
+    label = window.knowledge.bands["not_ready"].label
+    assert 0 < view.table.rowCount() < 20
+    assert {view.table.item(r, 2).text() for r in range(view.table.rowCount())} == {label}
+    choose_in(view.band, None)
+
+    choose_in(view.legal_form, "cooperative_society")
+    assert 0 < view.table.rowCount() < 20
+    assert {view.table.item(r, 1).text() for r in range(view.table.rowCount())} == {"Co-operative society"}
+    choose_in(view.legal_form, None)
+
+
+def test_register_search_by_name_narrows_the_list_as_you_type(qtbot, window, alice):
+    view = cases_view(qtbot, window)
+    view.search.setFocus()
+    qtbot.keyClicks(view.search, "branch 1")
+    qtbot.waitUntil(lambda: view.table.rowCount() < 20)
+    names = view.organisations()
+    assert names and all("(branch 1" in n for n in names)
+    assert view.pipeline.item(0).text() == f"All cases ({len(names)})"
+
+
+def test_register_opening_a_case_from_the_cases_view_puts_it_in_the_window(qtbot, window, alice):
+    view = cases_view(qtbot, window)
+    view.search.setText("Vale")
+    view._search_now()
+    assert view.organisations() == ["Vale Leisure Trust Ltd"]
+    view.table.selectRow(0)
+    view.open_button.click()
+    session = window.session
+    assert session is not None and session.answers["org.name"] == "Vale Leisure Trust Ltd"
+    assert window.register_actions.origin.version == 1 and not session.dirty
+    assert window.windowTitle() == "Vale Leisure Trust Ltd (register, version 1)[*]"
+    assert window.register_actions.save_action.isEnabled()
+
+
+# -- saving ------------------------------------------------------------------------------------------------
+
+
+def open_vale(qtbot, window):
+    view = cases_view(qtbot, window)
+    view.search.setText("Vale")
+    view._search_now()
+    view.table.selectRow(0)
+    view.open_button.click()
+    return window.session, window.register_actions.origin.case_id
+
+
+def test_register_save_to_register_makes_a_new_version_of_the_same_session(qtbot, window, alice):
+    session, case_id = open_vale(qtbot, window)
+    session.set_answer("org.years_trading", 21)
+    window.refresh()
+    assert window.isWindowModified()
+    assert window.register_actions.save_to_register("board minutes")
+    assert window.session is session and not session.dirty and not window.isWindowModified()
+    assert window.register_actions.origin.version == 2
+    [*_, last] = alice.history(case_id)
+    assert (last.version, last.author, last.reason) == (2, "alice", "board minutes")
+    assert alice.get_case(case_id)[0].answers["org.years_trading"] == 21
+    assert window.windowTitle() == "Vale Leisure Trust Ltd (register, version 2)[*]"
+
+
+def test_register_ctrl_s_on_a_registered_case_saves_to_the_register_asking_why(qtbot, window, alice, monkeypatch):
+    session, case_id = open_vale(qtbot, window)
+    monkeypatch.setattr(window.register_actions, "ask_reason", lambda: "typed reason")
+    session.set_answer("org.years_trading", 22)
+    assert window.save()
+    assert alice.history(case_id)[-1].reason == "typed reason" and not session.dirty
+    monkeypatch.setattr(window.register_actions, "ask_reason", lambda: None)  # Cancel: nothing saved
+    session.set_answer("org.years_trading", 23)
+    assert not window.save() and session.dirty and len(alice.history(case_id)) == 2
+
+
+# -- two officers, one case -----------------------------------------------------------------------------------
+
+
+def bob_saves(open_as, case_id):
+    bob = open_as("bob")
+    case, version = bob.get_case(case_id)
+    case.answers["org.years_trading"] = 30  # alice changes this too
+    case.answers["fin.turnover"] = 750_000  # only bob
+    bob.save_version(case, version, reason="bob's figures")
+    return bob
+
+
+def alice_edits(window):
+    session = window.session
+    session.set_answer("org.years_trading", 31)
+    session.set_answer("fin.surplus", 42_000)  # only alice
+    window.refresh()
+    return session
+
+
+def test_register_second_save_shows_the_conflict_and_the_merge_keeps_both_officers_work(
+        qtbot, window, alice, open_as, monkeypatch):
+    session, case_id = open_vale(qtbot, window)
+    bob_saves(open_as, case_id)
+    alice_edits(window)
+    seen = {}
+
+    def drive(dialog):
+        """The user reads the rows, tries to merge too soon, then keeps their own answer and merges."""
+        seen["rows"] = dialog.row_texts()
+        seen["merge_enabled_first"] = dialog.merge_button.isEnabled()
+        dialog.mine_buttons["org.years_trading"].click()
+        seen["merge_enabled_after"] = dialog.merge_button.isEnabled()
+        dialog.merge_button.click()
+        return dialog.result()
+
+    monkeypatch.setattr(ConflictDialog, "exec", drive)
+    assert window.register_actions.save_to_register("alice's figures")
+
+    k = window.knowledge.questionnaire.questions
+    rows = {r[0]: r for r in seen["rows"]}
+    years = rows[k["org.years_trading"].label.for_role("lender")]
+    assert years[1:] == ("14 years", "30 years", "31 years", "choose")
+    assert rows[k["fin.turnover"].label.for_role("lender")][4] == "theirs (only they changed it)"
+    assert rows[k["fin.surplus"].label.for_role("lender")][4] == "yours (only you changed it)"
+    assert not seen["merge_enabled_first"] and seen["merge_enabled_after"]
+
+    stored, version = alice.get_case(case_id)
+    assert version == 3 and window.register_actions.origin.version == 3
+    assert stored.answers["org.years_trading"] == 31  # chosen
+    assert stored.answers["fin.turnover"] == 750_000  # bob's, not lost
+    assert stored.answers["fin.surplus"] == 42_000  # alice's, not lost
+    assert window.session is session and session.answers["fin.turnover"] == 750_000 and not session.dirty
+    assert alice.history(case_id)[-1].reason == "alice's figures (merged with version 2)"
+
+
+def test_register_cancelling_the_conflict_saves_nothing_and_keeps_the_work_open(
+        qtbot, window, alice, open_as, monkeypatch):
+    session, case_id = open_vale(qtbot, window)
+    bob_saves(open_as, case_id)
+    alice_edits(window)
+    monkeypatch.setattr(ConflictDialog, "exec", lambda dialog: QDialog.DialogCode.Rejected)
+    assert not window.register_actions.save_to_register("mine")
+    assert session.dirty and session.answers["org.years_trading"] == 31
+    assert alice.summary(case_id).current_version == 2 and window.register_actions.origin.version == 1
+
+
+def test_register_choosing_theirs_for_all_keeps_their_answer(qtbot, window, alice, open_as, monkeypatch):
+    session, case_id = open_vale(qtbot, window)
+    bob_saves(open_as, case_id)
+    alice_edits(window)
+
+    def drive(dialog):
+        dialog.all_theirs.click()
+        dialog.merge_button.click()
+        return dialog.result()
+
+    monkeypatch.setattr(ConflictDialog, "exec", drive)
+    assert window.register_actions.save_to_register("mine")
+    stored, _ = alice.get_case(case_id)
+    assert stored.answers["org.years_trading"] == 30 and stored.answers["fin.surplus"] == 42_000
+
+
+# -- history -----------------------------------------------------------------------------------------------------
+
+
+def test_register_history_pane_shows_versions_the_diff_and_the_assessment_then_and_today(
+        qtbot, window, alice, open_as):
+    session, case_id = open_vale(qtbot, window)
+    session.set_answer("org.years_trading", 3)
+    assert window.register_actions.save_to_register("committee pack")
+    open_as("bob").record_decision(alice.assessments(case_id)[-1].id, "refer", "more on cashflow")
+    session.set_answer("fin.surplus", -5000)
+    assert window.register_actions.save_to_register("after committee")
+
+    dialog = window.register_actions.show_history()
+    assert dialog is not None and dialog.isVisible()
+    pane = dialog.pane
+    assert pane.heading.text() == "History of Vale Leisure Trust Ltd"
+    rows = pane.version_rows()
+    assert [(r[0], r[2], r[3]) for r in rows] == [("3", "alice", "after committee"), ("2", "alice", "committee pack"),
+                                                  ("1", "alice", "received from the founder")]
+    assert rows[1][5] == "Referred to committee by bob"
+    assert all(r[1][2] == "/" and r[1][5] == "/" for r in rows)  # dd/mm/yyyy
+    # First shown: what changed since the committee saw version 2.
+    surplus = window.knowledge.questionnaire.questions["fin.surplus"].label.for_role("lender")
+    [(label, _before, after)] = pane.diff_rows()
+    assert (label, after) == (surplus, "−£5,000")
+    assert pane.diff_summary.text().startswith("1 answer changed between version 2 (the version the last decision")
+    # Any two versions: pick them in the lists.
+    pane.before.setCurrentIndex(pane.before.findData(1))
+    years = window.knowledge.questionnaire.questions["org.years_trading"].label.for_role("lender")
+    assert {r[0] for r in pane.diff_rows()} == {surplus, years}
+    # Then and today, for the version compared from.
+    assert pane.then_label.text().startswith("Then: version 1 as recorded on")
+    assert pane.today_label.text().startswith("Today: version 1 under today's rules")
+    bands = {b.label for b in window.knowledge.bands.values()}
+    assert pane.then_band.text().removeprefix("Band then: ") in bands
+    assert len(pane.area_rows()) == len(window.knowledge.areas)
+
+
+def test_register_history_of_a_case_not_in_the_register_says_so(qtbot, window, alice, monkeypatch):
+    window.open_path(str(SAMPLES / "vale.lendready"))
+    said = []
+    monkeypatch.setattr(messages, "warn", lambda parent, title, text, informative="": said.append(title))
+    assert window.register_actions.show_history() is None
+    assert said == ["No history yet"]
+
+
+def test_register_a_file_case_is_registered_by_save_to_register(qtbot, window, alice):
+    window.open_path(str(SAMPLES / "riverside.lendready"))
+    session = window.session
+    session.set_answer("org.years_trading", 12)
+    assert window.register_actions.save_to_register("new from a founder")
+    origin = window.register_actions.origin
+    assert origin.version == 1 and alice.summary(origin.case_id).organisation == "Riverside Community Health CIC"
+    assert not session.dirty
+
+
+# -- screening ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def folder(tmp_path):
+    where = tmp_path / "cases"
+    where.mkdir()
+    for name in ("vale", "riverside", "ashcombe", "northtown", "crown_inn"):
+        shutil.copyfile(SAMPLES / f"{name}.lendready", where / f"{name}.lendready")
+    (where / "damaged.lendready").write_text("{not json", encoding="utf-8")
+    return where
+
+
+def screening(window, folder, out):
+    from lendready.ui.register_screening import ScreeningDialog
+
+    dialog = ScreeningDialog(window.knowledge, folder, AS_OF, None, window)
+    dialog.output_edit.setText(str(out))
+    dialog.show()
+    return dialog
+
+
+def test_register_screen_a_folder_shows_progress_and_writes_the_portfolio(qtbot, window, folder, tmp_path):
+    out = tmp_path / "portfolio.csv"
+    dialog = screening(window, folder, out)
+    assert not dialog.from_register.isEnabled()
+    seen = []
+    dialog._relay.progressed.connect(lambda done, total: seen.append((done, total)))
+    assert dialog.start()
+    assert dialog.running and not dialog.start_button.isEnabled() and dialog.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=10_000)
+    assert dialog.written == out and out.is_file()
+    assert seen[-1] == (6, 6) and dialog.bar.value() == 6
+    assert dialog.status.text().startswith("Screened 6 cases into ")
+    lines = out.read_text("utf-8").splitlines()
+    assert len(lines) == 7 and any("damaged.lendready" in line for line in lines)
+    dialog.close()
+
+
+def test_register_cancelling_a_screen_writes_nothing(qtbot, window, folder, tmp_path):
+    out = tmp_path / "portfolio.xlsx"
+    dialog = screening(window, folder, out)
+    assert dialog.start()
+    dialog.cancel_button.click()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=10_000)
+    assert dialog.written is None and not out.exists()
+    assert dialog.status.text() == "Cancelled: no portfolio was written."
+    dialog.close()
+
+
+def test_register_screening_the_register_gives_a_row_per_registered_case(qtbot, window, alice, tmp_path):
+    from lendready.ui.register_screening import ScreeningDialog
+
+    out = tmp_path / "register.csv"
+    dialog = ScreeningDialog(window.knowledge, tmp_path, AS_OF, alice, window)
+    dialog.output_edit.setText(str(out))
+    dialog.from_register.setChecked(True)
+    assert dialog.start()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=15_000)
+    assert dialog.written == out and len(out.read_text("utf-8").splitlines()) == 21
+    dialog.close()
+
+
+def test_register_hostile_names_show_as_text_in_the_cases_view(qtbot, window, alice):
+    from lendready.domain.files.case_file import new_case
+
+    case = new_case("lender")
+    case.answers["org.name"] = 'Vale\u202eeraC <b style="color:green">APPROVED</b>'
+    alice.add_case(case)
+    view = cases_view(qtbot, window)
+    name = view.organisations()[0]
+    assert "\u202e" not in name and "[U+202E]" in name and "<b" in name
+    assert "&lt;b" in view.table.item(0, 0).toolTip()  # the tooltip shows the markup as text too
+
+
+def test_register_cases_view_fits_a_1366_by_768_screen(qtbot, window, alice):
+    view = cases_view(qtbot, window)
+    view.resize(1326, 688)
+    qtbot.wait(10)
+    header = view.table.horizontalHeader()
+    shown = sum(header.sectionSize(c) for c in range(view.table.columnCount()))
+    assert shown <= view.table.viewport().width() + 1  # no sideways scrolling
+    assert view.table.columnWidth(0) >= 200  # the name has room
+    assert view.minimumSizeHint().width() <= 1366 and view.minimumSizeHint().height() <= 768
+    assert Qt.TextFormat.PlainText == view.shown_label.textFormat()
+
+
+def test_register_enter_in_the_search_box_searches_and_enter_on_a_row_opens_it(qtbot, window, alice):
+    view = cases_view(qtbot, window)
+    view.search.setFocus()
+    qtbot.keyClicks(view.search, "Riverside")
+    qtbot.keyClick(view.search, Qt.Key.Key_Return)
+    assert view.organisations() == ["Riverside Community Health CIC"] and window.session is None
+    view.table.setFocus()
+    view.table.selectRow(0)
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert window.session is not None and window.session.answers["org.name"] == "Riverside Community Health CIC"
+    assert not view.isVisible()
+
+
+def test_register_history_button_in_the_cases_view_shows_the_chosen_case(qtbot, window, alice):
+    view = cases_view(qtbot, window)
+    view.table.selectRow(2)
+    chosen = view.organisations()[2]
+    view.history_button.click()
+    dialog = window.register_actions.history_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.pane.heading.text() == f"History of {chosen}"
+    assert [r[3] for r in dialog.pane.version_rows()] == ["received from the founder"]
+    assert dialog.pane.diff_summary.text() == "The same version is chosen twice: choose two to compare."
+
+
+def test_register_that_cannot_be_opened_is_said_not_a_crash(window, tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    window.settings.register_sqlite_path = str(blocker / "register.sqlite3")
+    said = []
+    monkeypatch.setattr(messages, "warn", lambda parent, title, text, informative="": said.append(title))
+    assert window.register_actions.show_cases() is None
+    assert said == ["lendready could not open the register"]
+
+
+def test_register_screen_a_folder_from_the_menu(qtbot, window, folder, tmp_path, monkeypatch):
+    from lendready.ui.register_screening import ScreeningDialog
+
+    out = tmp_path / "menu.xlsx"
+
+    def drive(dialog):
+        dialog.folder_edit.setText(str(folder))
+        dialog.output_edit.setText(str(out))
+        dialog.start_button.click()
+        qtbot.waitUntil(lambda: not dialog.running, timeout=10_000)
+        dialog.close_button.click()
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(ScreeningDialog, "exec", drive)
+    assert window.register_actions.screen_folder()
+    assert out.is_file() and out.read_bytes()[:2] == b"PK"
+
+
+def test_register_origin_survives_a_change_of_wording_and_is_dropped_with_the_case(qtbot, window, alice):
+    session, case_id = open_vale(qtbot, window)
+    ws = window.workspace
+    ws.role_choice.setCurrentIndex(ws.role_choice.findData("founder"))
+    assert window.workspace is not ws and window.session is session
+    assert window.register_actions.origin == (case_id, 1)
+    window.close_case()
+    assert window.register_actions.origin is None
+    window.open_path(str(SAMPLES / "vale.lendready"))
+    assert window.register_actions.origin is None  # a file is not the registered case
+
+
+def test_register_the_settings_register_is_created_on_first_use(qtbot, window, tmp_path):
+    window.settings.register_sqlite_path = str(tmp_path / "mine" / "register.sqlite3")
+    view = window.register_actions.show_cases()
+    assert view is not None and view.table.rowCount() == 0 and view.pipeline.item(0).text() == "All cases (0)"
+    assert (tmp_path / "mine" / "register.sqlite3").is_file()
+    window.register_actions.register().close()
