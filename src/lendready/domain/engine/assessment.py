@@ -177,19 +177,20 @@ class Judgement(NamedTuple):
         return frozenset(r.id for r, lv in self.kept if lv.rating == "amber" and lv.severity != "blocker")
 
 
-_INPUTS: dict[str, dict[str, tuple[frozenset[str], frozenset[str]]]] = {}
+_READERS: dict[str, dict[str, frozenset[str]]] = {}
 
 
-def rule_inputs(k: Knowledge) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
-    """For each rule, the question ids and metric names its conditions read (every level's)."""
-    known = _INPUTS.get(k.fingerprint)
+def rule_readers(k: Knowledge) -> dict[str, frozenset[str]]:
+    """For each question id and metric (as ``metric:name``), the rules whose conditions read it."""
+    known = _READERS.get(k.fingerprint)
     if known is None:
-        known = {
-            rule.id: (frozenset(q for lv in rule.levels for q in lv.condition.questions),
-                      frozenset(m for lv in rule.levels for m in lv.condition.metrics))
-            for rule in k.rules
-        }
-        _INPUTS[k.fingerprint] = known
+        found: dict[str, set[str]] = {}
+        for rule in k.rules:
+            for lv in rule.levels:
+                for name in (*lv.condition.questions, *(METRIC_KEY + m for m in lv.condition.metrics)):
+                    found.setdefault(name, set()).add(rule.id)
+        known = {name: frozenset(ids) for name, ids in found.items()}
+        _READERS[k.fingerprint] = known
     return known
 
 
@@ -222,20 +223,23 @@ def judge(
     for name, value in metrics.values.items():
         env[METRIC_KEY + name] = value
 
-    inputs = rule_inputs(k) if since is not None else {}
-    questions_changed = _changed(values, since.validated.values) if since is not None else set()
-    metrics_changed = _changed(metrics.values, since.metrics.values) if since is not None else set()
+    stale: set[str] | None = None  # the rules to evaluate again (None: every rule)
+    if since is not None:
+        readers = rule_readers(k)
+        stale = set()
+        for name in _changed(values, since.validated.values):
+            stale.update(readers.get(name, ()))
+        for name in _changed(metrics.values, since.metrics.values):
+            stale.update(readers.get(METRIC_KEY + name, ()))
     fired: dict[str, tuple[Rule, int]] = {}
     for rule in k.rules:
         if rule.id in skip:
             continue
-        if since is not None:
-            questions, metric_names = inputs[rule.id]
-            if questions.isdisjoint(questions_changed) and metric_names.isdisjoint(metrics_changed):
-                before = since.fired.get(rule.id)
-                if before is not None:
-                    fired[rule.id] = (rule, before)
-                continue
+        if stale is not None and since is not None and rule.id not in stale:
+            before = since.fired.get(rule.id)
+            if before is not None:
+                fired[rule.id] = (rule, before)
+            continue
         level = _fire(rule, env)
         if level is not None:
             fired[rule.id] = (rule, level)
