@@ -21,6 +21,7 @@ from lendready.register.repository import CaseExists, Register, VersionConflict,
 STATUSES = ("received", "assessing", "awaiting_approval", "committee", "approved", "declined", "assessing")
 OFFICERS = ("alice", "bob", "carol", None)
 AS_OF = dt.date(2026, 12, 1)
+DECIDED_BY = {"committee": "refer", "approved": "approve", "declined": "decline"}
 
 
 def populate(register: Register, knowledge, count: int = 20) -> list[str]:
@@ -30,6 +31,8 @@ def populate(register: Register, knowledge, count: int = 20) -> list[str]:
 
     samples = sorted(SAMPLES.glob("*.lendready"))
     ids = []
+    # A decided status comes only from a decision, by someone other than the version's author (four eyes).
+    approver = Register(register.engine, user="dave", knowledge=knowledge)
     for i in range(count):
         source = load_case(samples[i % len(samples)], knowledge.questionnaire)
         case = new_case(source.prepared_by)
@@ -37,8 +40,12 @@ def populate(register: Register, knowledge, count: int = 20) -> list[str]:
         if i >= len(samples):
             case.answers["org.name"] = f"{source.answers.get('org.name', '')} (branch {i})"
         summary = register.add_case(case, reason="received from the founder")
-        register.record_assessment(summary.id, 1, analyse(case, knowledge, AS_OF, what_ifs=False))
-        register.set_status(summary.id, STATUSES[i % len(STATUSES)])
+        assessment = register.record_assessment(summary.id, 1, analyse(case, knowledge, AS_OF, what_ifs=False))
+        status = STATUSES[i % len(STATUSES)]
+        if status in DECIDED_BY:
+            approver.record_decision(assessment, DECIDED_BY[status], "")
+        else:
+            register.set_status(summary.id, status)
         register.assign(summary.id, OFFICERS[i % len(OFFICERS)])
         ids.append(summary.id)
     return ids
@@ -296,3 +303,122 @@ def test_register_sources_give_every_current_version_to_screen(open_as, knowledg
     sources = rv.register_sources(open_as("alice"))
     assert len(sources) == 20 and all(label.startswith("register:") and label.endswith(" v1") for label, _ in sources)
     assert all(document.startswith(b"{") for _, document in sources)
+
+
+# -- moving a case along the pipeline ---------------------------------------------------------------------
+
+
+def first_with(register: Register, status: str) -> str:
+    return register.list_cases(status=status, limit=1).cases[0].id
+
+
+def test_register_move_changes_a_status_that_needs_no_decision_and_refuses_a_decided_one(open_as, knowledge):
+    from lendready.register.repository import RegisterError
+
+    register = open_as("alice")
+    browser = rv.RegisterBrowser(register, knowledge)
+    case_id = first_with(register, "received")
+    assert [c.value for c in rv.move_choices()] == ["received", "assessing", "awaiting_approval", "withdrawn"]
+    rv.move(register, case_id, "awaiting_approval")
+    assert register.summary(case_id).status == "awaiting_approval"
+    row = next(r for r in browser.refresh() if r.id == case_id)
+    assert row.status_label == "Awaiting approval" and browser.counts["awaiting_approval"] == 4
+    for decided in ("approved", "declined", "committee"):
+        with pytest.raises(RegisterError, match="only by a decision"):
+            rv.move(register, case_id, decided)
+    assert register.summary(case_id).status == "awaiting_approval"
+    assert register.audit_entries(case_id, limit=1)[0].action == "case.status"
+
+
+def test_register_assign_keeps_a_tidy_name_and_empty_is_unassigned(open_as, knowledge):
+    from lendready.register.repository import RegisterError
+
+    register = open_as("alice")
+    browser = rv.RegisterBrowser(register, knowledge)
+    case_id = first_with(register, "assessing")
+    assert rv.assign(register, case_id, "  Dave   Jones \n") == "Dave Jones"
+    assert register.summary(case_id).assigned_officer == "Dave Jones"
+    browser.refresh()
+    assert "Dave Jones" in [c.value for c in browser.known_officers()]
+    row = next(r for r in browser.rows if r.id == case_id)
+    assert (row.officer, row.assigned_officer) == ("Dave Jones", "Dave Jones")
+    assert rv.assign(register, case_id, "   ") is None
+    assert register.summary(case_id).assigned_officer is None
+    with pytest.raises(RegisterError, match="at most"):
+        rv.assign(register, case_id, "x" * 200)
+    values = [c.value for c in rv.officer_choices(register, ("bob",))]
+    assert values == ["alice", "bob"]  # this user is always there to pick
+
+
+def test_register_decision_form_chooses_the_latest_assessment_of_the_current_version(open_as, knowledge):
+    alice = open_as("alice")
+    case_id = first_with(alice, "awaiting_approval")
+    session, origin = rv.open_case(alice, knowledge, case_id)
+    session.set_answer("org.years_trading", 9)
+    rv.save_session(alice, session, origin, "updated")  # version 2, assessed by the save
+    latest = alice.assessments(case_id)[-1]
+    form = rv.decision_form(open_as("bob"), knowledge, case_id)
+    assert form.current_version == 2 and form.default == latest.id and form.user == "bob"
+    assert [c.version for c in form.choices] == [2]  # the register decides only on the current version
+    chosen = form.choice(form.default)
+    band = knowledge.bands[latest.band].label
+    assert chosen.label.startswith(f"Version 2: {band}, assessed ") and chosen.label[-10:][2] == "/"
+    assert "written by alice" in chosen.detail and "as at " in chosen.detail
+    assert not form.own_work(form.default)
+    assert rv.decision_form(alice, knowledge, case_id).own_work(form.default)  # alice wrote it
+    assert form.status_label == "Awaiting approval" and form.note == ""
+
+
+def test_register_decide_records_the_decision_with_conditions_and_the_status_follows(open_as, knowledge):
+    alice, bob = open_as("alice"), open_as("bob")
+    case_id = first_with(alice, "awaiting_approval")
+    form = rv.decision_form(bob, knowledge, case_id)
+    decided = rv.decide(bob, form.default, "approve", "  Two years of accounts.\r\nQuarterly monitoring.  \n\n")
+    [*_, record] = alice.decisions(case_id)
+    assert (record.decision, record.approver, record.assessment_id) == ("approve", "bob", form.default)
+    assert record.conditions == "Two years of accounts.\nQuarterly monitoring."
+    assert decided.case_id == case_id and decided.version == 1 and decided.status == "approved"
+    assert decided.message == "Recorded: Approved on version 1. The case is now Approved."
+    history = rv.CaseHistory(alice, knowledge, case_id)
+    assert history.load()[0].decision == "Approved by bob"
+
+
+def test_register_decide_is_refused_by_four_eyes_and_nothing_is_recorded(open_as, knowledge):
+    from lendready.register.repository import FourEyesError, RegisterError
+
+    alice = open_as("alice")
+    case_id = first_with(alice, "awaiting_approval")
+    form = rv.decision_form(alice, knowledge, case_id)
+    with pytest.raises(FourEyesError, match="someone else must decide"):
+        rv.decide(alice, form.default, "approve", "fine")
+    with pytest.raises(RegisterError, match="Approve, Decline or Refer"):
+        rv.decide(open_as("bob"), form.default, "maybe", "")
+    assert alice.decisions(case_id) == [] and alice.summary(case_id).status == "awaiting_approval"
+
+
+def test_register_decision_on_an_earlier_version_is_refused(open_as, knowledge):
+    from lendready.register.repository import RegisterError
+
+    alice, bob = open_as("alice"), open_as("bob")
+    case_id = first_with(alice, "awaiting_approval")
+    old = alice.assessments(case_id)[-1]
+    session, origin = rv.open_case(alice, knowledge, case_id)
+    session.set_answer("org.years_trading", 9)
+    rv.save_session(alice, session, origin, "moved on")
+    with pytest.raises(RegisterError):
+        rv.decide(bob, old.id, "approve", "")
+    assert bob.decisions(case_id) == []
+
+
+def test_register_a_case_with_no_assessment_of_its_version_is_assessed_then_decided(open_as, knowledge):
+    from lendready.domain.files.case_file import new_case
+
+    alice, bob = open_as("alice"), open_as("bob")
+    case = new_case("lender")
+    case.answers["org.name"] = "Imported Trust"
+    case_id = alice.add_case(case).id
+    form = rv.decision_form(bob, knowledge, case_id)
+    assert form.choices == () and form.default is None and "No assessment of the current version (1)" in form.note
+    form = rv.assess_current(bob, knowledge, case_id, AS_OF)
+    assert form.default is not None and form.note == "" and form.choice(form.default).as_of == "01/12/2026"
+    assert rv.decide(bob, form.default, "refer", "").status == "committee"

@@ -286,7 +286,8 @@ def test_register_list_pages_through_every_case_once_newest_first(open_as):
 def test_register_list_filters_and_search(open_as):
     alice = open_as("alice")
     ids = _fill(alice, 12)
-    alice.set_status(ids[3], "committee")
+    # Committee follows a referral, by someone other than the version's author (four eyes).
+    open_as("bob").record_decision(alice.assess(ids[3], as_of=AS_OF).id, "refer")
     assert [c.id for c in alice.list_cases(status="committee").cases] == [ids[3]]
     assert {c.id for c in alice.list_cases(status=["committee", "received"]).cases} == set(ids)
     assert all(c.assigned_officer == "bob" for c in alice.list_cases(officer="bob").cases)

@@ -57,5 +57,5 @@ def test_register_from_settings_opens_and_upgrades_the_sqlite_file(tmp_path, kno
     s = Settings()
     s.register_sqlite_path = str(tmp_path / "mine.sqlite3")
     with Register.from_settings(s, knowledge=knowledge) as register:
-        assert register.revision() == "0002" and register.list_cases().cases == ()
+        assert register.revision() == "0003" and register.list_cases().cases == ()
         assert register.team == "local"

@@ -478,3 +478,212 @@ def test_register_the_settings_register_is_created_on_first_use(qtbot, window, t
     assert view is not None and view.table.rowCount() == 0 and view.pipeline.item(0).text() == "All cases (0)"
     assert (tmp_path / "mine" / "register.sqlite3").is_file()
     window.register_actions.register().close()
+
+
+# -- moving a case along the pipeline --------------------------------------------------------------------------------
+
+
+def select_status(qtbot, view, status_label):
+    for r in range(view.table.rowCount()):
+        if view.table.item(r, 3).text() == status_label:
+            view.table.selectRow(r)
+            return view.selected_id()
+    raise AssertionError(status_label)
+
+
+def test_register_assign_in_the_cases_view_picks_or_types_an_officer(qtbot, window, alice):
+    view = cases_view(qtbot, window)
+    case_id = select_status(qtbot, view, "Received")
+    view.assign_officer.setFocus()
+    view.assign_officer.setEditText("")
+    qtbot.keyClicks(view.assign_officer.lineEdit(), "  dave  smith")
+    qtbot.keyClick(view.assign_officer.lineEdit(), Qt.Key.Key_Return)  # Enter in the box assigns
+    assert alice.summary(case_id).assigned_officer == "dave smith"
+    assert view.isVisible() and view.selected_id() == case_id  # still chosen after the list is read again
+    row = view.table.currentRow()
+    assert view.table.item(row, 4).text() == "dave smith"
+    assert view.assign_officer.currentText() == "dave smith"
+    # Pick one from the list instead
+    view.assign_officer.setCurrentIndex(view.assign_officer.findData("bob"))
+    view.assign_button.click()
+    assert alice.summary(case_id).assigned_officer == "bob"
+    assert window.statusBar().currentMessage() == "Assigned to bob."
+    view.assign_officer.setEditText("")
+    view.assign_button.click()
+    assert alice.summary(case_id).assigned_officer is None
+
+
+def test_register_change_status_offers_only_statuses_that_need_no_decision(qtbot, window, alice):
+    view = cases_view(qtbot, window)
+    labels = [view.move_status.itemText(i) for i in range(view.move_status.count())]
+    assert labels == ["Received", "Assessing", "Awaiting approval", "Withdrawn"]
+    case_id = select_status(qtbot, view, "Assessing")
+    assert view.move_status.currentData() == "assessing" and not view.move_button.isEnabled()
+    view.move_status.setCurrentIndex(view.move_status.findData("withdrawn"))
+    assert view.move_button.isEnabled()
+    view.move_button.click()
+    assert alice.summary(case_id).status == "withdrawn"
+    assert view.selected_id() == case_id and view.table.item(view.table.currentRow(), 3).text() == "Withdrawn"
+    assert any(view.pipeline.item(r).text() == "Withdrawn (1)" for r in range(view.pipeline.count()))
+    # A decided case shows its status but offers no move to it
+    select_status(qtbot, view, "Approved")
+    assert view.move_status.currentIndex() == -1 and view.move_status.placeholderText() == "Approved"
+    assert not view.move_button.isEnabled() and view.decide_button.isEnabled()
+
+
+def drive_decision(monkeypatch, steps):
+    from lendready.ui.register_decision import DecisionDialog
+
+    seen = {}
+
+    def drive(dialog):
+        dialog.show()
+        seen["dialog"] = dialog
+        steps(dialog, seen)
+        if dialog.isVisible():
+            dialog.cancel_button.click()
+        return dialog.result()
+
+    monkeypatch.setattr(DecisionDialog, "exec", drive)
+    return seen
+
+
+def test_register_record_a_decision_from_the_cases_view_and_the_list_follows(
+        qtbot, window, alice, open_as, monkeypatch):
+    bob = open_as("bob")
+    window.register_actions.use_register(bob)
+    view = cases_view(qtbot, window)
+    case_id = select_status(qtbot, view, "Awaiting approval")
+    latest = bob.assessments(case_id)[-1]
+    band = window.knowledge.bands[latest.band].label
+
+    def steps(dialog, seen):
+        seen["chosen"] = dialog.assessment.currentText()
+        seen["detail"] = dialog.detail.text()
+        seen["enabled_first"] = dialog.record_button.isEnabled()
+        seen["four_eyes"] = dialog.four_eyes.isVisible()
+        dialog.decision_buttons["approve"].click()
+        qtbot.keyClicks(dialog.conditions, "Quarterly monitoring")
+        dialog.record_button.click()
+
+    seen = drive_decision(monkeypatch, steps)
+    view.decide_button.click()
+    assert seen["chosen"].startswith(f"Version 1: {band}, assessed ") and seen["chosen"][-8] == "/"
+    assert "written by alice" in seen["detail"]
+    assert not seen["enabled_first"] and not seen["four_eyes"]
+    [record] = bob.decisions(case_id)
+    assert (record.decision, record.conditions, record.approver) == ("approve", "Quarterly monitoring", "bob")
+    assert bob.summary(case_id).status == "approved"
+    assert view.selected_id() == case_id and view.table.item(view.table.currentRow(), 3).text() == "Approved"
+    assert window.statusBar().currentMessage() == "Recorded: Approved on version 1. The case is now Approved."
+
+
+def test_register_four_eyes_refusal_is_said_and_what_was_typed_is_kept(qtbot, window, alice, monkeypatch):
+    view = cases_view(qtbot, window)
+    case_id = select_status(qtbot, view, "Awaiting approval")
+    said = []
+    monkeypatch.setattr(messages, "warn", lambda parent, title, text, informative="": said.append((title, text)))
+
+    def steps(dialog, seen):
+        seen["hint"] = dialog.four_eyes.text() if dialog.four_eyes.isVisible() else ""
+        dialog.decision_buttons["refer"].click()
+        qtbot.keyClicks(dialog.conditions, "More on cashflow")
+        dialog.record_button.click()
+        seen["still_open"] = dialog.isVisible()
+        seen["kept"] = (dialog.decision(), dialog.conditions.toPlainText())
+
+    seen = drive_decision(monkeypatch, steps)
+    assert not window.register_actions.decide(case_id)
+    assert seen["hint"].startswith("Four eyes: you wrote this version")
+    assert said == [("A second person must decide",
+                     "alice wrote version 1 of this case, so someone else must decide on it")]
+    assert seen["still_open"] and seen["kept"] == ("refer", "More on cashflow")
+    assert alice.decisions(case_id) == [] and alice.summary(case_id).status == "awaiting_approval"
+
+
+def test_register_a_permission_refusal_is_said_in_the_registers_words(qtbot, window, alice, open_as, monkeypatch):
+    from lendready.model import register_view
+    from lendready.register.repository import PermissionRefused
+
+    window.register_actions.use_register(open_as("bob"))
+    view = cases_view(qtbot, window)
+    case_id = select_status(qtbot, view, "Awaiting approval")
+
+    def refuse(*_args):
+        raise PermissionRefused("permission denied for table decisions")
+
+    monkeypatch.setattr(register_view, "decide", refuse)
+    said = []
+    monkeypatch.setattr(messages, "warn", lambda parent, title, text, informative="": said.append((title, text)))
+
+    def steps(dialog, seen):
+        dialog.decision_buttons["decline"].click()
+        dialog.record_button.click()
+        seen["still_open"] = dialog.isVisible()
+
+    seen = drive_decision(monkeypatch, steps)
+    assert not window.register_actions.decide(case_id)
+    assert said == [("The register does not allow this", "permission denied for table decisions")]
+    assert seen["still_open"]
+
+
+def test_register_decision_from_the_history_pane_shows_in_the_history(qtbot, window, alice, open_as, monkeypatch):
+    window.register_actions.use_register(open_as("bob"))
+    view = cases_view(qtbot, window)
+    case_id = select_status(qtbot, view, "Awaiting approval")
+    view.history_button.click()
+    dialog = window.register_actions.history_dialog
+    assert dialog is not None and dialog.pane.version_rows()[0][5] == ""
+
+    def steps(decision, seen):
+        decision.decision_buttons["refer"].click()
+        decision.record_button.click()
+
+    drive_decision(monkeypatch, steps)
+    dialog.decide_button.click()
+    assert dialog.pane.version_rows()[0][5] == "Referred to committee by bob"
+    assert alice.summary(case_id).status == "committee"
+
+
+def test_register_decision_dialog_assesses_an_unassessed_version_first(qtbot, window, alice, open_as, monkeypatch):
+    from lendready.domain.files.case_file import new_case
+
+    case = new_case("lender")
+    case.answers["org.name"] = "Imported Trust"
+    case_id = alice.add_case(case).id
+    window.register_actions.use_register(open_as("bob"))
+
+    def steps(dialog, seen):
+        seen["before"] = (dialog.assessment.count(), dialog.assess_button.isVisible(), dialog.note.text())
+        dialog.assess_button.click()
+        seen["after"] = (dialog.assessment.count(), dialog.assess_button.isVisible(), dialog.note.isVisible())
+        dialog.decision_buttons["decline"].click()
+        dialog.record_button.click()
+
+    seen = drive_decision(monkeypatch, steps)
+    assert window.register_actions.decide(case_id)
+    assert seen["before"][:2] == (0, True) and "No assessment of the current version" in seen["before"][2]
+    assert seen["after"] == (1, False, False)
+    assert alice.summary(case_id).status == "declined"
+
+
+def test_register_decision_dialog_fits_and_shows_case_text_as_text(qtbot, window, alice, open_as):
+    from lendready.domain.files.case_file import new_case
+
+    case = new_case("lender")
+    case.answers["org.name"] = 'Vale\u202eeraC <b style="color:green">APPROVED</b>'
+    case_id = alice.add_case(case).id
+    alice.assess(case_id, None, AS_OF)
+    window.register_actions.use_register(open_as("bob"))
+    dialog = window.register_actions.decision_dialog_for(case_id)
+    assert dialog is not None
+    try:
+        dialog.show()
+        text = dialog.heading.text()
+        assert "[U+202E]" in text and "<b" in text
+        assert dialog.heading.textFormat() == Qt.TextFormat.PlainText
+        assert dialog.detail.textFormat() == Qt.TextFormat.PlainText
+        assert dialog.sizeHint().width() <= 1366 and dialog.sizeHint().height() <= 768
+    finally:
+        dialog.close()
+        dialog.deleteLater()

@@ -12,6 +12,10 @@ Each open case has its own slot, named after the case, this process and the
 open case within it. Two copies of one case file keep the same ``case_id``;
 were slots named by ``case_id`` alone, closing one copy would delete the crash
 copy of the other.
+
+A case opened from the register (issue 19) also keeps which registered case and version it was
+read from (``"register"`` in the file, absent in older files and for a file's or a new case's
+copy), so that after a restore "Save to register" names the version it was based on.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import dataclasses
 import itertools
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -32,12 +37,21 @@ if TYPE_CHECKING:  # the store is made at start-up; the case reader loads when a
 SUFFIX = ".recovery.json"
 
 
+class RegisterLink(NamedTuple):
+    """The registered case, and the version of it, that the copied work was read from (or last saved as)."""
+
+    case_id: str
+    version: int
+
+
 class RecoveryEntry(NamedTuple):
     file: Path
     case: Case
     original_path: Path | None
     saved_at: str
     organisation: str | None
+    register: RegisterLink | None = None
+    """The register case and version the work came from; None for a file, a new case, or an older copy."""
 
 
 def when_saved(saved_at: str, tz: Any = None) -> str:
@@ -88,6 +102,8 @@ class RecoveryStore:
         self._slots: dict[int, tuple[Case, Path]] = {}
         self.unreadable: list[tuple[Path, str]] = []
         """Recovery files found by :meth:`pending` that could not be read, with why: shown, never deleted."""
+        self.register_link: Callable[[Case], tuple[str, int] | None] | None = None
+        """Asked at each write which registered case and version the case came from (set by the Register menu)."""
 
     def file_for(self, case: Case) -> Path:
         """This open case's own slot (the case is held with it, so its id cannot be reused meanwhile)."""
@@ -113,6 +129,9 @@ class RecoveryStore:
             "original_on_disk": dataclasses.asdict(origin) if origin is not None else None,
             "case": to_document(case, knowledge.questionnaire),
         }
+        link = self.register_link(case) if self.register_link is not None else None
+        if link is not None:
+            payload["register"] = {"case_id": str(link[0]), "version": int(link[1])}
         target = self.file_for(case)
         atomic_write(target, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
         return target
@@ -170,6 +189,7 @@ class RecoveryStore:
                     original_path=Path(original) if isinstance(original, str) else None,
                     saved_at=str(payload.get("saved_at", "")),
                     organisation=name if isinstance(name, str) else None,
+                    register=_register_link(payload.get("register")),
                 )
             )
         entries.sort(key=lambda e: e.saved_at, reverse=True)
@@ -184,6 +204,18 @@ class RecoveryStore:
             entry.file.unlink()
         except OSError:
             pass
+
+
+def _register_link(data: Any) -> RegisterLink | None:
+    """The register link a copy kept, or None (an older copy, a file's, or a link that does not read as one)."""
+    if not isinstance(data, dict):
+        return None
+    case_id, version = data.get("case_id"), data.get("version")
+    if not isinstance(case_id, str) or not case_id or len(case_id) > 64:
+        return None
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        return None
+    return RegisterLink(case_id, version)
 
 
 def _fingerprint(data: Any) -> Any:

@@ -14,6 +14,10 @@ MNELAB's views call its model:
   the window edits, remembering which register version it came from
   (:class:`RegisterOrigin`) so that a save names the version it was based on and the
   register can refuse it when someone else saved since.
+* :func:`assign`, :func:`move` and :func:`decide` move a case along the pipeline (an officer, a status
+  that needs no decision, approve / decline / refer on a recorded assessment); :func:`decision_form`
+  lists the assessments a decision can be made on, the latest of the current version first chosen.
+  The register refuses what it must (four eyes, a role's grants); its message is the user's.
 * :func:`conflict_rows` lays out a refused save answer by answer (as when you opened it,
   theirs, yours) for the conflict dialog.
 * :class:`CaseHistory` lists a case's versions, the answers that differ between any
@@ -108,6 +112,8 @@ class CaseRow(NamedTuple):
     officer: str
     updated: str
     version: int
+    assigned_officer: str | None = None
+    """The officer's name as stored (``officer`` is it as shown), for the assign box to start from."""
 
 
 @dataclass(frozen=True)
@@ -234,7 +240,13 @@ class RegisterBrowser:
             officer=shown(s.assigned_officer, 60) if s.assigned_officer else UNASSIGNED,
             updated=when_label(s.updated_at),
             version=s.current_version,
+            assigned_officer=s.assigned_officer,
         )
+
+    def known_officers(self) -> list[Choice]:
+        """Whom a case can be assigned to from a list: the officers cases are assigned to, and this user
+        (any other name can be typed). Values are the names as stored; labels are them as shown."""
+        return officer_choices(self.register, self.officers)
 
 
 def _like(text: str) -> str:
@@ -270,6 +282,206 @@ def _pipeline(register: Register, f: Filters) -> tuple[dict[str, int], tuple[str
         counts = {str(status): int(n) for status, n in conn.execute(counted)}
         names = tuple(str(name) for (name,) in conn.execute(officers))
     return counts, names
+
+
+# ---------------------------------------------------------------------------
+# Moving a case along the pipeline: assign, status, decide
+
+MOVABLE_STATUSES = ("received", "assessing", "awaiting_approval", "withdrawn")
+"""The statuses a case can be moved to by hand; approved, declined and at committee come only from a decision."""
+DECISION_CHOICES = (Choice("approve", "Approve"), Choice("decline", "Decline"), Choice("refer", "Refer to committee"))
+CONDITIONS_LIMIT = 8000
+"""The longest conditions text a decision keeps (a committee's minute, not a document)."""
+OFFICER_LIMIT = 128
+"""The longest officer's name the register keeps (its column's width)."""
+
+
+def move_choices() -> list[Choice]:
+    """The statuses the Cases view offers to move a case to, in pipeline order."""
+    return [Choice(s, STATUS_LABELS[s]) for s in MOVABLE_STATUSES]
+
+
+def officer_choices(register: Register, officers: tuple[str, ...] = ()) -> list[Choice]:
+    """The officers to pick from: those already assigned cases and this register's user, sorted."""
+    names = set(officers)
+    try:
+        names.add(register.user)
+    except Exception:  # noqa: BLE001 - a server that cannot say who is logged in: the list still works
+        pass
+    return [Choice(n, shown(n, 60)) for n in sorted(names, key=str.casefold) if n]
+
+
+def officer_name(text: str | None) -> str | None:
+    """A typed officer's name as the register keeps it: one line, spaces tidied; None (unassigned) when empty."""
+    name = " ".join((text or "").split())
+    return name or None
+
+
+def _refuse(message: str) -> Exception:
+    from lendready.register.repository import RegisterError
+
+    return RegisterError(message)
+
+
+def assign(register: Register, case_id: str, officer: str | None) -> str | None:
+    """Assign a case to an officer (typed or picked; empty: unassigned). Returns the name kept."""
+    name = officer_name(officer)
+    if name is not None and len(name) > OFFICER_LIMIT:
+        raise _refuse(f"an officer's name can be at most {OFFICER_LIMIT} characters")
+    register.assign(case_id, name)
+    return name
+
+
+def move(register: Register, case_id: str, status: str) -> None:
+    """Move a case to a status that needs no decision (:data:`MOVABLE_STATUSES`)."""
+    if status not in MOVABLE_STATUSES:
+        label = STATUS_LABELS.get(status, shown(status, 40))
+        raise _refuse(f"a case becomes {label} only by a decision: use Record a decision…")
+    register.set_status(case_id, status)
+
+
+class AssessmentChoice(NamedTuple):
+    """A recorded assessment a decision can be made on, as the decision dialog lists it."""
+
+    id: int
+    version: int
+    current: bool
+    """Of the case's current version."""
+    band: str
+    band_label: str
+    band_colour: str | None
+    assessed: str
+    """When it was recorded, dd/mm/yyyy (this machine's date)."""
+    as_of: str
+    rules_version: str
+    author: str
+    """Who wrote the version (four eyes: not the one to decide on it)."""
+    decisions: str
+    """Decisions already made on it, in words ("" when none)."""
+    label: str
+    detail: str
+
+
+class DecisionForm(NamedTuple):
+    """What the decision dialog needs about one case."""
+
+    case_id: str
+    organisation: str
+    status: str
+    status_label: str
+    current_version: int
+    user: str
+    """Who will be recorded as deciding."""
+    choices: tuple[AssessmentChoice, ...]
+    """Newest first."""
+    default: int | None
+    """The assessment to decide on unless another is chosen: the latest of the current version."""
+    note: str
+    """Said above the choices when there is something to know (no assessment of the current version)."""
+
+    def choice(self, assessment_id: int | None) -> AssessmentChoice | None:
+        return next((c for c in self.choices if c.id == assessment_id), None)
+
+    def own_work(self, assessment_id: int | None) -> bool:
+        """True when this user wrote the assessed version (the register will refuse the decision)."""
+        chosen = self.choice(assessment_id)
+        return chosen is not None and chosen.author == self.user
+
+
+def decision_form(register: Register, knowledge: Knowledge, case_id: str) -> DecisionForm:
+    """The recorded assessments of the case's current version to decide on, newest (chosen) first.
+
+    Only the current version's: the register decides on what the case is, not on what it was (it refuses
+    a decision on an earlier version's assessment). When none is recorded the form says so, and
+    :func:`assess_current` records one.
+    """
+    summary = register.summary(case_id)
+    authors = {v.version: v.author for v in register.history(case_id)}
+    decided: dict[int, list[str]] = {}
+    for d in register.decisions(case_id):
+        decided.setdefault(d.assessment_id, []).append(
+            f"{DECISION_WORDS.get(d.decision, shown(d.decision, 40))} by {shown(d.approver, 60)} "
+            f"on {formatting.date_label(d.decided_at.astimezone().date())}")
+    choices = []
+    for a in reversed(register.assessments(case_id)):
+        if a.version != summary.current_version:
+            continue
+        band = knowledge.bands.get(a.band)
+        band_label = band.label if band is not None else shown(a.band, 40)
+        assessed = formatting.date_label(a.created_at.astimezone().date())
+        current = a.version == summary.current_version
+        author = authors.get(a.version, "")
+        label = f"Version {a.version}: {band_label}, assessed {assessed}"
+        detail = (f"Version {a.version} written by {shown(author, 60) or 'unknown'}; assessed on {assessed} "
+                  f"as at {formatting.date_label(a.as_of)} under rules {shown(a.rules_version, 40)}.")
+        words = "; ".join(decided.get(a.id, []))
+        if words:
+            detail += f" Already decided: {words}."
+        choices.append(AssessmentChoice(a.id, a.version, current, a.band, band_label,
+                                        band.colour if band is not None else None, assessed,
+                                        formatting.date_label(a.as_of), a.rules_version, author, words, label,
+                                        detail))
+    default = choices[0].id if choices else None
+    note = ""
+    if not choices:
+        note = (f"No assessment of the current version ({summary.current_version}) is recorded, so there is "
+                "nothing to decide on yet. Assess it now (with the rules installed here, as at today), then decide.")
+    try:
+        user = register.user
+    except Exception:  # noqa: BLE001 - only a hint is lost: the register still checks four eyes itself
+        user = ""
+    return DecisionForm(case_id, shown(summary.organisation) or "(no name yet)", summary.status,
+                        STATUS_LABELS.get(summary.status, shown(summary.status, 40)), summary.current_version,
+                        user, tuple(choices), default, note)
+
+
+def assess_current(register: Register, knowledge: Knowledge, case_id: str,
+                   as_of: dt.date | None = None) -> DecisionForm:
+    """Assess the case's current version with the installed rules (as at today), record it, and give the
+    decision form again with that assessment chosen."""
+    register.assess(case_id, None, as_of or CaseSession.today())
+    return decision_form(register, knowledge, case_id)
+
+
+class Decided(NamedTuple):
+    """A recorded decision and where it left the case."""
+
+    id: int
+    case_id: str
+    version: int
+    decision: str
+    status: str
+    status_label: str
+
+    @property
+    def message(self) -> str:
+        words = DECISION_WORDS.get(self.decision, self.decision)
+        return f"Recorded: {words} on version {self.version}. The case is now {self.status_label}."
+
+
+def conditions_text(text: str) -> str:
+    """The conditions as kept: line breaks made plain, blank lines at either end dropped."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
+
+
+def decide(register: Register, assessment_id: int, decision: str, conditions: str = "") -> Decided:
+    """Record approve, decline or refer on an assessment, with its conditions.
+
+    The register refuses (:class:`~lendready.register.repository.FourEyesError`) a decision by whoever
+    wrote the assessed version, and :class:`~lendready.register.repository.PermissionRefused` one this
+    role may not make; nothing is recorded then. The case's status follows the decision in the register.
+    """
+    if decision not in DECISION_WORDS:
+        raise _refuse("choose Approve, Decline or Refer to committee")
+    text = conditions_text(conditions)
+    if len(text) > CONDITIONS_LIMIT:
+        raise _refuse(f"the conditions can be at most {CONDITIONS_LIMIT:,} characters ({len(text):,} typed)")
+    decision_id = register.record_decision(assessment_id, decision, text)
+    record = register.assessment(assessment_id)
+    summary = register.summary(record.case_id)
+    return Decided(decision_id, record.case_id, record.version, decision, summary.status,
+                   STATUS_LABELS.get(summary.status, shown(summary.status, 40)))
 
 
 # ---------------------------------------------------------------------------
@@ -600,7 +812,9 @@ def register_sources(register: Register) -> list[tuple[str, bytes]]:
 
 
 __all__ = [
-    "STATUS_LABELS", "AreaRow", "CaseHistory", "CaseRow", "Choice", "ConflictRow", "DiffRow", "Filters",
-    "Listing", "RegisterBrowser", "RegisterOrigin", "ThenAndToday", "VersionRow", "conflict_rows",
-    "mark_saved", "merge_into_session", "open_case", "register_sources", "save_session", "shown", "when_label",
+    "DECISION_CHOICES", "MOVABLE_STATUSES", "STATUS_LABELS", "AreaRow", "AssessmentChoice", "CaseHistory",
+    "CaseRow", "Choice", "ConflictRow", "Decided", "DecisionForm", "DiffRow", "Filters", "Listing",
+    "RegisterBrowser", "RegisterOrigin", "ThenAndToday", "VersionRow", "assess_current", "assign",
+    "conflict_rows", "decide", "decision_form", "mark_saved", "merge_into_session", "move", "move_choices", "officer_choices",
+    "officer_name", "open_case", "register_sources", "save_session", "shown", "when_label",
 ]

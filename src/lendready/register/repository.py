@@ -50,6 +50,11 @@ PAGE_SIZE = 50
 MAX_PAGE = 500
 SQLITE_FILE = "register.sqlite3"
 DECISION_STATUS = {"approve": "approved", "decline": "declined", "refer": "committee"}
+"""The status each decision gives a case; the database allows these statuses only with that decision."""
+STATUS_NEEDS_DECISION = "LR001"
+"""PostgreSQL's SQLSTATE for a decided status set without its decision (migration 0003)."""
+VERSION_OUT_OF_ORDER = "LR002"
+"""PostgreSQL's SQLSTATE for a current version moved other than to the next saved one (migration 0003)."""
 
 
 # ---------------------------------------------------------------------------
@@ -78,6 +83,18 @@ class FourEyesError(RegisterError):
 
 class PermissionRefused(RegisterError):
     """The database refused the statement for this role (a grant or row-level security)."""
+
+
+class DecisionRequired(PermissionRefused):
+    """A case is approved, declined or sent to committee only by recording that decision on its current version.
+
+    The database refuses any other way (a status set by hand, a plain UPDATE), so that
+    four eyes cannot be skipped; record the decision with :meth:`Register.record_decision`.
+    """
+
+
+class VersionOrderError(RegisterError):
+    """A case's current version only moves on by one, to a version saved for it; the database refused another move."""
 
 
 class VersionConflict(RegisterError):
@@ -530,6 +547,8 @@ class Register:
     ) -> CaseSummary:
         if status not in STATUSES:
             raise RegisterError(f"status must be one of {', '.join(STATUSES)}")
+        if status in DECISION_STATUS.values():
+            raise DecisionRequired(f"a new case cannot start as {status}: that status follows a recorded decision")
         team = team or self.team
         now = _now()
         organisation = _organisation(case.answers)
@@ -602,20 +621,30 @@ class Register:
         now = _now()
         try:
             with self._tx() as conn:
-                moved = conn.execute(
+                # First the optimistic lock: this UPDATE matches only while the case is still at the
+                # version this copy was based on, and holds the row (PostgreSQL) or the database
+                # (SQLite's BEGIN IMMEDIATE) until commit, so a second save waits and then finds it moved.
+                locked = conn.execute(
                     t.cases.update()
                     .where(t.cases.c.id == case.case_id, t.cases.c.current_version == expected_version)
                     .values(
-                        current_version=new_version, updated_at=now, organisation=organisation,
-                        organisation_key=organisation.casefold(), legal_form=_legal_form(case.answers),
+                        updated_at=now, organisation=organisation, organisation_key=organisation.casefold(),
+                        legal_form=_legal_form(case.answers),
                     )
                 )
-                if moved.rowcount != 1:
+                if locked.rowcount != 1:
                     raise self._conflict(conn, case, expected_version)
+                # Then the version, and only then the case moved on to it: the database refuses a
+                # current version that is not saved for the case (migration 0003).
                 conn.execute(t.case_versions.insert().values(
                     case_id=case.case_id, version=new_version, document=document, sha256=_sha256(document),
                     author=self.user, created_at=now, reason=reason, parent_version=expected_version,
                 ))
+                conn.execute(
+                    t.cases.update()
+                    .where(t.cases.c.id == case.case_id, t.cases.c.current_version == expected_version)
+                    .values(current_version=new_version)
+                )
                 self._audit(conn, "case.save", case.case_id, version=new_version, parent=expected_version,
                             sha256=_sha256(document))
         except BaseException:
@@ -749,6 +778,12 @@ class Register:
         return _summary(row)
 
     def set_status(self, case_id: str, status: str) -> None:
+        """Move a case along the pipeline.
+
+        ``approved``, ``declined`` and ``committee`` follow a decision: the database refuses
+        them (:class:`DecisionRequired`) unless the case's current version has that decision,
+        which :meth:`record_decision` records and sets the status from.
+        """
         if status not in STATUSES:
             raise RegisterError(f"status must be one of {', '.join(STATUSES)}")
         self._update_case(case_id, "case.status", status=status)
@@ -871,18 +906,22 @@ class Register:
         ]
 
     def record_decision(self, assessment_id: int, decision: str, conditions: str = "") -> int:
-        """Record approve, decline or refer on an assessment; the case's status follows.
+        """Record approve, decline or refer on an assessment; the case's status follows, in the same transaction.
 
+        approve makes the case ``approved``, decline ``declined``, refer ``committee``.
         Four eyes: refused (:class:`FourEyesError`) when this user wrote the assessed
-        version. The database refuses it too, whatever client asks.
+        version. The assessment must be of the case's current version
+        (:class:`DecisionRequired` otherwise): a decision on what the case was is not a
+        decision on what it is. The database refuses both too, whatever client asks.
         """
         if decision not in DECISIONS:
             raise RegisterError(f"decision must be one of {', '.join(DECISIONS)}")
         now = _now()
         with self._tx() as conn:
-            a, v = t.assessments, t.case_versions
+            a, v, c = t.assessments, t.case_versions, t.cases
             found = conn.execute(
-                sa.select(a.c.case_id, v.c.author, v.c.version).join(v, v.c.id == a.c.version_id)
+                sa.select(a.c.case_id, v.c.author, v.c.version, c.c.current_version)
+                .join(v, v.c.id == a.c.version_id).join(c, c.c.id == a.c.case_id)
                 .where(a.c.id == assessment_id)
             ).first()
             if found is None:
@@ -890,6 +929,11 @@ class Register:
             if found.author == self.user:
                 raise FourEyesError(
                     f"{self.user} wrote version {found.version} of this case, so someone else must decide on it"
+                )
+            if found.version != found.current_version:
+                raise DecisionRequired(
+                    f"this assessment is of version {found.version}, but the case is now at version "
+                    f"{found.current_version}: assess the current version, then decide on that"
                 )
             decision_id = _new_id(conn.execute(t.decisions.insert().values(
                 case_id=found.case_id, assessment_id=assessment_id, decision=decision, conditions=conditions,
@@ -939,9 +983,15 @@ def _translate(exc: DBAPIError) -> Exception:
     """A database refusal as the register's own error, with the database's reason."""
     orig = exc.orig
     message = str(orig).strip().splitlines()[0] if orig is not None else str(exc)
+    sqlstate = getattr(orig, "sqlstate", None)
+    # Migration 0003's rules: PostgreSQL says so by SQLSTATE, SQLite only in words.
+    if sqlstate == STATUS_NEEDS_DECISION or "only by recording" in message:
+        return DecisionRequired(message)
+    if (sqlstate == VERSION_OUT_OF_ORDER or "a case's current version" in message
+            or "a new case starts at version 1" in message):
+        return VersionOrderError(message)
     if "four eyes" in message:
         return FourEyesError(message)
-    sqlstate = getattr(orig, "sqlstate", None)
     if sqlstate == "42501" or "row-level security" in message or "permission denied" in message:
         return PermissionRefused(message)
     if isinstance(exc, IntegrityError) and "case_versions" in message and "version" in message:
@@ -964,7 +1014,7 @@ def settings_url(settings: Settings) -> URL:
 
 __all__ = [
     "ABSENT", "AnswerChange", "AnswerDiff", "AssessmentRecord", "AuditEntry", "CaseExists", "CaseNotFound",
-    "CasePage", "CaseSummary", "DecisionRecord", "FourEyesError", "NotUpgraded", "PermissionRefused", "Register",
-    "RegisterError", "VersionConflict", "VersionInfo", "make_engine", "merge", "postgresql_url", "settings_url",
-    "sqlite_url",
+    "CasePage", "CaseSummary", "DecisionRecord", "DecisionRequired", "FourEyesError", "NotUpgraded",
+    "PermissionRefused", "Register", "RegisterError", "VersionConflict", "VersionInfo", "VersionOrderError",
+    "make_engine", "merge", "postgresql_url", "settings_url", "sqlite_url",
 ]

@@ -121,7 +121,11 @@ cases = Table(
     CheckConstraint("current_version >= 1", name="current_version"),
 )
 """One row per case: what the Cases view lists and filters. Everything here can be rebuilt from
-the versions and assessments; ``current_version`` is the optimistic lock a save must match."""
+the versions and assessments; ``current_version`` is the optimistic lock a save must match.
+
+The database keeps two rules on it (migration 0003): ``status`` becomes approved, declined or
+committee only with that decision (approve, decline, refer) on an assessment of the current
+version, and ``current_version`` only moves on by one, to a version already in ``case_versions``."""
 
 Index("ix_cases_updated", cases.c.updated_at, cases.c.id)
 Index("ix_cases_status_updated", cases.c.status, cases.c.updated_at, cases.c.id)

@@ -706,6 +706,7 @@ class MainWindow(QMainWindow):
 
         session = CaseSession(self.knowledge, entry.case, entry.original_path)
         session.mark_dirty()
+        self.register_actions.restored(session, entry)  # issue 19: a register case keeps its case and version
         self.recovery.remove(entry)
         self._install(session, wording=self._reader())
         self.autosave()  # the restored work is unsaved: keep a recovery copy under this process

@@ -5,7 +5,9 @@ It borrows the window's one :class:`~lendready.model.session.CaseSession` and re
 registered case and version that session came from (:class:`RegisterOrigin`), so that "Save to
 register" names the version it was based on: when someone else saved since, the register refuses
 the save and the conflict dialog shows both sides, answer by answer, and merges them into the same
-session, so nothing of either officer's is lost.
+session, so nothing of either officer's is lost. The Cases view also moves a case along the
+pipeline (assign, change status, record a decision), and the crash copy of a registered case keeps
+which case and version it came from, so a restored case still saves to the register.
 
 Light at import (the first window builds the menu): the register, SQLAlchemy and the views load
 when first used.
@@ -19,12 +21,15 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
 if TYPE_CHECKING:
-    from lendready.model.register_view import RegisterOrigin
+    from lendready.domain.files.case_file import Case
+    from lendready.model.recovery import RecoveryEntry
+    from lendready.model.register_view import Decided, RegisterOrigin
     from lendready.model.session import CaseSession
     from lendready.register.repository import Register, VersionConflict
     from lendready.ui.main_window import MainWindow
     from lendready.ui.register_cases import CasesView
     from lendready.ui.register_conflict import ConflictDialog
+    from lendready.ui.register_decision import DecisionDialog
     from lendready.ui.register_history import HistoryDialog
 
 
@@ -37,6 +42,8 @@ class RegisterActions(QObject):
         self.cases_view: CasesView | None = None
         self.history_dialog: HistoryDialog | None = None
         self.conflict_dialog: ConflictDialog | None = None
+        self.decision_dialog: DecisionDialog | None = None
+        window.recovery.register_link = self._recovery_link  # the crash copy keeps the register case and version
 
     # -- the menu ------------------------------------------------------------------------------
     def add_menu(self, bar: Any) -> list[QAction]:
@@ -108,6 +115,25 @@ class RegisterActions(QObject):
             return self._origin[1]
         return None
 
+    def _recovery_link(self, case: Case) -> RegisterOrigin | None:
+        """For the recovery copy: the registered case and version this case came from, if it did."""
+        if self._origin is not None and self._origin[0].case is case:
+            return self._origin[1]
+        return None
+
+    def restored(self, session: CaseSession, entry: RecoveryEntry) -> None:
+        """A crash copy is being restored: a registered case's session is again of that case and version, so
+        Save to register names the version it was based on (and meets the conflict dialog if the case moved on)."""
+        from lendready.model.register_view import RegisterOrigin
+
+        link = entry.register
+        if link is None:
+            return
+        self._origin = (session, RegisterOrigin(link.case_id, link.version))
+        self.window.statusBar().showMessage(
+            f"Restored unsaved work on version {link.version} from the register: Register → Save to register saves "
+            "it as the next version.", 10000)
+
     def display_name(self, session: CaseSession) -> str:
         """The title bar's name: a registered case that is not also a file is named by its organisation."""
         origin = self.origin if session is self.window.session else None
@@ -130,6 +156,9 @@ class RegisterActions(QObject):
             view = CasesView(RegisterBrowser(register, self.window.knowledge, role=wording), self.window)
             view.openRequested.connect(self.open_case)
             view.historyRequested.connect(self.show_history)
+            view.assignRequested.connect(self.assign_case)
+            view.moveRequested.connect(self.move_case)
+            view.decideRequested.connect(self.decide)
             self.cases_view = view
         self.cases_view.show()
         self.cases_view.raise_()
@@ -280,10 +309,98 @@ class RegisterActions(QObject):
             dialog.deleteLater()
             self._cannot(exc, "read the case's history")
             return None
+        dialog.decideRequested.connect(self.decide)
         self.history_dialog = dialog
         dialog.show()
         dialog.raise_()
         return dialog
+
+    # -- moving a case along the pipeline ------------------------------------------------------------
+    def assign_case(self, case_id: str, officer: str) -> bool:
+        """Assign a case to an officer (empty: unassigned); True if the register did."""
+        from lendready.model import register_view
+
+        register = self.register()
+        if register is None:
+            return False
+        try:
+            name = register_view.assign(register, case_id, officer)
+        except Exception as exc:  # noqa: BLE001 - said by _cannot, or raised there when a bug
+            self._cannot(exc, "assign the case")
+            return False
+        said = f"Assigned to {register_view.shown(name, 60)}." if name else "The case is now unassigned."
+        self._changed(case_id, said)
+        return True
+
+    def move_case(self, case_id: str, status: str) -> bool:
+        """Move a case to a status that needs no decision; True if the register did."""
+        from lendready.model import register_view
+
+        register = self.register()
+        if register is None:
+            return False
+        try:
+            register_view.move(register, case_id, status)
+        except Exception as exc:  # noqa: BLE001 - said by _cannot, or raised there when a bug
+            self._cannot(exc, "change the case's status")
+            return False
+        self._changed(case_id, f"The case is now {register_view.STATUS_LABELS.get(status, status)}.")
+        return True
+
+    def decision_dialog_for(self, case_id: str) -> DecisionDialog | None:
+        """The decision dialog on a case (not shown), or None when the register cannot be read."""
+        from lendready.model import register_view
+        from lendready.ui.register_decision import DecisionDialog
+
+        register = self.register()
+        if register is None:
+            return None
+        try:
+            form = register_view.decision_form(register, self.window.knowledge, case_id)
+        except Exception as exc:  # noqa: BLE001 - said by _cannot, or raised there when a bug
+            self._cannot(exc, "read the case's assessments")
+            return None
+
+        def record(assessment_id: int, decision: str, conditions: str) -> Decided:
+            return register_view.decide(register, assessment_id, decision, conditions)
+
+        def assess() -> register_view.DecisionForm:
+            return register_view.assess_current(register, self.window.knowledge, case_id)
+
+        parent = self.cases_view if self.cases_view is not None and self.cases_view.isVisible() else self.window
+        return DecisionDialog(form, record, parent, assess)
+
+    def decide(self, case_id: str) -> bool:
+        """Record a decision on a case (the dialog); True if one was recorded. The lists then show its status."""
+        from PySide6.QtWidgets import QDialog
+
+        dialog = self.decision_dialog_for(case_id)
+        if dialog is None:
+            return False
+        self.decision_dialog = dialog
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.decided is None:
+                return False
+            decided = dialog.decided
+        finally:
+            self.decision_dialog = None
+            dialog.deleteLater()
+        self._changed(case_id, decided.message)
+        return True
+
+    def _changed(self, case_id: str, message: str) -> None:
+        """The register changed a case: show it in the open lists, the same case still chosen."""
+        view = self.cases_view
+        if view is not None and view.isVisible():
+            view.reload()
+            view.select_case(case_id)
+        history = self.history_dialog
+        if history is not None and history.isVisible() and history.pane.history.case_id == case_id:
+            try:
+                history.load()
+            except Exception as exc:  # noqa: BLE001 - said by _cannot, or raised there when a bug
+                self._cannot(exc, "read the case's history")
+        self.window.statusBar().showMessage(message, 8000)
 
     # -- screening ---------------------------------------------------------------------------------
     def screening_dialog(self) -> Any:

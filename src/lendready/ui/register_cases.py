@@ -5,6 +5,9 @@ statuses with their counts on the left, the filters and the name search above th
 row per case (most recently changed first) and "Show more" for the next page. Reading the
 register runs off the GUI thread (``ui/background.py``): a team's server can be slow. Open (or
 a double click, or Enter) hands the chosen case to the window, History… shows its versions.
+Below the table, the chosen case can be moved along the pipeline: assigned to an officer (picked
+or typed), moved to a status that needs no decision, or decided on (Record a decision…); each asks
+the window (``assignRequested``, ``moveRequested``, ``decideRequested``), which asks the register.
 
 Every text from a case (its name, an officer's) is shown as plain text in table cells, which
 never read markup, after :func:`~lendready.domain.files.outside_text.for_display`.
@@ -20,6 +23,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,7 +37,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lendready.model.register_view import CaseRow, Choice, Listing, RegisterBrowser
+from lendready.model.register_view import (
+    MOVABLE_STATUSES,
+    CaseRow,
+    Choice,
+    Listing,
+    RegisterBrowser,
+    move_choices,
+)
 from lendready.ui.background import Background, Busy, Job
 from lendready.ui.tips import plain_tip
 
@@ -53,6 +64,9 @@ class CasesView(QDialog):
 
     openRequested = Signal(str)  # noqa: N815 - Qt naming
     historyRequested = Signal(str)  # noqa: N815 - Qt naming
+    assignRequested = Signal(str, str)  # noqa: N815 - Qt naming; (case id, the officer picked or typed)
+    moveRequested = Signal(str, str)  # noqa: N815 - Qt naming; (case id, status)
+    decideRequested = Signal(str)  # noqa: N815 - Qt naming
 
     def __init__(self, browser: RegisterBrowser, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -108,6 +122,7 @@ class CasesView(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         right.addWidget(self.table, 1)
+        right.addWidget(self._case_controls())
 
         bottom = QHBoxLayout()
         self.shown_label = QLabel()
@@ -143,7 +158,55 @@ class CasesView(QDialog):
         self.legal_form.activated.connect(lambda _i: self._combo_chosen("legal_form", self.legal_form))
         self.table.itemDoubleClicked.connect(lambda _item: self._open_selected())
         self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.itemSelectionChanged.connect(self._show_selected)
         self.resize(1180, 600)
+
+    def _case_controls(self) -> QGroupBox:
+        """The chosen case's officer, status and decision."""
+        box = QGroupBox("Move the chosen case along")
+        row = QHBoxLayout(box)
+        officer_label = QLabel("O&fficer:")
+        self.assign_officer = QComboBox()
+        self.assign_officer.setEditable(True)
+        self.assign_officer.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.assign_officer.setAccessibleName("Assign to officer")
+        self.assign_officer.setToolTip("Pick an officer or type a name; empty: unassigned")
+        self.assign_officer.setMinimumContentsLength(14)
+        self.assign_officer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        line = self.assign_officer.lineEdit()
+        if line is not None:
+            line.setPlaceholderText("Unassigned")
+            line.returnPressed.connect(self._assign_selected)
+        officer_label.setBuddy(self.assign_officer)
+        self.assign_button = QPushButton("&Assign")
+        self.assign_button.clicked.connect(self._assign_selected)
+        status_label = QLabel("Stat&us:")
+        self.move_status = QComboBox()
+        self.move_status.setAccessibleName("Move to status")
+        for choice in move_choices():
+            self.move_status.addItem(choice.label, choice.value)
+        status_label.setBuddy(self.move_status)
+        self.move_button = QPushButton("&Change")
+        self.move_button.setToolTip("Move the case to this status; approved, declined and at committee come only "
+                                    "from a decision")
+        self.move_button.clicked.connect(self._move_selected)
+        self.move_status.currentIndexChanged.connect(lambda _i: self._update_buttons())
+        self.decide_button = QPushButton("Record a &decision…")
+        self.decide_button.setToolTip("Approve, decline or refer the case to committee on a recorded assessment")
+        self.decide_button.clicked.connect(self._decide_selected)
+        row.addWidget(officer_label)
+        row.addWidget(self.assign_officer, 1)
+        row.addWidget(self.assign_button)
+        row.addSpacing(16)
+        row.addWidget(status_label)
+        row.addWidget(self.move_status)
+        row.addWidget(self.move_button)
+        row.addSpacing(16)
+        row.addStretch(1)
+        row.addWidget(self.decide_button)
+        for button in (self.assign_button, self.move_button, self.decide_button):
+            button.setAutoDefault(False)
+        return box
 
     # -- filters ---------------------------------------------------------------------------------
     @staticmethod
@@ -249,12 +312,53 @@ class CasesView(QDialog):
         self.more_button.setEnabled(self.browser.has_more)
         if rows and not self.table.selectedItems():
             self.table.selectRow(0)
-        self._update_buttons()
+        self._show_selected()
 
     def _update_buttons(self) -> None:
         chosen = self.selected_id() is not None
         self.open_button.setEnabled(chosen)
         self.history_button.setEnabled(chosen)
+        row = self.selected_row()
+        for widget in (self.assign_officer, self.assign_button, self.move_status, self.decide_button):
+            widget.setEnabled(chosen)
+        target = self.move_status.currentData()
+        self.move_button.setEnabled(row is not None and target is not None and target != row.status)
+
+    def _show_selected(self) -> None:
+        """Set the officer and status boxes to the chosen case's."""
+        row = self.selected_row()
+        officers = self.browser.known_officers()
+        self.assign_officer.blockSignals(True)
+        self.assign_officer.clear()
+        for choice in officers:
+            self.assign_officer.addItem(choice.label, choice.value)
+        current = row.assigned_officer if row is not None else None
+        index = self.assign_officer.findData(current) if current else -1
+        if current and index < 0:
+            self.assign_officer.addItem(row.officer if row is not None else current, current)
+            index = self.assign_officer.count() - 1
+        self.assign_officer.setCurrentIndex(index)
+        if index < 0:
+            self.assign_officer.setEditText("")
+        self.assign_officer.blockSignals(False)
+        self.move_status.blockSignals(True)
+        if row is not None and row.status in MOVABLE_STATUSES:
+            self.move_status.setCurrentIndex(self.move_status.findData(row.status))
+            self.move_status.setPlaceholderText("")
+        else:
+            self.move_status.setCurrentIndex(-1)  # decided: no manual status is the case's
+            self.move_status.setPlaceholderText(f"{row.status_label}" if row is not None else "")
+        self.move_status.blockSignals(False)
+        self._update_buttons()
+
+    def officer_typed(self) -> str:
+        """The officer in the assign box: a picked one's name as stored, else the text as typed."""
+        combo = self.assign_officer
+        index = combo.currentIndex()
+        if index >= 0 and combo.currentText() == combo.itemText(index):
+            value = combo.itemData(index)
+            return str(value) if value is not None else ""
+        return combo.currentText()
 
     # -- choosing --------------------------------------------------------------------------------
     def shown_rows(self) -> list[CaseRow]:
@@ -267,6 +371,10 @@ class CasesView(QDialog):
     def selected_id(self) -> str | None:
         items = self.table.selectedItems()
         return str(items[0].data(Qt.ItemDataRole.UserRole)) if items else None
+
+    def selected_row(self) -> CaseRow | None:
+        case_id = self.selected_id()
+        return next((r for r in self.browser.rows if r.id == case_id), None) if case_id is not None else None
 
     def select_case(self, case_id: str) -> bool:
         for r in range(self.table.rowCount()):
@@ -285,7 +393,26 @@ class CasesView(QDialog):
         if case_id is not None:
             self.historyRequested.emit(case_id)
 
+    def _assign_selected(self) -> None:
+        case_id = self.selected_id()
+        if case_id is not None:
+            self.assignRequested.emit(case_id, self.officer_typed())
+
+    def _move_selected(self) -> None:
+        case_id, status = self.selected_id(), self.move_status.currentData()
+        if case_id is not None and status is not None:
+            self.moveRequested.emit(case_id, str(status))
+
+    def _decide_selected(self) -> None:
+        case_id = self.selected_id()
+        if case_id is not None:
+            self.decideRequested.emit(case_id)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.table.hasFocus():
+            line = self.assign_officer.lineEdit()
+            if line is not None and line.hasFocus():
+                return  # Enter in the officer box assigns (returnPressed), never closes the view
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():
             self._open_selected()
             return

@@ -7,12 +7,13 @@ against the newest) show the answers that differ, answer by answer: "what change
 committee saw it". The last part sets the assessment recorded for the first version beside the
 same version assessed now, under today's rules: the band, each area's rating, and the findings
 raised or gone. Bands and ratings are the register's records and ``analyse``'s, never worked
-out here; every text from the case is shown as plain text.
+out here; every text from the case is shown as plain text. "Record a decision…" asks the window
+(``decideRequested``) for the decision dialog on this case; the history shows the decision after.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -264,6 +265,8 @@ class HistoryPane(QWidget):
 class HistoryDialog(QDialog):
     """The history pane in its own window (not modal: the case stays usable beside it)."""
 
+    decideRequested = Signal(str)  # noqa: N815 - Qt naming; the case id
+
     def __init__(self, history: CaseHistory, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("History")
@@ -272,6 +275,10 @@ class HistoryDialog(QDialog):
         self.pane = HistoryPane(history)
         layout.addWidget(self.pane, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.decide_button = buttons.addButton("Record a &decision…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.decide_button.setToolTip("Approve, decline or refer the case to committee on a recorded assessment")
+        self.decide_button.setAutoDefault(False)
+        self.decide_button.clicked.connect(lambda: self.decideRequested.emit(self.pane.history.case_id))
         buttons.rejected.connect(self.close)
         layout.addWidget(buttons)
         self.resize(1100, 680)
