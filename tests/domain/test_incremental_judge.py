@@ -1,8 +1,9 @@
-"""Re-judging changed answers from a base judgement gives exactly what judging them afresh gives.
+"""Re-judging changed answers from a base judgement gives exactly what judging them afresh gives:
+the same metrics, the same rules fired, the same band.
 
 Advice re-judges each case dozens of times (sizing alone about thirty) and reuses, for every rule
-whose questions and metrics did not change, the level it fired at in the base. That is only sound
-if each condition's recorded inputs are complete; this test holds every sample to it, over the kinds
+whose questions and metrics did not change, the level it fired at in the base, and for every metric
+whose answers did not change, its value there. That is only sound if the recorded inputs are complete; this test holds every sample to it, over the kinds
 of change advice makes (the loan's size and term, earnings, the largest customer, the forecast).
 """
 
@@ -46,6 +47,8 @@ def test_reusing_unchanged_rules_changes_nothing(sample, samples, knowledge):
             quick = r.verdict(change, stressed=stressed)
             skip = r._stress_rules if stressed else frozenset()
             full = judge(knowledge, quick.validated, skip=skip, as_of=AS_OF)
+            assert quick.metrics.values == full.metrics.values, change
+            assert quick.metrics.reasons == full.metrics.reasons, change
             assert quick.band == full.band, change
             assert quick.areas == full.areas, change
             assert [(rule.id, lv) for rule, lv in quick.kept] == [(rule.id, lv) for rule, lv in full.kept], change

@@ -217,7 +217,9 @@ def judge(
     times changing only the amount or term, which leaves most rules untouched.
     """
     values = validated.values
-    metrics = compute(values, k.param_values, as_of)
+    answers_changed = _changed(values, since.validated.values) if since is not None else set()
+    metrics = compute(values, k.param_values, as_of,
+                      (since.metrics, answers_changed) if since is not None else None)
 
     env: dict[str, Any] = dict(values)
     for name, value in metrics.values.items():
@@ -227,7 +229,7 @@ def judge(
     if since is not None:
         readers = rule_readers(k)
         stale = set()
-        for name in _changed(values, since.validated.values):
+        for name in answers_changed:
             stale.update(readers.get(name, ()))
         for name in _changed(metrics.values, since.metrics.values):
             stale.update(readers.get(METRIC_KEY + name, ()))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -458,14 +459,25 @@ class Metrics:
         return [r["month"] for r in rows], list(balances)
 
 
-def compute(values: Mapping[str, Any], params: Mapping[str, float], as_of: date | None = None) -> Metrics:
+def compute(values: Mapping[str, Any], params: Mapping[str, float], as_of: date | None = None,
+            since: tuple[Metrics, AbstractSet[str]] | None = None) -> Metrics:
     """Every metric of the registry, in order, from the answers that count.
 
     ``as_of`` is the assessment date; the metrics that measure an age against it
     (``dated``) are absent without one, so the rules reading them do not fire.
+    ``since`` is (the metrics of the same case at the same date and parameters, the answers
+    changed since): a metric none of whose answers changed, directly or through the metrics it
+    reads (``METRIC_INPUTS``), is taken from there. Formulas can read only what they declare, so
+    the result is the same as computing afresh.
     """
     m = Metrics()
     for spec in REGISTRY:
+        if since is not None and since[1].isdisjoint(METRIC_INPUTS[spec.id]):
+            before = since[0]
+            for mine, theirs in ((m.raw, before.raw), (m.values, before.values), (m.reasons, before.reasons)):
+                if spec.id in theirs:
+                    mine[spec.id] = theirs[spec.id]
+            continue
         try:
             value = spec.formula(Inputs(spec, values, m.raw, params, as_of))
         except _Missing:
