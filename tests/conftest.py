@@ -6,6 +6,7 @@ per-run temporary folder so the suite never touches the developer's own profile.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import tempfile
@@ -124,3 +125,75 @@ def window(qtbot, tmp_path, knowledge):
     w.session = None  # the test has checked what it wanted; closing must not prompt
     w.close()
     w.deleteLater()
+
+
+# -- the case register (issue 19): one populated register, copied for each test that uses it ---------
+
+REGISTER_STATUSES = ("received", "assessing", "awaiting_approval", "committee", "approved", "declined", "assessing")
+REGISTER_OFFICERS = ("alice", "bob", "carol", None)
+REGISTER_AS_OF = dt.date(2026, 12, 1)
+"""The date the populated register's cases are assessed as at."""
+REGISTER_DECIDED_BY = {"committee": "refer", "approved": "approve", "declined": "decline"}
+
+
+def populate(register, knowledge, count: int = 20) -> list[str]:
+    """``count`` cases from the samples (a branch number after the name from the 14th), assessed."""
+    from lendready.domain.advice import analyse
+    from lendready.domain.files.case_file import load_case, new_case
+    from lendready.register.repository import Register
+
+    samples = sorted(SAMPLES.glob("*.lendready"))
+    ids = []
+    # A decided status comes only from a decision, by someone other than the version's author (four eyes).
+    approver = Register(register.engine, user="dave", knowledge=knowledge)
+    for i in range(count):
+        source = load_case(samples[i % len(samples)], knowledge.questionnaire)
+        case = new_case(source.prepared_by)
+        case.answers, case.notes = dict(source.answers), dict(source.notes)
+        if i >= len(samples):
+            case.answers["org.name"] = f"{source.answers.get('org.name', '')} (branch {i})"
+        summary = register.add_case(case, reason="received from the founder")
+        assessment = register.record_assessment(summary.id, 1, analyse(case, knowledge, REGISTER_AS_OF, what_ifs=False))
+        status = REGISTER_STATUSES[i % len(REGISTER_STATUSES)]
+        if status in REGISTER_DECIDED_BY:
+            approver.record_decision(assessment, REGISTER_DECIDED_BY[status], "")
+        else:
+            register.set_status(summary.id, status)
+        register.assign(summary.id, REGISTER_OFFICERS[i % len(REGISTER_OFFICERS)])
+        ids.append(summary.id)
+    return ids
+
+
+@pytest.fixture(scope="session")
+def register_template(tmp_path_factory, knowledge) -> Path:
+    """A register of 20 assessed cases at every status, made once; each test works on a copy."""
+    from lendready.register.repository import Register, sqlite_url
+
+    path = tmp_path_factory.mktemp("register-template") / "register.sqlite3"
+    with Register.open(sqlite_url(path), user="alice", knowledge=knowledge, upgrade=True) as register:
+        populate(register, knowledge)
+    return path
+
+
+@pytest.fixture
+def register_file(tmp_path, register_template) -> Path:
+    target = tmp_path / "register.sqlite3"
+    shutil.copyfile(register_template, target)
+    return target
+
+
+@pytest.fixture
+def open_as(register_file, knowledge):
+    """Open the test's copy of the register as a named user (closed after the test)."""
+    from lendready.register.repository import Register, make_engine, sqlite_url
+
+    opened: list[Register] = []
+
+    def make(user: str):
+        register = Register(make_engine(sqlite_url(register_file)), user=user, knowledge=knowledge)
+        opened.append(register)
+        return register
+
+    yield make
+    for register in opened:
+        register.close()

@@ -5,14 +5,11 @@ without the link, still read."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from test_register_view_model import populate
 
 from lendready.model.recovery import RecoveryStore, RegisterLink
-from lendready.register.repository import Register, make_engine, sqlite_url
 
 
 @pytest.fixture(autouse=True)
@@ -28,30 +25,6 @@ def never_asks(monkeypatch):
 
 DEAD_PID = 2**22 + 12345
 """A process that no longer exists: its copy is offered at the next start."""
-
-
-@pytest.fixture(scope="session")
-def recovery_register_template(tmp_path_factory, knowledge) -> Path:
-    path = tmp_path_factory.mktemp("recovery-register") / "register.sqlite3"
-    with Register.open(sqlite_url(path), user="alice", knowledge=knowledge, upgrade=True) as register:
-        populate(register, knowledge)
-    return path
-
-
-@pytest.fixture
-def open_as(tmp_path, recovery_register_template, knowledge):
-    target = tmp_path / "register.sqlite3"
-    shutil.copyfile(recovery_register_template, target)
-    opened: list[Register] = []
-
-    def make(user: str) -> Register:
-        register = Register(make_engine(sqlite_url(target)), user=user, knowledge=knowledge)
-        opened.append(register)
-        return register
-
-    yield make
-    for register in opened:
-        register.close()
 
 
 def as_if_crashed(store: RecoveryStore) -> Path:

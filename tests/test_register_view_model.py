@@ -7,77 +7,14 @@ statuses and officers), so that a test costs milliseconds, not a migration.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import shutil
-from pathlib import Path
 
 import pytest
+from conftest import REGISTER_AS_OF as AS_OF
 from conftest import SAMPLES
 
 from lendready.model import register_view as rv
 from lendready.register.merge import MergeIncomplete
-from lendready.register.repository import CaseExists, Register, VersionConflict, make_engine, sqlite_url
-
-STATUSES = ("received", "assessing", "awaiting_approval", "committee", "approved", "declined", "assessing")
-OFFICERS = ("alice", "bob", "carol", None)
-AS_OF = dt.date(2026, 12, 1)
-DECIDED_BY = {"committee": "refer", "approved": "approve", "declined": "decline"}
-
-
-def populate(register: Register, knowledge, count: int = 20) -> list[str]:
-    """``count`` cases from the samples (a branch number after the name from the 14th), assessed."""
-    from lendready.domain.advice import analyse
-    from lendready.domain.files.case_file import load_case, new_case
-
-    samples = sorted(SAMPLES.glob("*.lendready"))
-    ids = []
-    # A decided status comes only from a decision, by someone other than the version's author (four eyes).
-    approver = Register(register.engine, user="dave", knowledge=knowledge)
-    for i in range(count):
-        source = load_case(samples[i % len(samples)], knowledge.questionnaire)
-        case = new_case(source.prepared_by)
-        case.answers, case.notes = dict(source.answers), dict(source.notes)
-        if i >= len(samples):
-            case.answers["org.name"] = f"{source.answers.get('org.name', '')} (branch {i})"
-        summary = register.add_case(case, reason="received from the founder")
-        assessment = register.record_assessment(summary.id, 1, analyse(case, knowledge, AS_OF, what_ifs=False))
-        status = STATUSES[i % len(STATUSES)]
-        if status in DECIDED_BY:
-            approver.record_decision(assessment, DECIDED_BY[status], "")
-        else:
-            register.set_status(summary.id, status)
-        register.assign(summary.id, OFFICERS[i % len(OFFICERS)])
-        ids.append(summary.id)
-    return ids
-
-
-@pytest.fixture(scope="session")
-def register_template(tmp_path_factory, knowledge) -> Path:
-    path = tmp_path_factory.mktemp("register-template") / "register.sqlite3"
-    with Register.open(sqlite_url(path), user="alice", knowledge=knowledge, upgrade=True) as register:
-        populate(register, knowledge)
-    return path
-
-
-@pytest.fixture
-def register_file(tmp_path, register_template) -> Path:
-    target = tmp_path / "register.sqlite3"
-    shutil.copyfile(register_template, target)
-    return target
-
-
-@pytest.fixture
-def open_as(register_file, knowledge):
-    opened: list[Register] = []
-
-    def make(user: str) -> Register:
-        register = Register(make_engine(sqlite_url(register_file)), user=user, knowledge=knowledge)
-        opened.append(register)
-        return register
-
-    yield make
-    for register in opened:
-        register.close()
+from lendready.register.repository import CaseExists, Register, VersionConflict
 
 
 @pytest.fixture

@@ -4,15 +4,13 @@ the history pane and screening a folder, each driven as a user drives it on a te
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
+from conftest import REGISTER_AS_OF as AS_OF
 from conftest import SAMPLES
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMenu
-from test_register_view_model import AS_OF, populate
 
-from lendready.register.repository import Register, make_engine, sqlite_url
 from lendready.ui.register_conflict import ConflictDialog
 from lendready.ui.widgets import messages
 
@@ -24,30 +22,6 @@ def never_asks(monkeypatch):
 
     monkeypatch.setattr(messages, "choose", fail)
     monkeypatch.setattr(messages, "warn", fail)
-
-
-@pytest.fixture(scope="session")
-def ui_register_template(tmp_path_factory, knowledge) -> Path:
-    path = tmp_path_factory.mktemp("ui-register") / "register.sqlite3"
-    with Register.open(sqlite_url(path), user="alice", knowledge=knowledge, upgrade=True) as register:
-        populate(register, knowledge)
-    return path
-
-
-@pytest.fixture
-def open_as(tmp_path, ui_register_template, knowledge):
-    target = tmp_path / "register.sqlite3"
-    shutil.copyfile(ui_register_template, target)
-    opened: list[Register] = []
-
-    def make(user: str) -> Register:
-        register = Register(make_engine(sqlite_url(target)), user=user, knowledge=knowledge)
-        opened.append(register)
-        return register
-
-    yield make
-    for register in opened:
-        register.close()
 
 
 @pytest.fixture
