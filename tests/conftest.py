@@ -197,3 +197,16 @@ def open_as(register_file, knowledge):
     yield make
     for register in opened:
         register.close()
+
+
+@pytest.fixture
+def no_dialogs(monkeypatch):
+    """Any message box fails the test instead of waiting for a click that never comes (a test that
+    expects one patches ``messages`` again itself)."""
+    from lendready.ui.widgets import messages
+
+    def fail(*args, **kwargs):
+        raise AssertionError(f"a dialog was shown: {args[2:4]}")
+
+    monkeypatch.setattr(messages, "choose", fail)
+    monkeypatch.setattr(messages, "warn", fail)

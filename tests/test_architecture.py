@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import REPO, SAMPLES
 
 SRC = REPO / "src" / "lendready"
@@ -24,19 +25,12 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-def test_domain_source_imports_no_qt_or_reportlab():
+@pytest.mark.parametrize("room", ["domain", "register"])
+def test_qt_free_rooms_import_no_qt_or_reportlab(room):
+    """The domain and the case register are Qt-free: the command line and a server job use them
+    without a display."""
     offenders = []
-    for path in sorted((SRC / "domain").rglob("*.py")):
-        for name in _imports(path):
-            if name.startswith(FORBIDDEN_IN_DOMAIN):
-                offenders.append(f"{path.relative_to(REPO)} imports {name}")
-    assert offenders == []
-
-
-def test_register_source_imports_no_qt_or_reportlab():
-    """The case register is Qt-free like the domain: the command line and a server job use it without a display."""
-    offenders = []
-    for path in sorted((SRC / "register").rglob("*.py")):
+    for path in sorted((SRC / room).rglob("*.py")):
         for name in _imports(path):
             if name.startswith(FORBIDDEN_IN_DOMAIN):
                 offenders.append(f"{path.relative_to(REPO)} imports {name}")

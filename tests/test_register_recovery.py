@@ -11,16 +11,7 @@ import pytest
 
 from lendready.model.recovery import RecoveryStore, RegisterLink
 
-
-@pytest.fixture(autouse=True)
-def never_asks(monkeypatch):
-    from lendready.ui.widgets import messages
-
-    def fail(*args, **kwargs):
-        raise AssertionError(f"a dialog was shown: {args[2:4]}")
-
-    monkeypatch.setattr(messages, "choose", fail)
-    monkeypatch.setattr(messages, "warn", fail)
+pytestmark = pytest.mark.usefixtures("no_dialogs")
 
 
 DEAD_PID = 2**22 + 12345

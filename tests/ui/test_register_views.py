@@ -14,14 +14,7 @@ from PySide6.QtWidgets import QDialog, QMenu
 from lendready.ui.register_conflict import ConflictDialog
 from lendready.ui.widgets import messages
 
-
-@pytest.fixture(autouse=True)
-def never_asks(monkeypatch):
-    def fail(*args, **kwargs):
-        raise AssertionError(f"a dialog was shown: {args[2:4]}")
-
-    monkeypatch.setattr(messages, "choose", fail)
-    monkeypatch.setattr(messages, "warn", fail)
+pytestmark = pytest.mark.usefixtures("no_dialogs")
 
 
 @pytest.fixture

@@ -10,16 +10,8 @@ from conftest import SAMPLES
 from PySide6.QtCore import Qt
 
 from lendready.domain.engine import formatting
-from lendready.ui.widgets import messages
 
-
-@pytest.fixture(autouse=True)
-def never_asks(monkeypatch):
-    def fail(*args, **kwargs):
-        raise AssertionError(f"a dialog was shown: {args[2:4]}")
-
-    monkeypatch.setattr(messages, "choose", fail)
-    monkeypatch.setattr(messages, "warn", fail)
+pytestmark = pytest.mark.usefixtures("no_dialogs")
 
 
 @pytest.fixture
