@@ -32,7 +32,6 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/spreadsheets.py
-	$(BIN)/python bench/register_list.py
 	$(BIN)/python bench/screening.py
 
 # The installed app: a one-folder PyInstaller bundle in dist/lendready (dist/lendready.app on macOS),

@@ -12,24 +12,15 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import time
 from datetime import date
 from pathlib import Path
+
+from table import median_ms
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((REPO / "resources" / "samples").glob("*.lendready"))
 GOAL_MS = 50.0
 AS_OF = date(2026, 12, 1)
-
-
-def _median_ms(call, repeat: int) -> float:
-    call()  # warm up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def per_case(repeat: int) -> dict[str, tuple[float, float]]:
@@ -43,8 +34,8 @@ def per_case(repeat: int) -> dict[str, tuple[float, float]]:
     out: dict[str, tuple[float, float]] = {}
     for path in SAMPLES:
         case = load_case(path, knowledge.questionnaire)
-        out[path.stem] = (_median_ms(lambda c=case: analyse(c, knowledge, AS_OF), repeat),
-                          _median_ms(lambda c=case: assess(c, knowledge), repeat))
+        out[path.stem] = (median_ms(lambda c=case: analyse(c, knowledge, AS_OF), repeat),
+                          median_ms(lambda c=case: assess(c, knowledge), repeat))
     return out
 
 

@@ -18,6 +18,8 @@ import bundle  # noqa: E402
 import explainer  # noqa: E402
 import fuzz  # noqa: E402
 import gui_start  # noqa: E402
+import register_list  # noqa: E402
+from table import print_table  # noqa: E402
 
 
 def main() -> None:
@@ -29,11 +31,8 @@ def main() -> None:
     table += briefing.rows()
     table += bundle.rows()
     table += fuzz.rows()
-    widths = [max(len(r[i]) for r in table) for i in range(4)]
-    for i, row in enumerate(table):
-        print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths)))
-        if i == 0:
-            print("-+-".join("-" * w for w in widths))
+    table += register_list.rows()
+    print_table(table)
 
 
 if __name__ == "__main__":

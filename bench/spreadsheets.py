@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from table import print_table
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
@@ -71,11 +73,7 @@ def main() -> int:
         broken += not ok
         rows.append((name[:36], kind, f"{len(data) / 1024:,.1f} KB", outcome[:60], f"{seconds:.2f} s",
                      f"{mb:.0f} MB", f"{seconds / GOAL_SECONDS:.2f}", f"{mb / GOAL_MB:.2f}" + ("" if ok else " !")))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for i, row in enumerate(rows):
-        print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths)))
-        if i == 0:
-            print("-+-".join("-" * w for w in widths))
+    print_table(rows)
     print(f"\n{len(corpus)} files; goal {GOAL_SECONDS} s and {GOAL_MB:.0f} MB each; "
           f"{'all within the goal' if not broken else f'{broken} OVER THE GOAL'}")
     return 1 if broken else 0
