@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from lendready.domain.engine import formatting
-from lendready.domain.engine.assessment import Assessment
+from lendready.domain.engine.assessment import Assessment, metric_text
 from lendready.domain.engine.knowledge import Knowledge
-from lendready.domain.engine.metrics import EARNINGS_RATIOS, KEY_FIGURES
+from lendready.domain.engine.metrics import KEY_FIGURES
 from lendready.domain.engine.status import rating_word
 
 
@@ -112,21 +111,11 @@ def _figures(before: Assessment, after: Assessment, knowledge: Knowledge, role: 
         info = knowledge.metric_info.get(mid)
         if info is None:
             continue
-        was, now = _shown(before, mid, info.unit), _shown(after, mid, info.unit)
+        was = metric_text(knowledge, before.metrics.values, mid)
+        now = metric_text(knowledge, after.metrics.values, mid)
         if was != now:
             out.append(FigureChange(mid, info.short_for(role), was, now))
     return tuple(out)
-
-
-def _shown(a: Assessment, metric: str, unit: str) -> str:
-    """A key figure as the reader sees it; a ratio over negative earnings is "negative", not a number."""
-    values = a.metrics.values
-    value = values.get(metric)
-    if value is None:
-        return "n/a"
-    if metric in EARNINGS_RATIOS and values.get("ebitda_proxy", 1) <= 0:
-        return "negative"
-    return formatting.by_unit(value, unit)
 
 
 def _band_label(knowledge: Knowledge, band: str) -> str:

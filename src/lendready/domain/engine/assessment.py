@@ -118,6 +118,18 @@ class Assessment(NamedTuple):
         return json.dumps(self.to_dict(trace=trace), ensure_ascii=False, indent=2) + "\n"
 
 
+def metric_text(k: Knowledge, values: Mapping[str, Any], mid: str) -> str:
+    """A metric as every reader sees it: "n/a" when absent, a ratio over earnings of zero or less as
+    "negative: earnings do not cover costs" (never a figure that seems to cover), else by its unit."""
+    value = values.get(mid)
+    if value is None:
+        return "n/a"
+    if mid in EARNINGS_RATIOS and values.get("ebitda_proxy", 1) <= 0:
+        return formatting.NEGATIVE_EARNINGS
+    info = k.metric_info.get(mid)
+    return formatting.by_unit(value, info.unit if info else "")
+
+
 class _Renderer:
     """Fills ``{question.id}``, ``{metric.x}`` and ``{param.y}`` in rule texts with formatted values."""
 
@@ -133,14 +145,7 @@ class _Renderer:
             p = k.parameters[name[6:]]
             return formatting.by_unit(p.value, p.unit)
         if name.startswith("metric."):
-            mid = name[7:]
-            value = self.metrics.values.get(mid)
-            if value is None:
-                return "n/a"
-            if mid in EARNINGS_RATIOS and self.metrics.values.get("ebitda_proxy", 1) <= 0:
-                return formatting.NEGATIVE_EARNINGS
-            info = k.metric_info.get(mid)
-            return formatting.by_unit(value, info.unit if info else "")
+            return metric_text(k, self.metrics.values, name[7:])
         question = k.questionnaire.questions[name]
         return formatting.answer(question.type, self.values.get(name), question.choice_label, question.unit)
 
@@ -363,5 +368,5 @@ def describe(k: Knowledge, judged: Judgement, role: str) -> Assessment:
 
 __all__ = [
     "AREAS", "Assessment", "AreaResult", "Evidence", "Finding", "Judgement", "assess", "band_of", "describe",
-    "judge",
+    "judge", "metric_text",
 ]

@@ -19,9 +19,8 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from lendready.domain.engine import formatting
-from lendready.domain.engine.assessment import Assessment, Finding, assess
+from lendready.domain.engine.assessment import Assessment, Finding, assess, metric_text
 from lendready.domain.engine.knowledge import Knowledge
-from lendready.domain.engine.metrics import EARNINGS_RATIOS
 from lendready.domain.files.case_file import Case
 
 PREDICTABLE_RATINGS = ("green", "amber", "red")
@@ -220,9 +219,7 @@ class Exercise:
         out = []
         for m in FIGURES:
             if m in info and values.get(m) is not None:
-                shown = formatting.by_unit(values[m], info[m].unit)
-                if m in EARNINGS_RATIOS and values.get("ebitda_proxy", 1) <= 0:
-                    shown = formatting.NEGATIVE_EARNINGS
+                shown = metric_text(self.knowledge, values, m)
                 if m == "lowest_forecast_cash" and values.get(LOWEST_MONTH) and LOWEST_MONTH in info:
                     shown += " in " + formatting.by_unit(values[LOWEST_MONTH], info[LOWEST_MONTH].unit)
                 out.append(Fact(info[m].label, shown))
