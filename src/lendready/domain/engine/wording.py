@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lendready.domain.engine.rules import Vocabulary
 
 ACRONYM = re.compile(r"(?<![\w{.])([A-Z][A-Za-z]*[A-Z])(s?)(?![\w}])")
 """A word of two or more letters that starts and ends with a capital (DSCR, TfC, CICs); not inside {names}."""
@@ -67,11 +71,11 @@ def for_founder(text: str, acronyms: Mapping[str, str], jargon: Mapping[str, str
     return gloss_jargon(explain(text, acronyms, done), jargon)
 
 
-def for_reader(text: str, audience: str, vocabulary: object) -> str:
+def for_reader(text: str, audience: str, vocabulary: Vocabulary) -> str:
     """A text written once for every reader, as ``audience`` gets it (see :func:`for_founder`)."""
     if audience != "founder":
         return text
-    return for_founder(text, getattr(vocabulary, "acronyms", {}), getattr(vocabulary, "jargon", {}))
+    return for_founder(text, vocabulary.acronyms, vocabulary.jargon)
 
 
 def spelt_out(lowered: str, first_end: int, expansion: str) -> bool:
@@ -95,18 +99,17 @@ def unexplained(text: str, acronyms: Mapping[str, str], plain: Iterable[str] = (
     return out
 
 
-def founder_problems(where: str, field: str, text: str | None, vocabulary: object) -> list[str]:
+def founder_problems(where: str, field: str, text: str | None, vocabulary: Vocabulary) -> list[str]:
     """What a founder would meet unexplained in a text written for founders: acronyms the list does not
     know (a listed one is spelt out for them) and jargon without its plain wording."""
     from lendready.domain.engine.knowledge import RULEBOOK_FILE
 
-    acronyms = getattr(vocabulary, "acronyms", {})
     out = [f"{where}: {field}: '{term}' is an acronym a founder would meet unexplained; "
            f"list it under [[acronyms]] in {RULEBOOK_FILE} or write it out"
-           for term in unexplained(text or "", acronyms, getattr(vocabulary, "plain", ()))]
+           for term in unexplained(text or "", vocabulary.acronyms, vocabulary.plain)]
     out += [f"{where}: {field}: '{phrase}' is jargon a founder would meet without its plain "
             f"wording ([[jargon]] in {RULEBOOK_FILE}); word the founder's text plainly"
-            for phrase in jargon_used(text or "", getattr(vocabulary, "jargon", {}))]
+            for phrase in jargon_used(text or "", vocabulary.jargon)]
     return out
 
 
