@@ -299,6 +299,15 @@ def test_register_list_filters_and_search(open_as):
     assert alice.list_cases(search="_").cases == ()
     alice.assess(ids[5], as_of=AS_OF)
     assert [c.id for c in alice.list_cases(band=alice.summary(ids[5]).band).cases] == [ids[5]]
+    # The pipeline's counts use the same filters as the list, in one query.
+    assert alice.status_counts() == {"committee": 1, "received": 11}
+    assert alice.status_counts(officer="bob") == {
+        s: n for s, n in {"committee": sum(c.status == "committee" for c in alice.list_cases(officer="bob").cases),
+                          "received": sum(c.status == "received" for c in alice.list_cases(officer="bob").cases)
+                          }.items() if n}
+    assert sum(alice.status_counts(search="bAKERY").values()) == 3 and alice.status_counts(search="100%") == {}
+    assert alice.officers() == tuple(sorted({c.assigned_officer for c in alice.list_cases().cases
+                                             if c.assigned_officer}))
 
 
 def test_register_a_forged_cursor_is_refused(open_as):

@@ -249,39 +249,10 @@ class RegisterBrowser:
         return officer_choices(self.register, self.officers)
 
 
-def _like(text: str) -> str:
-    escaped = text.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _pipeline(register: Register, f: Filters) -> tuple[dict[str, int], tuple[str, ...]]:
-    """Cases per status under every filter but the status, and the officers cases are assigned to.
-
-    An adapter: the register lists pages but does not count them, and counting by paging would read
-    every row. One GROUP BY over the cases table (which row-level security still limits on a team's
-    server), bound parameters only.
-    """
-    import sqlalchemy as sa
-
-    from lendready.register import schema
-
-    c = schema.cases.c
-    where: list[Any] = []
-    if f.officer is not None:
-        where.append(c.assigned_officer == f.officer)
-    if f.band is not None:
-        where.append(c.band == f.band)
-    if f.legal_form is not None:
-        where.append(c.legal_form == f.legal_form)
-    if f.search:
-        where.append(c.organisation_key.like(_like(f.search), escape="\\"))
-    counted = sa.select(c.status, sa.func.count()).where(*where).group_by(c.status)
-    officers = (sa.select(c.assigned_officer).where(c.assigned_officer.is_not(None))
-                .group_by(c.assigned_officer).order_by(c.assigned_officer).limit(500))
-    with register.engine.connect() as conn:
-        counts = {str(status): int(n) for status, n in conn.execute(counted)}
-        names = tuple(str(name) for (name,) in conn.execute(officers))
-    return counts, names
+    """Cases per status under every filter but the status, and the officers cases are assigned to."""
+    counts = register.status_counts(officer=f.officer, band=f.band, legal_form=f.legal_form, search=f.search)
+    return counts, register.officers()
 
 
 # ---------------------------------------------------------------------------
@@ -502,14 +473,6 @@ def open_case(register: Register, knowledge: Knowledge, case_id: str,
     return CaseSession(knowledge, case, None), RegisterOrigin(case_id, number)
 
 
-def mark_saved(session: CaseSession) -> None:
-    """The session's work is now safe (in the register): no longer "unsaved".
-
-    An adapter: :class:`CaseSession` marks itself saved only when it writes a file.
-    """
-    session._saved_revision = session.revision  # noqa: SLF001 - see above
-
-
 def lender_analysis(session: CaseSession) -> Analysis:
     """The session's analysis worded for a lender (the register keeps a lender's record)."""
     if session.audience == "lender":
@@ -533,7 +496,7 @@ def save_session(register: Register, session: CaseSession, origin: RegisterOrigi
         saved = RegisterOrigin(summary.id, summary.current_version)
     else:
         saved = RegisterOrigin(origin.case_id, register.save_version(session.case, origin.version, reason=reason))
-    mark_saved(session)
+    session.mark_saved()  # safe in the register: no longer unsaved
     register.record_assessment(saved.case_id, saved.version, lender_analysis(session))
     return saved
 
@@ -815,6 +778,6 @@ __all__ = [
     "DECISION_CHOICES", "MOVABLE_STATUSES", "STATUS_LABELS", "AreaRow", "AssessmentChoice", "CaseHistory",
     "CaseRow", "Choice", "ConflictRow", "Decided", "DecisionForm", "DiffRow", "Filters", "Listing",
     "RegisterBrowser", "RegisterOrigin", "ThenAndToday", "VersionRow", "assess_current", "assign",
-    "conflict_rows", "decide", "decision_form", "mark_saved", "merge_into_session", "move", "move_choices", "officer_choices",
+    "conflict_rows", "decide", "decision_form", "merge_into_session", "move", "move_choices", "officer_choices",
     "officer_name", "open_case", "register_sources", "save_session", "shown", "when_label",
 ]

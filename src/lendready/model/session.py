@@ -251,5 +251,9 @@ class CaseSession:
             target = target.with_name(target.name + ".lendready")
         save_case(self.case, target, self.knowledge.questionnaire, overwrite_changed=overwrite_changed)
         self.path = target.resolve()
-        self._saved_revision = self._revision
+        self.mark_saved()
         return self.path
+
+    def mark_saved(self) -> None:
+        """The work as it stands is safe (written to a file, or to the register): no longer unsaved."""
+        self._saved_revision = self._revision

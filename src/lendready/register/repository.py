@@ -338,6 +338,34 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _case_filters(
+    *,
+    status: str | Sequence[str] | None = None,
+    officer: str | None = None,
+    band: str | None = None,
+    legal_form: str | None = None,
+    team: str | None = None,
+    search: str | None = None,
+) -> list[Any]:
+    """The WHERE clauses for the Cases view's filters; ``search`` finds the text anywhere in the name,
+    ignoring case."""
+    c = t.cases.c
+    where: list[Any] = []
+    if status:
+        where.append(c.status.in_([status] if isinstance(status, str) else list(status)))
+    if officer is not None:
+        where.append(c.assigned_officer == officer)
+    if band is not None:
+        where.append(c.band == band)
+    if legal_form is not None:
+        where.append(c.legal_form == legal_form)
+    if team is not None:
+        where.append(c.team == team)
+    if search:
+        where.append(c.organisation_key.like("%" + _escape_like(search.strip().casefold()) + "%", escape="\\"))
+    return where
+
+
 def _encode_cursor(updated_at: dt.datetime, case_id: str) -> str:
     raw = json.dumps([updated_at.isoformat(), case_id]).encode("utf-8")
     return base64.urlsafe_b64encode(raw).decode("ascii")
@@ -821,21 +849,8 @@ class Register:
         """
         limit = max(1, min(int(limit), MAX_PAGE))
         c = t.cases.c
-        query = sa.select(t.cases)
-        if status:
-            statuses = [status] if isinstance(status, str) else list(status)
-            query = query.where(c.status.in_(statuses))
-        if officer is not None:
-            query = query.where(c.assigned_officer == officer)
-        if band is not None:
-            query = query.where(c.band == band)
-        if legal_form is not None:
-            query = query.where(c.legal_form == legal_form)
-        if team is not None:
-            query = query.where(c.team == team)
-        if search:
-            pattern = "%" + _escape_like(search.strip().casefold()) + "%"
-            query = query.where(c.organisation_key.like(pattern, escape="\\"))
+        query = sa.select(t.cases).where(*_case_filters(status=status, officer=officer, band=band,
+                                                         legal_form=legal_form, team=team, search=search))
         if cursor:
             when, last_id = _decode_cursor(cursor)
             # A row comparison, which both backends answer from the (updated_at, id) index directly.
@@ -847,6 +862,32 @@ class Register:
         page = tuple(_summary(r) for r in rows[:limit])
         more = len(rows) > limit
         return CasePage(page, _encode_cursor(page[-1].updated_at, page[-1].id) if more and page else None)
+
+    def status_counts(
+        self,
+        *,
+        officer: str | None = None,
+        band: str | None = None,
+        legal_form: str | None = None,
+        team: str | None = None,
+        search: str | None = None,
+    ) -> dict[str, int]:
+        """How many cases each status holds under the same filters as :meth:`list_cases` (one GROUP BY;
+        counting by paging would read every row)."""
+        c = t.cases.c
+        query = (sa.select(c.status, sa.func.count())
+                 .where(*_case_filters(officer=officer, band=band, legal_form=legal_form, team=team, search=search))
+                 .group_by(c.status))
+        with self._tx() as conn:
+            return {str(status): int(n) for status, n in conn.execute(query)}
+
+    def officers(self, limit: int = 500) -> tuple[str, ...]:
+        """The officers cases are assigned to, by name."""
+        c = t.cases.c
+        query = (sa.select(c.assigned_officer).where(c.assigned_officer.is_not(None))
+                 .group_by(c.assigned_officer).order_by(c.assigned_officer).limit(limit))
+        with self._tx() as conn:
+            return tuple(str(name) for (name,) in conn.execute(query))
 
     # -- assessments and decisions --------------------------------------------------------------
 
