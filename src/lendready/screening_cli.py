@@ -90,7 +90,7 @@ def _registered(args: argparse.Namespace, err: TextIO) -> list[Any] | None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from lendready.register.cli import open_register
-    from lendready.register.repository import RegisterError
+    from lendready.register.repository import RegisterError, first_line
 
     try:
         register = open_register(args.url, lambda message: _say(err, message))
@@ -99,8 +99,7 @@ def _registered(args: argparse.Namespace, err: TextIO) -> list[Any] | None:
         with register:
             return list(register.current_documents())
     except (RegisterError, SQLAlchemyError) as exc:  # refused, or a server that cannot be reached
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        _say(err, f"nothing was screened: the register cannot be read: {first}")
+        _say(err, f"nothing was screened: the register cannot be read: {first_line(exc)}")
         return None
 
 

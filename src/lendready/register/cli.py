@@ -98,17 +98,11 @@ def run(args: argparse.Namespace, out: Write, err: Write) -> int:
         from sqlalchemy.exc import SQLAlchemyError
 
         if isinstance(exc, SQLAlchemyError):
-            err(f"the register refused or could not be reached: {_first_line(exc)}")
+            err(f"the register refused or could not be reached: {repo.first_line(exc)}")
             return EXIT_REFUSED
         raise
     err(f"unknown register command {args.register_command!r}")
     return EXIT_USAGE
-
-
-def _first_line(exc: BaseException) -> str:
-    orig = getattr(exc, "orig", None)
-    text = str(orig if orig is not None else exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _open(args: argparse.Namespace, err: Write) -> Any:

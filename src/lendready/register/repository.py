@@ -1020,10 +1020,18 @@ def _summary(row: Any) -> CaseSummary:
     )
 
 
+def first_line(exc: BaseException) -> str:
+    """An error's first line, for a message: the driver's own words under SQLAlchemy's wrapper, else its
+    type's name when it says nothing."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def _translate(exc: DBAPIError) -> Exception:
     """A database refusal as the register's own error, with the database's reason."""
     orig = exc.orig
-    message = str(orig).strip().splitlines()[0] if orig is not None else str(exc)
+    message = first_line(exc)
     sqlstate = getattr(orig, "sqlstate", None)
     # Migration 0003's rules: PostgreSQL says so by SQLSTATE, SQLite only in words.
     if sqlstate == STATUS_NEEDS_DECISION or "only by recording" in message:

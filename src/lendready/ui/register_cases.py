@@ -261,7 +261,7 @@ class CasesView(QDialog):
         return self._read(lambda _job: self.browser.fetch_more())
 
     def _read(self, work: Callable[[Job], Listing | None]) -> bool:
-        from lendready.register.repository import RegisterError
+        from lendready.register.repository import RegisterError, first_line
         from lendready.ui.widgets import messages
 
         background = Background.of(self)
@@ -278,7 +278,7 @@ class CasesView(QDialog):
         if outcome.error is not None:
             if not isinstance(outcome.error, (RegisterError, OSError)) and not _is_database_error(outcome.error):
                 raise outcome.error
-            messages.warn(self, "lendready could not read the register", str(outcome.error).splitlines()[0])
+            messages.warn(self, "lendready could not read the register", first_line(outcome.error))
             return False
         listing: Listing | None = outcome.value
         if listing is None or not self.browser.show(listing):
