@@ -29,7 +29,7 @@ from lendready import __version__
 from lendready.domain.engine.knowledge import Knowledge
 from lendready.domain.engine.metrics import KEY_FIGURES
 from lendready.domain.files.case_file import Case, CaseFileError, load_case, parse_case
-from lendready.domain.files.outside_text import for_display
+from lendready.domain.files.outside_text import clipped, for_display
 
 CASE_SUFFIX = ".lendready"
 TOP_FINDINGS = 3
@@ -158,11 +158,6 @@ class Portfolio(NamedTuple):
 # One case
 
 
-def _shown(text: str, limit: int = NAME_LIMIT) -> str:
-    out = for_display(text[:limit])
-    return out + "…" if len(text) > limit else out
-
-
 def _saved(stamp: Any) -> date | None:
     if not isinstance(stamp, str) or len(stamp) < 10:
         return None
@@ -202,7 +197,7 @@ def row_for(source: str, case: Case, k: Knowledge, as_of: date, audience: str = 
     return ScreenRow(
         source=source,
         status=ASSESSED,
-        organisation=_shown(a.organisation) if a.organisation else None,
+        organisation=clipped(a.organisation, NAME_LIMIT) if a.organisation else None,
         legal_form=legal if isinstance(legal, str) else None,
         legal_form_label=question.choice_label(legal) if question is not None and isinstance(legal, str) else None,
         band=a.band,
@@ -212,7 +207,7 @@ def row_for(source: str, case: Case, k: Knowledge, as_of: date, audience: str = 
         figures=tuple(ScreenFigure(f.id, f.value, f.reason, f.negative_earnings, f.month)
                       for f in analysis.key_figures),
         findings_count=len(weighty),
-        top_findings=tuple(ScreenFinding(f.severity, words.severity(f.severity), f.area, _shown(f.title, 400))
+        top_findings=tuple(ScreenFinding(f.severity, words.severity(f.severity), f.area, clipped(f.title, 400))
                            for f in weighty[:TOP_FINDINGS]),
         loan_amount=amount if isinstance(amount, (int, float)) else None,
         loan_term_months=term if isinstance(term, int) else None,
@@ -229,7 +224,7 @@ def screen_one(item: Source, k: Knowledge, as_of: date, audience: str = "lender"
     """One source's row; never raises for a bad file (the row says why instead)."""
     if isinstance(item, tuple):
         label, given = item
-        source = _shown(str(label))
+        source = clipped(str(label), NAME_LIMIT)
     else:
         source = for_display(os.fspath(item))
     try:

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from lendready.domain.engine import formatting
 from lendready.domain.engine.knowledge import Knowledge
 from lendready.domain.engine.status import rating_word, severity_word
-from lendready.domain.files.outside_text import for_display
+from lendready.domain.files.outside_text import clipped
 from lendready.model.session import CaseSession
 from lendready.model.what_if import answer_text
 
@@ -75,11 +75,7 @@ APP_REASON = "saved in lendready"
 def shown(text: str | None, limit: int = NAME_LIMIT) -> str:
     """Outside text (an organisation's name, a user's reason) as a view may show it: one line, no acting
     character, at most ``limit`` characters."""
-    if not text:
-        return ""
-    one_line = " ".join(text.split())
-    cut = one_line[:limit]
-    return for_display(cut) + ("…" if len(one_line) > limit else "")
+    return clipped(text, limit) if text else ""
 
 
 def when_label(moment: dt.datetime) -> str:

@@ -65,6 +65,13 @@ def for_display(text: str, *, multiline: bool = False) -> str:
     return _shown(str(text), "\n\t" if multiline else "")
 
 
+def clipped(text: str, limit: int) -> str:
+    """Outside text in a cell or a list row: one line, acting characters as tokens, at most ``limit``
+    characters of it, then "…"."""
+    one_line = " ".join(str(text).split())
+    return for_display(one_line[:limit]) + ("…" if len(one_line) > limit else "")
+
+
 def for_terminal(text: str) -> str:
     """A whole block of output as a terminal may receive it: new lines and tabs kept, all else visible.
 
