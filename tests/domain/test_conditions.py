@@ -36,6 +36,18 @@ def test_comparisons_with_answers_metrics_and_parameters():
     assert ev("org.years_trading * 2 - 1 == 5", {"org.years_trading": 3}) is True
 
 
+@pytest.mark.parametrize("value", [2, 3, 3.0, 4.5, -1, True, False, "3", "text", None])
+@pytest.mark.parametrize("op", ["<", "<=", ">", ">=", "==", "!="])
+def test_a_threshold_known_when_rules_load_compares_as_one_worked_out_each_time(op, value):
+    """Comparisons with a literal or a parameter are specialised when compiled; a text, a yes/no or a
+    missing answer must still be unknown (or simply unequal), exactly as against an expression."""
+    env = {"org.years_trading": value}
+    worked_out = ev(f"org.years_trading {op} (param.years + 0)", env)
+    assert ev(f"org.years_trading {op} param.years", env) is worked_out
+    assert ev(f"org.years_trading {op} 3", env) is worked_out
+    assert ev(f"org.years_trading {op} -3", env) is ev(f"org.years_trading {op} (0 - 3)", env)
+
+
 def test_unanswered_is_unknown_and_never_fires():
     assert ev("org.years_trading < 3", {}) is None
     assert ev("not (org.years_trading < 3)", {}) is None

@@ -57,10 +57,11 @@ class Reassessor:
         skip = self._stress_rules if stressed else frozenset()
         if not changes:
             return self.base if not stressed else judge(self.k, self.validated, skip=skip, as_of=self.as_of)
-        validated = self._with(changes, trusted=stressed)
-        return judge(self.k, validated, skip=skip, as_of=self.as_of, since=self.base)
+        validated, changed = self._with(changes, trusted=stressed)
+        return judge(self.k, validated, skip=skip, as_of=self.as_of, since=self.base, changed=changed)
 
-    def _with(self, changes: Mapping[str, Any], *, trusted: bool) -> Validated:
+    def _with(self, changes: Mapping[str, Any], *, trusted: bool) -> tuple[Validated, frozenset[str] | None]:
+        """The changed answers validated, and which of them differ from the base's (None: not known)."""
         q = self.k.questionnaire
         base = self.validated
         fast = all(
@@ -74,11 +75,12 @@ class Reassessor:
                 if q.questions[qid].type == "integer" and isinstance(value, float) and value.is_integer():
                     value = int(value)
                 values[qid] = value
-            return Validated(values, base.invalid, base.relevant, base.unanswered, base.hidden)
+            changed = frozenset(qid for qid in changes if values[qid] != base.values[qid])
+            return Validated(values, base.invalid, base.relevant, base.unanswered, base.hidden), changed
         answers = dict(self.answers)
         for qid, value in changes.items():
             if value is None:
                 answers.pop(qid, None)
             else:
                 answers[qid] = value
-        return q.validate(answers, self.as_of)
+        return q.validate(answers, self.as_of), None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -22,7 +23,7 @@ from lendready import __version__
 from lendready.domain.engine import formatting
 from lendready.domain.engine.conditions import METRIC_KEY
 from lendready.domain.engine.knowledge import PLACEHOLDER, Knowledge, load
-from lendready.domain.engine.metrics import EARNINGS_RATIOS, Metrics, compute
+from lendready.domain.engine.metrics import EARNINGS_RATIOS, Metrics, compute, reading
 from lendready.domain.engine.questionnaire import Invalid, Validated
 from lendready.domain.engine.rules import AREA_RANK, AREAS, RATING_RANK, SEVERITY_RANK, Level, Rule
 from lendready.domain.files.case_file import Case
@@ -182,20 +183,28 @@ class Judgement(NamedTuple):
         return frozenset(r.id for r, lv in self.kept if lv.rating == "amber" and lv.severity != "blocker")
 
 
-_READERS: dict[str, dict[str, frozenset[str]]] = {}
-
-
-def rule_readers(k: Knowledge) -> dict[str, frozenset[str]]:
+class _RulebookIndex(NamedTuple):
+    readers: dict[str, frozenset[str]]
     """For each question id and metric (as ``metric:name``), the rules whose conditions read it."""
-    known = _READERS.get(k.fingerprint)
+    position: dict[str, int]
+    """Each rule's place in the rulebook, the order findings are kept in."""
+
+
+_INDEXES: dict[str, _RulebookIndex] = {}
+
+
+def _index(k: Knowledge) -> _RulebookIndex:
+    """What a re-judgement looks up about the rulebook, built once per rulebook."""
+    known = _INDEXES.get(k.fingerprint)
     if known is None:
         found: dict[str, set[str]] = {}
         for rule in k.rules:
             for lv in rule.levels:
                 for name in (*lv.condition.questions, *(METRIC_KEY + m for m in lv.condition.metrics)):
                     found.setdefault(name, set()).add(rule.id)
-        known = {name: frozenset(ids) for name, ids in found.items()}
-        _READERS[k.fingerprint] = known
+        known = _RulebookIndex({name: frozenset(ids) for name, ids in found.items()},
+                               {rule.id: i for i, rule in enumerate(k.rules)})
+        _INDEXES[k.fingerprint] = known
     return known
 
 
@@ -203,9 +212,17 @@ def _changed(now: Mapping[str, Any], before: Mapping[str, Any]) -> set[str]:
     return {name for name in now.keys() | before.keys() if now.get(name) != before.get(name)}
 
 
+def _env(values: Mapping[str, Any], metrics: Metrics) -> dict[str, Any]:
+    """What conditions read: the answers, and each metric under ``metric:`` (a name no question can have)."""
+    env = dict(values)
+    for name, value in metrics.values.items():
+        env[METRIC_KEY + name] = value
+    return env
+
+
 def judge(
     k: Knowledge, validated: Validated, *, skip: frozenset[str] = frozenset(), as_of: date | None = None,
-    since: Judgement | None = None,
+    since: Judgement | None = None, changed: AbstractSet[str] | None = None,
 ) -> Judgement:
     """Metrics, rules, areas and band for answers that have been validated.
 
@@ -216,62 +233,82 @@ def judge(
     metrics that measure an age (of the accounts, the forecast, a valuation) are
     absent and the rules reading them do not fire.
 
-    ``since`` is a judgement of the same case at the same date with a few answers changed (advice's
-    base): a rule none of whose questions or metrics changed from it fires as it did there, so only
-    the rules the change can reach are evaluated again. Loan sizing re-judges each case about thirty
-    times changing only the amount or term, which leaves most rules untouched.
+    ``since`` is a judgement of the same case at the same date, with no rules skipped and a few
+    answers changed (advice's base): a rule none of whose questions or metrics changed from it fires
+    as it did there, so only the rules the change can reach are evaluated again. Loan sizing
+    re-judges each case about thirty times changing only the amount or term, which leaves most
+    rules untouched. ``changed``, when the caller knows it, is the set of answers that differ from
+    ``since`` (else they are compared).
     """
     values = validated.values
-    answers_changed = _changed(values, since.validated.values) if since is not None else set()
-    metrics = compute(values, k.param_values, as_of,
-                      (since.metrics, answers_changed) if since is not None else None)
-
-    env: dict[str, Any] = dict(values)
-    for name, value in metrics.values.items():
-        env[METRIC_KEY + name] = value
-
-    stale: set[str] | None = None  # the rules to evaluate again (None: every rule)
-    if since is not None:
-        readers = rule_readers(k)
-        stale = set()
+    if since is None:
+        metrics = compute(values, k.param_values, as_of)
+        env = _env(values, metrics)
+        fired: dict[str, int] = {}
+        for rule in k.rules:
+            if rule.id not in skip:
+                level = _fire(rule, env)
+                if level is not None:
+                    fired[rule.id] = level
+    else:
+        answers_changed = _changed(values, since.validated.values) if changed is None else changed
+        metrics = compute(values, k.param_values, as_of, (since.metrics, answers_changed))
+        env = _env(values, metrics)
+        readers = _index(k).readers
+        stale: set[str] = set()
         for name in answers_changed:
             stale.update(readers.get(name, ()))
-        for name in _changed(metrics.values, since.metrics.values):
-            stale.update(readers.get(METRIC_KEY + name, ()))
-    fired: dict[str, tuple[Rule, int]] = {}
-    for rule in k.rules:
-        if rule.id in skip:
-            continue
-        if stale is not None and since is not None and rule.id not in stale:
-            before = since.fired.get(rule.id)
-            if before is not None:
-                fired[rule.id] = (rule, before)
-            continue
-        level = _fire(rule, env)
-        if level is not None:
-            fired[rule.id] = (rule, level)
-    suppressed = {other for rule, _ in fired.values() for other in rule.suppresses}
-    kept = [(rule, rule.levels[i]) for rid, (rule, i) in fired.items() if rid not in suppressed]
+        for spec in reading(frozenset(answers_changed)):
+            if metrics.values.get(spec.id) != since.metrics.values.get(spec.id):
+                stale.update(readers.get(METRIC_KEY + spec.id, ()))
+        fired = {rid: i for rid, i in since.fired.items() if rid not in skip}
+        for rid in stale:
+            if rid in skip:
+                continue
+            level = _fire(k.rules_by_id[rid], env)
+            if level is None:
+                fired.pop(rid, None)
+            else:
+                fired[rid] = level
+    by_id = k.rules_by_id
+    suppressed = {other for rid in fired for other in by_id[rid].suppresses}
+    kept = [(by_id[rid], by_id[rid].levels[fired[rid]])
+            for rid in sorted(fired, key=_index(k).position.__getitem__) if rid not in suppressed]
+    same_gaps = since is not None and validated.unanswered == since.validated.unanswered
+    areas, band = _areas_and_band(k, kept, validated.unanswered, since.areas if same_gaps and since else None)
+    return Judgement(validated, metrics, kept, areas, band, fired)
 
-    unanswered = set(validated.unanswered)
+
+def _areas_and_band(k: Knowledge, kept: list[tuple[Rule, Level]], unanswered: list[str],
+                    gaps_as: tuple[AreaResult, ...] | None) -> tuple[tuple[AreaResult, ...], str]:
+    """Each area's rating and the band. ``gaps_as``: areas judged with the same unanswered
+    questions, whose missing key questions are these areas' too (a re-judgement's usual case)."""
+    blocked: set[str] = set()
+    worst: dict[str, int] = {}
+    for rule, level in kept:
+        if level.severity == "blocker":
+            blocked.add(rule.area)
+        if level.rating:
+            worst[rule.area] = max(worst.get(rule.area, 0), RATING_RANK[level.rating])
+    if gaps_as is not None:
+        missing_in = {a.id: a.missing for a in gaps_as}
+    else:
+        gaps = set(unanswered)
+        missing_in = {area.id: tuple(q for q in area.key_questions if q in gaps) for area in k.areas}
     areas: list[AreaResult] = []
-    blocker = False
     for area in k.areas:
-        mine = [level for rule, level in kept if rule.area == area.id]
-        missing = tuple(q for q in area.key_questions if q in unanswered)
-        if any(level.severity == "blocker" for level in mine):
+        missing = missing_in[area.id]
+        if area.id in blocked:
             rating = "red"
-            blocker = True
         elif missing:
             rating = "unknown"
         else:
-            worst = max((RATING_RANK[level.rating] for level in mine if level.rating), default=0)
-            rating = ("green", "amber", "red")[worst]
+            rating = ("green", "amber", "red")[worst.get(area.id, 0)]
         areas.append(AreaResult(area.id, rating, missing))
     areas.sort(key=lambda a: AREA_RANK[a.id])
 
     ratings = [a.rating for a in areas]
-    if blocker:
+    if blocked:
         band = "not_ready"
     elif "unknown" in ratings:
         band = "incomplete"
@@ -281,7 +318,7 @@ def judge(
         band = "nearly_ready"
     else:
         band = "ready"
-    return Judgement(validated, metrics, kept, tuple(areas), band, {rid: i for rid, (_, i) in fired.items()})
+    return tuple(areas), band
 
 
 def _judge(k: Knowledge, answers: Mapping[str, Any], as_of: date | None = None) -> Judgement:

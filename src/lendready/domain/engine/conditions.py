@@ -275,9 +275,17 @@ class _Compiler:
                 self._check_choice(left_q, frozenset([right_node.value]))
             if isinstance(left_node, ast.Constant):
                 self._check_choice(right_q, frozenset([left_node.value]))
-            pairs.append(_comparison(op, left, right))
+            constant = self._constant_number(right_node)
+            pairs.append(_comparison(op, left, right) if constant is None else _against(op, left, constant))
             left, left_node, left_q = right, right_node, right_q
         return pairs[0] if len(pairs) == 1 else _kleene_and(pairs)
+
+    def _constant_number(self, node: ast.expr) -> float | None:
+        """The number a literal or a ``param.*`` stands for, known when the rules load; else None."""
+        name = _dotted(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+        if name and name.startswith("param."):
+            return float(self.symbols.parameters[name[len("param."):]])
+        return _literal_number(node)
 
     def _note_limit(self, left: ast.expr, op_node: ast.cmpop, right: ast.expr) -> None:
         """Remember ``metric.x OP param.y`` (or a number), either way round, as a Comparison."""
@@ -372,6 +380,20 @@ def _comparison(op: Callable[[Any, Any], bool], left: Evaluator, right: Evaluato
             return bool(op(a, b))
         except TypeError:
             return None
+
+    return evaluate
+
+
+def _against(op: Callable[[Any, Any], bool], left: Evaluator, number: float) -> Evaluator:
+    """``_comparison`` with a number known when the rules load on the right (most thresholds)."""
+    if op in (operator.eq, operator.ne):
+        return _comparison(op, left, lambda env: number)
+
+    def evaluate(env: Env) -> bool | None:
+        a = left(env)
+        if a is None or not _is_number(a):
+            return None
+        return bool(op(a, number))
 
     return evaluate
 

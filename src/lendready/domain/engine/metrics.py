@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from datetime import date
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from lendready.domain.engine.questionnaire import parse_month
@@ -466,18 +467,23 @@ def compute(values: Mapping[str, Any], params: Mapping[str, float], as_of: date 
     ``as_of`` is the assessment date; the metrics that measure an age against it
     (``dated``) are absent without one, so the rules reading them do not fire.
     ``since`` is (the metrics of the same case at the same date and parameters, the answers
-    changed since): a metric none of whose answers changed, directly or through the metrics it
-    reads (``METRIC_INPUTS``), is taken from there. Formulas can read only what they declare, so
-    the result is the same as computing afresh.
+    changed since): the result starts as a copy of those, and only the metrics that read a
+    changed answer, directly or through the metrics they read (``METRIC_INPUTS``), are
+    computed again. Formulas can read only what they declare, so the result is the same as
+    computing afresh.
     """
     m = Metrics()
-    for spec in REGISTRY:
-        if since is not None and since[1].isdisjoint(METRIC_INPUTS[spec.id]):
-            before = since[0]
-            for mine, theirs in ((m.raw, before.raw), (m.values, before.values), (m.reasons, before.reasons)):
-                if spec.id in theirs:
-                    mine[spec.id] = theirs[spec.id]
-            continue
+    if since is None:
+        specs = REGISTRY
+    else:
+        before, changed = since
+        m.raw, m.values, m.reasons = dict(before.raw), dict(before.values), dict(before.reasons)
+        specs = reading(frozenset(changed))
+    for spec in specs:
+        if since is not None:  # an earlier stale metric may now be missing: later ones must not see it
+            m.raw.pop(spec.id, None)
+            m.values.pop(spec.id, None)
+            m.reasons.pop(spec.id, None)
         try:
             value = spec.formula(Inputs(spec, values, m.raw, params, as_of))
         except _Missing:
@@ -493,3 +499,10 @@ def compute(values: Mapping[str, Any], params: Mapping[str, float], as_of: date 
             continue
         m.values[spec.id] = round2(value) if spec.rounded else value
     return m
+
+
+@lru_cache(maxsize=512)
+def reading(changed: frozenset[str]) -> tuple[MetricSpec, ...]:
+    """The metrics that read any of the answers ``changed``, directly or through other metrics, in
+    registry order: the only ones a change can move (cached: advice changes the same few answers)."""
+    return tuple(spec for spec in REGISTRY if not changed.isdisjoint(METRIC_INPUTS[spec.id]))
