@@ -287,9 +287,14 @@ def _valuation_age(x: Inputs) -> float:
     return _months_between(date.fromisoformat(x.answer("sec.valuation_date")), x.as_of())
 
 
+def _forecast_rows(x: Inputs) -> list[Mapping[str, Any]]:
+    """The forecast in month order: sorted once, and kept while advice changes only the loan."""
+    return sorted_forecast(x.answer("fin.forecast"))
+
+
 def _forecast_start(x: Inputs) -> float:
     """Whole calendar months from the forecast's first month to the month of the assessment."""
-    first = parse_month(sorted_forecast(x.answer("fin.forecast"))[0]["month"])
+    first = parse_month(x.metric("forecast_rows")[0]["month"])
     if first is None:  # a valid forecast's months all parse
         raise NotApplicable("not applicable: the forecast has no readable first month")
     when = x.as_of()
@@ -298,7 +303,7 @@ def _forecast_start(x: Inputs) -> float:
 
 def _forecast_gap(x: Inputs) -> float:
     """How far the forecast's first twelve months of receipts are from the last year's turnover, in percent."""
-    rows = sorted_forecast(x.answer("fin.forecast"))
+    rows = x.metric("forecast_rows")
     turnover = x.answer("fin.turnover")
     if len(rows) < 12:
         raise NotApplicable("not applicable: the forecast covers less than a year")
@@ -324,7 +329,7 @@ def _exit_debt_uncovered(x: Inputs) -> float:
 
 
 def _cash_path(x: Inputs) -> tuple[list[Mapping[str, Any]], list[float]]:
-    rows = sorted_forecast(x.answer("fin.forecast"))
+    rows = x.metric("forecast_rows")
     term = x.answer("loan.term_months")
     return rows, running_cash(x.answer("fin.cash"), rows, x.metric("monthly_repayment"), term)
 
@@ -390,14 +395,16 @@ REGISTRY: tuple[MetricSpec, ...] = (
                "needs the accounts' year end and the assessment date", dated=True),
     MetricSpec("valuation_age_months", ("sec.valuation_date",), (), (), _valuation_age,
                "needs the valuation date and the assessment date", dated=True),
-    MetricSpec("cash_path", ("fin.forecast", "fin.cash", "loan.term_months"), ("monthly_repayment",), (),
+    MetricSpec("forecast_rows", ("fin.forecast",), (), (), _forecast_rows, "needs a valid forecast",
+               rounded=False, hidden=True),
+    MetricSpec("cash_path", ("fin.cash", "loan.term_months"), ("monthly_repayment", "forecast_rows"), (),
                _cash_path, _NEEDS_CASH, rounded=False, hidden=True),
     MetricSpec("lowest_forecast_cash", (), ("cash_path",), (), _lowest_cash, _NEEDS_CASH, published=True),
     MetricSpec("lowest_cash_month", (), ("cash_path",), (), _lowest_month, _NEEDS_CASH, published=True,
                rounded=False),
-    MetricSpec("forecast_start_months_ago", ("fin.forecast",), (), (), _forecast_start,
+    MetricSpec("forecast_start_months_ago", (), ("forecast_rows",), (), _forecast_start,
                "needs a valid forecast and the assessment date", dated=True),
-    MetricSpec("forecast_turnover_gap", ("fin.forecast", "fin.turnover"), (), (), _forecast_gap,
+    MetricSpec("forecast_turnover_gap", ("fin.turnover",), ("forecast_rows",), (), _forecast_gap,
                "needs a valid forecast of at least twelve months and turnover"),
     MetricSpec("lowest_cash_income_stress", ("fin.cash", "loan.term_months"), ("cash_path", "monthly_repayment"),
                ("stress.income_fall_small",), _lowest_stressed, _NEEDS_CASH, stress_derived=True),
