@@ -163,17 +163,39 @@ def _fire(rule: Rule, env: Mapping[str, Any]) -> int | None:
     return None
 
 
-class Judgement(NamedTuple):
-    """Everything that decides a verdict, before any text is written."""
+class Judgement:
+    """Everything that decides a verdict, before any text is written.
 
-    validated: Validated
-    metrics: Metrics
-    kept: list[tuple[Rule, Level]]
-    areas: tuple[AreaResult, ...]
-    band: str
-    fired: Mapping[str, int] = {}
-    """Each rule that fired, before suppression, and the index of its level: what a re-judgement of
-    slightly changed answers reuses for the rules whose inputs did not change."""
+    The areas and band are worked out when first read: loan sizing's searches re-judge a case
+    about thirty times and read only which findings are red or amber at most of those amounts.
+    """
+
+    __slots__ = ("validated", "metrics", "kept", "fired", "_k", "_gaps_as", "_outcome")
+
+    def __init__(self, k: Knowledge, validated: Validated, metrics: Metrics, kept: list[tuple[Rule, Level]],
+                 fired: Mapping[str, int], gaps_as: tuple[AreaResult, ...] | None = None) -> None:
+        self.validated = validated
+        self.metrics = metrics
+        self.kept = kept
+        self.fired = fired
+        """Each rule that fired, before suppression, and the index of its level: what a re-judgement of
+        slightly changed answers reuses for the rules whose inputs did not change."""
+        self._k = k
+        self._gaps_as = gaps_as
+        self._outcome: tuple[tuple[AreaResult, ...], str] | None = None
+
+    def _worked_out(self) -> tuple[tuple[AreaResult, ...], str]:
+        if self._outcome is None:
+            self._outcome = _areas_and_band(self._k, self.kept, self.validated.unanswered, self._gaps_as)
+        return self._outcome
+
+    @property
+    def areas(self) -> tuple[AreaResult, ...]:
+        return self._worked_out()[0]
+
+    @property
+    def band(self) -> str:
+        return self._worked_out()[1]
 
     def red_ids(self) -> frozenset[str]:
         """Findings that rate their area red or block (the ones that make a case not ready)."""
@@ -275,8 +297,7 @@ def judge(
     kept = [(by_id[rid], by_id[rid].levels[fired[rid]])
             for rid in sorted(fired, key=_index(k).position.__getitem__) if rid not in suppressed]
     same_gaps = since is not None and validated.unanswered == since.validated.unanswered
-    areas, band = _areas_and_band(k, kept, validated.unanswered, since.areas if same_gaps and since else None)
-    return Judgement(validated, metrics, kept, areas, band, fired)
+    return Judgement(k, validated, metrics, kept, fired, since.areas if same_gaps and since else None)
 
 
 def _areas_and_band(k: Knowledge, kept: list[tuple[Rule, Level]], unanswered: list[str],
