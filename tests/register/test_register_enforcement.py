@@ -176,8 +176,10 @@ def test_register_a_team_cannot_write_into_another_teams_cases(pg):
     with carol.begin() as conn:
         done = conn.execute(t.cases.update().where(t.cases.c.id == pg["case_a"]).values(status="withdrawn"))
         assert done.rowcount == 0
+    # Version 1: the one a case carol cannot see would take (0004's numbering sees none of its versions),
+    # so it is row-level security, not the numbering, that refuses it.
     _refused(carol, t.case_versions.insert().values(
-        case_id=pg["case_a"], version=99, document="{}", sha256="0" * 64, author="carol",
+        case_id=pg["case_a"], version=1, document="{}", sha256="0" * 64, author="carol",
         created_at=dt.datetime.now(dt.timezone.utc), reason="", parent_version=None,
     ), INSUFFICIENT_PRIVILEGE)
     now = dt.datetime.now(dt.timezone.utc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lendready.model.settings import Settings
+from lendready.register.migrate import HEAD
 from lendready.register.repository import Register, default_sqlite_path, postgresql_url, settings_url
 
 
@@ -57,5 +58,5 @@ def test_register_from_settings_opens_and_upgrades_the_sqlite_file(tmp_path, kno
     s = Settings()
     s.register_sqlite_path = str(tmp_path / "mine.sqlite3")
     with Register.from_settings(s, knowledge=knowledge) as register:
-        assert register.revision() == "0003" and register.list_cases().cases == ()
+        assert register.revision() == HEAD and register.list_cases().cases == ()
         assert register.team == "local"

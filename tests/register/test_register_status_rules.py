@@ -168,7 +168,11 @@ def test_register_a_decision_on_an_earlier_version_does_not_approve_the_case_as_
     case, version = alice.get_case(case_id)
     case.answers["gov.board_size"] = 12
     alice.save_version(case, version, reason="changed after approval")
-    alice.set_status(case_id, "assessing")
+    # The approval was of version 1: saving version 2 sets the case back to being assessed, and says why.
+    assert alice.summary(case_id).status == "assessing"
+    reopened = alice.audit_entries(case_id, limit=1)[0]
+    assert reopened.action == "case.status" and reopened.detail["was"] == "approved"
+    assert "version 2 saved after the decision on version 1" in reopened.detail["why"]
 
     # The approval was of version 1; the case is at version 2.
     backend.refused("bob", _set_status(case_id, "approved"), sqlstate=STATUS_NEEDS_DECISION)
@@ -228,18 +232,61 @@ def test_register_current_version_cannot_skip_go_down_or_point_at_nothing(backen
     backend.refused("alice", _set_version(case_id, 4), sqlstate=VERSION_OUT_OF_ORDER)  # skips
     message = backend.refused("alice", _set_version(case_id, 3), sqlstate=VERSION_OUT_OF_ORDER)
     assert "saved for it" in message  # the next, but never saved
-    # Version 3 of another case does not count either.
-    other = alice.import_file(SAMPLES / "vale.lendready").id
-    backend.run("alice", *(t.case_versions.insert().values(
-        case_id=other, version=n, document="{}", sha256="0" * 64, author="alice",
-        created_at=dt.datetime.now(dt.timezone.utc), reason="", parent_version=n - 1) for n in (2, 3)))
-    backend.refused("alice", _set_version(case_id, 3), sqlstate=VERSION_OUT_OF_ORDER)
     assert backend.case(case_id).current_version == 2
-
-    # Staying where it is, and moving on to a version inserted first, are allowed.
+    # Staying where it is is allowed.
     backend.run("alice", _set_version(case_id, t.cases.c.current_version))
-    backend.run("alice", _set_version(other, 2))
-    assert backend.case(other).current_version == 2
+
+
+def _version(case_id: str, n: int, document: str = "{}") -> sa.Executable:
+    return t.case_versions.insert().values(
+        case_id=case_id, version=n, document=document, sha256="0" * 64, author="alice",
+        created_at=dt.datetime.now(dt.timezone.utc), reason="", parent_version=n - 1)
+
+
+def test_register_a_version_is_numbered_in_turn_and_moves_its_case_on(backend):
+    """0004: no stray version ahead of its case (it would block every later save), none out of turn."""
+    alice, _bob, case_id, _assessment = _assessed_case(backend)
+    for n in (1, 3, 7):  # again, skipping one, far ahead
+        message = backend.refused("alice", _version(case_id, n), sqlstate=VERSION_OUT_OF_ORDER)
+        assert "numbered one after its current version" in message
+    assert backend.case(case_id).current_version == 1
+    # In turn, by plain SQL: the case moves on in the same statement, twice in one transaction.
+    first = alice.document(case_id, 1).decode("utf-8")
+    backend.run("alice", _version(case_id, 2, first), _version(case_id, 3, first))
+    assert backend.case(case_id).current_version == 3
+    # ...so a save through lendready still finds the case where the versions end.
+    case, version = alice.get_case(case_id)
+    assert version == 3
+    case.answers["gov.board_size"] = 12
+    assert alice.save_version(case, version) == 4
+    assert [v.version for v in alice.history(case_id)] == [1, 2, 3, 4]
+    with pytest.raises(VersionOrderError, match="numbered one after"):
+        with alice._tx() as conn:
+            conn.execute(_version(case_id, 6))
+
+
+def test_register_a_decided_case_cannot_move_on_to_a_version_nobody_decided(backend):
+    """A client that bypasses lendready is refused the save of an approved case, until it reopens the case."""
+    alice, bob, case_id, assessment = _assessed_case(backend)
+    bob.record_decision(assessment, "approve")
+    message = backend.refused("alice", _version(case_id, 2), sqlstate=STATUS_NEEDS_DECISION)
+    assert "only by recording an approval decision on its current version" in message
+    assert backend.case(case_id).current_version == 1 and backend.case(case_id).status == "approved"
+    backend.run("alice", _set_status(case_id, "assessing"), _version(case_id, 2))
+    assert (backend.case(case_id).current_version, backend.case(case_id).status) == (2, "assessing")
+    assert [d.decision for d in alice.decisions(case_id)] == ["approve"]  # the decision on version 1 stands
+
+
+@pytest.mark.parametrize("status", sorted(DECIDED))
+def test_register_no_case_starts_decided(backend, status):
+    now = dt.datetime.now(dt.timezone.utc)
+    if backend.name == "sqlite":
+        backend.run("alice", t.teams.insert().values(id="team_a", name="Team A"))
+    message = backend.refused("alice", t.cases.insert().values(
+        id="planted", team="team_a", organisation="x", organisation_key="x", status=status,
+        created_at=now, updated_at=now, current_version=1,
+    ), sqlstate=STATUS_NEEDS_DECISION)
+    assert "cannot start approved, declined or at committee" in message
 
 
 def test_register_the_repository_names_a_version_out_of_order(backend):
@@ -312,7 +359,7 @@ def test_register_upgrade_from_0002_keeps_cases_as_they_are(request, tmp_path, k
             conn.execute(_set_status("old", "approved"))  # allowed before 0003
         upgrade(engine)
         with engine.begin() as conn:
-            assert current_revision(conn) == HEAD == "0003"
+            assert current_revision(conn) == HEAD == "0004"
             assert conn.execute(sa.select(t.cases.c.status)).scalar_one() == "approved"
             conn.execute(_set_status("old", "withdrawn"))
         with pytest.raises(DBAPIError, match="only by recording"):

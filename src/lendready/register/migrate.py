@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-KNOWN = ("0001", "0002", "0003")
+KNOWN = ("0001", "0002", "0003", "0004")
 """Every revision this lendready carries, oldest first (migrations/versions)."""
 HEAD = KNOWN[-1]
 """The newest revision this lendready knows; a register at another is refused until upgraded."""

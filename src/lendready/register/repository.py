@@ -51,6 +51,8 @@ MAX_PAGE = 500
 SQLITE_FILE = "register.sqlite3"
 DECISION_STATUS = {"approve": "approved", "decline": "declined", "refer": "committee"}
 """The status each decision gives a case; the database allows these statuses only with that decision."""
+REOPENED_STATUS = "assessing"
+"""Where a decided case goes when a new version is saved: its decision was on the version before."""
 STATUS_NEEDS_DECISION = "LR001"
 """PostgreSQL's SQLSTATE for a decided status set without its decision (migration 0003)."""
 VERSION_OUT_OF_ORDER = "LR002"
@@ -633,7 +635,9 @@ class Register:
 
         Otherwise nothing is written and :class:`VersionConflict` says what the other
         save changed, answer by answer; merge and save again with its ``current``.
-        The case's ``modified`` stamp is set, as saving a file does. Returns the new version.
+        The case's ``modified`` stamp is set, as saving a file does. A case that was approved,
+        declined or at committee goes back to ``assessing``: the decision was on the version
+        before, and the audit log says so. Returns the new version.
         """
         from lendready.domain.files.case_file import encoded, now_utc
 
@@ -647,34 +651,39 @@ class Register:
         organisation = _organisation(case.answers)
         new_version = expected_version + 1
         now = _now()
+        c = t.cases.c
         try:
             with self._tx() as conn:
-                # First the optimistic lock: this UPDATE matches only while the case is still at the
-                # version this copy was based on, and holds the row (PostgreSQL) or the database
-                # (SQLite's BEGIN IMMEDIATE) until commit, so a second save waits and then finds it moved.
-                locked = conn.execute(
+                # First the optimistic lock: the case must still be at the version this copy was based
+                # on. The row is held (PostgreSQL: FOR UPDATE; SQLite: BEGIN IMMEDIATE holds the whole
+                # database) until commit, so a second save waits and then finds it moved.
+                held = conn.execute(
+                    sa.select(c.current_version, c.status).where(c.id == case.case_id).with_for_update()
+                ).first()
+                if held is None or held.current_version != expected_version:
+                    raise self._conflict(conn, case, expected_version)
+                # A decision was on the version it saw: a changed case goes back to being assessed
+                # (the database refuses to move a decided case on to an undecided version, 0004).
+                reopened = held.status in DECISION_STATUS.values()
+                conn.execute(
                     t.cases.update()
-                    .where(t.cases.c.id == case.case_id, t.cases.c.current_version == expected_version)
+                    .where(c.id == case.case_id, c.current_version == expected_version)
                     .values(
                         updated_at=now, organisation=organisation, organisation_key=organisation.casefold(),
-                        legal_form=_legal_form(case.answers),
+                        legal_form=_legal_form(case.answers), **({"status": REOPENED_STATUS} if reopened else {}),
                     )
                 )
-                if locked.rowcount != 1:
-                    raise self._conflict(conn, case, expected_version)
-                # Then the version, and only then the case moved on to it: the database refuses a
-                # current version that is not saved for the case (migration 0003).
+                # Inserting the version moves the case on to it, in the database itself (migration 0004).
                 conn.execute(t.case_versions.insert().values(
                     case_id=case.case_id, version=new_version, document=document, sha256=_sha256(document),
                     author=self.user, created_at=now, reason=reason, parent_version=expected_version,
                 ))
-                conn.execute(
-                    t.cases.update()
-                    .where(t.cases.c.id == case.case_id, t.cases.c.current_version == expected_version)
-                    .values(current_version=new_version)
-                )
                 self._audit(conn, "case.save", case.case_id, version=new_version, parent=expected_version,
                             sha256=_sha256(document))
+                if reopened:
+                    self._audit(conn, "case.status", case.case_id, status=REOPENED_STATUS, was=held.status,
+                                version=new_version,
+                                why=f"version {new_version} saved after the decision on version {expected_version}")
         except BaseException:
             case.modified = previous_modified
             raise
@@ -1037,7 +1046,7 @@ def _translate(exc: DBAPIError) -> Exception:
     if sqlstate == STATUS_NEEDS_DECISION or "only by recording" in message:
         return DecisionRequired(message)
     if (sqlstate == VERSION_OUT_OF_ORDER or "a case's current version" in message
-            or "a new case starts at version 1" in message):
+            or "a new case starts at version 1" in message or "numbered one after" in message):
         return VersionOrderError(message)
     if "four eyes" in message:
         return FourEyesError(message)
