@@ -210,3 +210,4 @@ def no_dialogs(monkeypatch):
 
     monkeypatch.setattr(messages, "choose", fail)
     monkeypatch.setattr(messages, "warn", fail)
+    monkeypatch.setattr(messages, "inform", fail)

@@ -106,7 +106,12 @@ def test_register_a_restored_case_saves_to_the_register_as_its_next_version(
     [copy] = again.recovery.pending_files()  # kept under the new process, with the link
     assert json.loads(copy.read_text("utf-8"))["register"] == {"case_id": case_id, "version": 1}
     monkeypatch.setattr(again.register_actions, "ask_reason", lambda: "after the crash")
+    from lendready.ui.widgets import messages
+
+    told: list[str] = []
+    monkeypatch.setattr(messages, "inform", lambda parent, title, text, informative="": told.append(text))
     assert again.save()  # Ctrl+S: to the register, no Save as
+    assert told and "back to Assessing" in told[0]  # it was declined on version 1
     assert alice.summary(case_id).current_version == 2 and not restored.dirty
     assert alice.get_case(case_id)[0].answers["org.years_trading"] == 21
     assert alice.history(case_id)[-1].reason == "after the crash"

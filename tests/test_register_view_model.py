@@ -112,6 +112,22 @@ def test_register_save_session_adds_a_version_records_its_assessment_and_marks_i
     assert record.version == 2 and record.band == session.assessment.band
 
 
+def test_register_saving_a_decided_case_says_it_is_back_to_assessing(open_as, knowledge):
+    register = open_as("alice")
+    [approved] = register.list_cases(status="approved", limit=1).cases
+    session, origin = rv.open_case(register, knowledge, approved.id)
+    session.set_answer("org.years_trading", 21)
+    saved = rv.save_session(register, session, origin, "new accounts")
+    assert register.summary(approved.id).status == "assessing"
+    note = rv.reopened_note(register, saved)
+    assert note == (f"It was Approved on version {saved.version - 1}, so it is back to Assessing until someone "
+                    f"decides on version {saved.version}.")
+    # A second save of a case no longer decided says nothing of the kind.
+    session.set_answer("org.years_trading", 22)
+    again = rv.save_session(register, session, saved, "typo")
+    assert rv.reopened_note(register, again) is None
+
+
 def test_register_save_session_registers_a_new_case_once(open_as, knowledge):
     from lendready.model.session import CaseSession
 

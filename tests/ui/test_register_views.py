@@ -114,6 +114,16 @@ def test_register_opening_a_case_from_the_cases_view_puts_it_in_the_window(qtbot
 # -- saving ------------------------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def notes(monkeypatch) -> list[tuple[str, str]]:
+    """The information boxes shown, (title, text), instead of waiting for OK."""
+    from lendready.ui.widgets import messages
+
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(messages, "inform", lambda parent, title, text, informative="": shown.append((title, text)))
+    return shown
+
+
 def open_vale(qtbot, window):
     view = cases_view(qtbot, window)
     view.search.setText("Vale")
@@ -123,7 +133,7 @@ def open_vale(qtbot, window):
     return window.session, window.register_actions.origin.case_id
 
 
-def test_register_save_to_register_makes_a_new_version_of_the_same_session(qtbot, window, alice):
+def test_register_save_to_register_makes_a_new_version_of_the_same_session(qtbot, window, alice, notes):
     session, case_id = open_vale(qtbot, window)
     session.set_answer("org.years_trading", 21)
     window.refresh()
@@ -137,12 +147,17 @@ def test_register_save_to_register_makes_a_new_version_of_the_same_session(qtbot
     assert window.windowTitle() == "Vale Leisure Trust Ltd (register, version 2)[*]"
 
 
-def test_register_ctrl_s_on_a_registered_case_saves_to_the_register_asking_why(qtbot, window, alice, monkeypatch):
+def test_register_ctrl_s_on_a_registered_case_saves_to_the_register_asking_why(
+        qtbot, window, alice, monkeypatch, notes):
     session, case_id = open_vale(qtbot, window)
+    assert alice.summary(case_id).status == "declined"  # as the register was populated
     monkeypatch.setattr(window.register_actions, "ask_reason", lambda: "typed reason")
     session.set_answer("org.years_trading", 22)
     assert window.save()
     assert alice.history(case_id)[-1].reason == "typed reason" and not session.dirty
+    # The decline was of version 1: the officer is told the case is back to being assessed.
+    assert notes == [("Saved version 2 to the register",
+                      "It was Declined on version 1, so it is back to Assessing until someone decides on version 2.")]
     monkeypatch.setattr(window.register_actions, "ask_reason", lambda: None)  # Cancel: nothing saved
     session.set_answer("org.years_trading", 23)
     assert not window.save() and session.dirty and len(alice.history(case_id)) == 2
@@ -235,7 +250,7 @@ def test_register_choosing_theirs_for_all_keeps_their_answer(qtbot, window, alic
 
 
 def test_register_history_pane_shows_versions_the_diff_and_the_assessment_then_and_today(
-        qtbot, window, alice, open_as):
+        qtbot, window, alice, open_as, notes):
     session, case_id = open_vale(qtbot, window)
     session.set_answer("org.years_trading", 3)
     assert window.register_actions.save_to_register("committee pack")

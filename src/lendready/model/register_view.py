@@ -497,6 +497,22 @@ def save_session(register: Register, session: CaseSession, origin: RegisterOrigi
     return saved
 
 
+def reopened_note(register: Register, saved: RegisterOrigin) -> str | None:
+    """What to tell the user when saving ``saved`` took a decided case back to being assessed.
+
+    The register records it as it saves (a decision holds only for the version decided); this reads
+    that record rather than guessing from the status.
+    """
+    for entry in register.audit_entries(saved.case_id, limit=5):
+        if entry.action == "case.status" and entry.detail.get("version") == saved.version:
+            was = str(entry.detail.get("was", ""))
+            now = str(entry.detail.get("status", ""))
+            return (f"It was {STATUS_LABELS.get(was, shown(was, 40))} on version {saved.version - 1}, so it is "
+                    f"back to {STATUS_LABELS.get(now, shown(now, 40))} until someone decides on version "
+                    f"{saved.version}.")
+    return None
+
+
 # ---------------------------------------------------------------------------
 # A refused save
 
@@ -775,5 +791,5 @@ __all__ = [
     "CaseRow", "Choice", "ConflictRow", "Decided", "DecisionForm", "DiffRow", "Filters", "Listing",
     "RegisterBrowser", "RegisterOrigin", "ThenAndToday", "VersionRow", "assess_current", "assign",
     "conflict_rows", "decide", "decision_form", "merge_into_session", "move", "move_choices", "officer_choices",
-    "officer_name", "open_case", "register_sources", "save_session", "shown", "when_label",
+    "officer_name", "open_case", "register_sources", "reopened_note", "save_session", "shown", "when_label",
 ]

@@ -205,7 +205,7 @@ class RegisterActions(QObject):
 
         When someone saved the case since, nothing is written and the conflict dialog shows both sides.
         """
-        from lendready.model.register_view import save_session
+        from lendready.model.register_view import reopened_note, save_session
         from lendready.register.repository import CaseExists, VersionConflict
         from lendready.ui.widgets import messages
 
@@ -241,7 +241,11 @@ class RegisterActions(QObject):
         w.recovery.discard(session.case)
         w._saved_recovery_revision = -1
         w._update_title()
-        w.statusBar().showMessage(f"Saved version {saved.version} to the register.", 5000)
+        note = reopened_note(register, saved)
+        if note is None:
+            w.statusBar().showMessage(f"Saved version {saved.version} to the register.", 5000)
+        else:
+            messages.inform(w, f"Saved version {saved.version} to the register", note)
         if self.cases_view is not None and self.cases_view.isVisible():
             self.cases_view.reload()
         return True

@@ -48,6 +48,13 @@ def warn(parent: QWidget | None, title: str, text: str, informative: str = "") -
     box.exec()
 
 
+def inform(parent: QWidget | None, title: str, text: str, informative: str = "") -> None:
+    """Something the user should know before going on, with one OK button."""
+    box = message_box(parent, Icon.Information, title, text, informative)
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.exec()
+
+
 def choose(
     parent: QWidget | None,
     icon: QMessageBox.Icon,
