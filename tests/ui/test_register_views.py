@@ -495,6 +495,46 @@ def test_register_assign_in_the_cases_view_picks_or_types_an_officer(qtbot, wind
     assert alice.summary(case_id).assigned_officer is None
 
 
+def test_register_writes_wait_off_the_gui_thread_with_a_note_and_no_cancel(qtbot, window, alice, monkeypatch, notes):
+    """A slow server must not freeze the window: assign, status, save and decision calls run in a worker."""
+    import threading
+    import time
+
+    from PySide6.QtWidgets import QPushButton
+
+    from lendready.register.repository import Register
+    from lendready.ui.background import Background
+
+    threads: dict[str, bool] = {}
+    for name in ("assign", "set_status", "save_version", "record_assessment"):
+        real = getattr(Register, name)
+
+        def slow(self, *args, _real=real, _name=name, **kwargs):
+            threads[_name] = threading.current_thread() is threading.main_thread()
+            time.sleep(0.3)
+            return _real(self, *args, **kwargs)
+
+        monkeypatch.setattr(Register, name, slow)
+    view = cases_view(qtbot, window)
+    Background.of(view).show_after_ms = 50
+    shown = []
+    Background.of(view).dialogShown.connect(
+        lambda dialog: shown.append((dialog.labelText(), dialog.findChild(QPushButton))))
+    case_id = select_status(qtbot, view, "Received")
+    view.assign_officer.setCurrentIndex(view.assign_officer.findData("bob"))
+    view.assign_button.click()
+    assert alice.summary(case_id).assigned_officer == "bob"
+    view.move_status.setCurrentIndex(view.move_status.findData("withdrawn"))
+    view.move_button.click()
+    assert alice.summary(case_id).status == "withdrawn"
+    assert ("Assigning the case…", None) in shown and ("Changing the case's status…", None) in shown
+    session, vale = open_vale(qtbot, window)
+    session.set_answer("org.years_trading", 30)
+    assert window.register_actions.save_to_register("slow server")
+    assert alice.summary(vale).current_version == 2
+    assert threads == {"assign": False, "set_status": False, "save_version": False, "record_assessment": False}
+
+
 def test_register_change_status_offers_only_statuses_that_need_no_decision(qtbot, window, alice):
     view = cases_view(qtbot, window)
     labels = [view.move_status.itemText(i) for i in range(view.move_status.count())]

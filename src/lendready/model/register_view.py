@@ -30,7 +30,7 @@ Nothing here reaches a verdict: bands and ratings are the register's stored reco
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -479,21 +479,29 @@ def lender_analysis(session: CaseSession) -> Analysis:
 
 
 def save_session(register: Register, session: CaseSession, origin: RegisterOrigin | None,
-                 reason: str = "") -> RegisterOrigin:
+                 reason: str = "", *, run: Callable[[Callable[[], Any]], Any] | None = None) -> RegisterOrigin:
     """Save the session's case as the next version of ``origin`` (or register it, when it has none),
     record the assessment it was saved with, and mark the session saved.
 
     Raises :class:`~lendready.register.repository.VersionConflict` when someone saved the case since
-    ``origin``; nothing is written then and the session is as it was.
+    ``origin``; nothing is written then and the session is as it was. ``run(work)`` does the
+    register's part (the app passes one that waits off the GUI thread); the session itself is read
+    and marked saved only here, in the caller's thread.
     """
     reason = " ".join(reason.split()) or APP_REASON
-    if origin is None:
-        summary = register.add_case(session.case, reason=reason)
-        saved = RegisterOrigin(summary.id, summary.current_version)
-    else:
-        saved = RegisterOrigin(origin.case_id, register.save_version(session.case, origin.version, reason=reason))
+    analysis = lender_analysis(session)
+    case = session.case
+    do = run if run is not None else (lambda work: work())
+
+    def write() -> RegisterOrigin:
+        if origin is None:
+            summary = register.add_case(case, reason=reason)
+            return RegisterOrigin(summary.id, summary.current_version)
+        return RegisterOrigin(origin.case_id, register.save_version(case, origin.version, reason=reason))
+
+    saved: RegisterOrigin = do(write)
     session.mark_saved()  # safe in the register: no longer unsaved
-    register.record_assessment(saved.case_id, saved.version, lender_analysis(session))
+    do(lambda: register.record_assessment(saved.case_id, saved.version, analysis))
     return saved
 
 

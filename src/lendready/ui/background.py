@@ -149,20 +149,23 @@ class Background(QObject):
         return self.job is not None
 
     def run(
-        self, work: Callable[[Job], Any], *, title: str, label: str, wait_on_cancel: bool
+        self, work: Callable[[Job], Any], *, title: str, label: str, wait_on_cancel: bool,
+        cancellable: bool = True,
     ) -> Outcome:
         """Run ``work(job)`` in a worker thread and return how it ended, keeping the window alive meanwhile.
 
         ``wait_on_cancel``: True for work that stops when told (it calls ``job.on_page``): Cancel
         waits for it to stop. False for work that cannot be interrupted: Cancel returns at once and
-        its result is ignored when it comes.
+        its result is ignored when it comes. ``cancellable=False`` shows no Cancel at all, for a
+        write that will happen whatever is pressed (a register update): offering to cancel it would
+        be a promise the work cannot keep.
         """
         if self.job is not None:
             raise Busy("lendready is still working on the last file")
         job = Job(work)
         self.job = job
         self._label = label = for_display(label, multiline=True)
-        self.dialog = dialog = self._make_dialog(for_display(title), label)
+        self.dialog = dialog = self._make_dialog(for_display(title), label, cancellable)
         loop = self._loop = QEventLoop()
         job.ended.connect(loop.quit)
         job.page.connect(self._page)
@@ -219,7 +222,7 @@ class Background(QObject):
             self._after.append(callback)
 
     # -- the dialog ------------------------------------------------------------------------------
-    def _make_dialog(self, title: str, label: str) -> QProgressDialog:
+    def _make_dialog(self, title: str, label: str, cancellable: bool = True) -> QProgressDialog:
         dialog = QProgressDialog(self.window)
         dialog.setWindowTitle(title)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -233,14 +236,17 @@ class Background(QObject):
         dialog.setLabel(text)
         dialog.setLabelText(label)
         dialog.setMinimumWidth(380)
-        button = QPushButton("Cancel", dialog)
-        button.setAccessibleName("Cancel")
-        dialog.setCancelButton(button)
+        if cancellable:
+            button = QPushButton("Cancel", dialog)
+            button.setAccessibleName("Cancel")
+            dialog.setCancelButton(button)
+            dialog.canceled.connect(self.cancel)
+        else:
+            dialog.setCancelButton(None)  # and Escape, which emits canceled, does nothing
         bar = dialog.findChild(QProgressBar)
         if bar is not None:
             bar.setAccessibleName("Progress")
         dialog.setAccessibleName(title)
-        dialog.canceled.connect(self.cancel)
         dialog.hide()
         return dialog
 

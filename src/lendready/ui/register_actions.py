@@ -15,7 +15,8 @@ when first used.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from lendready.ui.register_conflict import ConflictDialog
     from lendready.ui.register_decision import DecisionDialog
     from lendready.ui.register_history import HistoryDialog
+
+T = TypeVar("T")
 
 
 class RegisterActions(QObject):
@@ -95,6 +98,32 @@ class RegisterActions(QObject):
                 return None
             self._register = outcome.value
         return self._register
+
+    def waiting(self, label: str, work: Callable[[], T], parent: Any = None) -> T:
+        """``work()`` off the GUI thread, its value (or its error raised here), the window painting meanwhile.
+
+        A register on a team's server answers in milliseconds on a good day and in seconds on a bad
+        one; a write done on the GUI thread would freeze the window for as long. A progress note
+        shows after a moment, without Cancel: the write happens whatever is pressed.
+        """
+        from lendready.register.repository import RegisterError
+        from lendready.ui.background import Background, Busy
+
+        where = parent if parent is not None else self._front()
+        try:
+            outcome = Background.of(where).run(lambda _job: work(), title="Register", label=label,
+                                               wait_on_cancel=True, cancellable=False)
+        except Busy:
+            raise RegisterError("lendready is still busy with the register; try again in a moment") from None
+        if outcome.error is not None:
+            raise outcome.error
+        value: T = outcome.value
+        return value
+
+    def _front(self) -> Any:
+        """The register window the user is working in: the Cases view when it shows, else the main window."""
+        view = self.cases_view
+        return view if view is not None and view.isVisible() else self.window
 
     def _cannot(self, exc: BaseException, what: str) -> None:
         from sqlalchemy.exc import SQLAlchemyError
@@ -223,7 +252,8 @@ class RegisterActions(QObject):
                 return False
         origin = self.origin
         try:
-            saved = save_session(register, session, origin, reason)
+            saved = save_session(register, session, origin, reason,
+                                 run=lambda work: self.waiting("Saving to the register…", work))
         except VersionConflict as conflict:
             return self.resolve_conflict(conflict, reason)
         except CaseExists:
@@ -328,7 +358,7 @@ class RegisterActions(QObject):
         if register is None:
             return False
         try:
-            name = register_view.assign(register, case_id, officer)
+            name = self.waiting("Assigning the case…", lambda: register_view.assign(register, case_id, officer))
         except Exception as exc:  # noqa: BLE001 - said by _cannot, or raised there when a bug
             self._cannot(exc, "assign the case")
             return False
@@ -344,7 +374,7 @@ class RegisterActions(QObject):
         if register is None:
             return False
         try:
-            register_view.move(register, case_id, status)
+            self.waiting("Changing the case's status…", lambda: register_view.move(register, case_id, status))
         except Exception as exc:  # noqa: BLE001 - said by _cannot, or raised there when a bug
             self._cannot(exc, "change the case's status")
             return False
@@ -359,20 +389,25 @@ class RegisterActions(QObject):
         register = self.register()
         if register is None:
             return None
+        knowledge = self.window.knowledge
         try:
-            form = register_view.decision_form(register, self.window.knowledge, case_id)
+            form = self.waiting("Reading the case's assessments…",
+                                lambda: register_view.decision_form(register, knowledge, case_id))
         except Exception as exc:  # noqa: BLE001 - said by _cannot, or raised there when a bug
             self._cannot(exc, "read the case's assessments")
             return None
+        dialog: DecisionDialog | None = None
 
         def record(assessment_id: int, decision: str, conditions: str) -> Decided:
-            return register_view.decide(register, assessment_id, decision, conditions)
+            return self.waiting("Recording the decision…", lambda: register_view.decide(
+                register, assessment_id, decision, conditions), dialog)
 
         def assess() -> register_view.DecisionForm:
-            return register_view.assess_current(register, self.window.knowledge, case_id)
+            return self.waiting("Assessing the current version…", lambda: register_view.assess_current(
+                register, knowledge, case_id), dialog)
 
-        parent = self.cases_view if self.cases_view is not None and self.cases_view.isVisible() else self.window
-        return DecisionDialog(form, record, parent, assess)
+        dialog = DecisionDialog(form, record, self._front(), assess)
+        return dialog
 
     def decide(self, case_id: str) -> bool:
         """Record a decision on a case (the dialog); True if one was recorded. The lists then show its status."""
