@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lendready.model.recovery import RecoveryStore, RegisterLink
+from lendready.model.recovery import RecoveryEntry, RecoveryStore, RegisterLink, restore_question
 
 pytestmark = pytest.mark.usefixtures("no_dialogs")
 
@@ -39,6 +39,21 @@ def test_register_recovery_copy_keeps_the_register_case_and_version(tmp_path, kn
     as_if_crashed(store)
     [entry] = RecoveryStore(tmp_path / "recovery").pending(knowledge)
     assert entry.register == RegisterLink("case-123", 4) and entry.original_path is None
+
+
+def test_register_the_restore_question_says_a_register_copy_saves_as_the_next_version(samples):
+    import datetime as dt
+
+    utc = dt.timezone.utc
+    linked = RecoveryEntry(Path("x.json"), samples["vale"], None, "2026-12-03T08:43:06Z", "Vale Leisure Trust Ltd",
+                           RegisterLink("case-123", 4))
+    question, then = restore_question(linked, utc)
+    assert question == ("lendready did not close properly last time. Unsaved work on Vale Leisure Trust Ltd "
+                        "(register, version 4) was kept on 3 Dec 2026 at 08:43.")
+    assert "saves it as the next version" in then and "merge" in then
+    from_file = linked._replace(register=None, original_path=Path("/cases/vale.lendready"))
+    question, then = restore_question(from_file, utc)
+    assert "(from vale.lendready)" in question and then == "Restore it now? You can then save it where you like."
 
 
 def test_register_recovery_copy_of_a_file_or_an_older_copy_has_no_link(tmp_path, knowledge, samples):

@@ -54,6 +54,24 @@ class RecoveryEntry(NamedTuple):
     """The register case and version the work came from; None for a file, a new case, or an older copy."""
 
 
+def restore_question(entry: RecoveryEntry, tz: Any = None) -> tuple[str, str]:
+    """What the app asks about a crash copy: (the question, what restoring it leads to).
+
+    A copy of a register case says so, with the version it was based on, because its Save goes to
+    the register as the next version, not to a file the user picks.
+    """
+    name = entry.organisation or "an untitled case"
+    if entry.register is not None:
+        where = f" (register, version {entry.register.version})"
+        then = ("Restore it now? Save to register then saves it as the next version; if someone has saved "
+                "the case since, lendready shows both sets of changes so you can merge them.")
+    else:
+        where = f" (from {entry.original_path.name})" if entry.original_path else ""
+        then = "Restore it now? You can then save it where you like."
+    return (f"lendready did not close properly last time. Unsaved work on {name}{where} was kept on "
+            f"{when_saved(entry.saved_at, tz)}.", then)
+
+
 def when_saved(saved_at: str, tz: Any = None) -> str:
     """A recovery copy's time as a UK reader writes it, in local time: "3 Dec 2026 at 08:43".
 

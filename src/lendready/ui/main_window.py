@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QMainWindow, QStackedWidget
 from lendready.domain.engine.resource_cache import ResourceError
 from lendready.domain.files.outside_text import for_display
 from lendready.domain.teaching.samples import Sample, load_samples
-from lendready.model.recovery import RecoveryEntry, RecoveryStore, when_saved
+from lendready.model.recovery import RecoveryEntry, RecoveryStore, restore_question
 from lendready.model.settings import Settings, load_settings, save_settings
 from lendready.resources import resources_dir
 from lendready.ui.background import Background, Job
@@ -687,16 +687,13 @@ class MainWindow(QMainWindow):
         """'restore', 'discard' or 'later' (kept for the next start)."""
         from lendready.ui.widgets import messages  # dialogs load when first used
 
-        name = entry.organisation or "an untitled case"
-        where = f" (from {entry.original_path.name})" if entry.original_path else ""
+        question, then = restore_question(entry)
         answer = messages.choose(
-            self, messages.Icon.Question, "Restore unsaved work?",
-            f"lendready did not close properly last time. Unsaved work on {name}{where} was kept on "
-            f"{when_saved(entry.saved_at)}.",
+            self, messages.Icon.Question, "Restore unsaved work?", question,
             [("restore", "Restore", messages.Role.AcceptRole),
              ("discard", "Discard", messages.Role.DestructiveRole),
              ("later", "Later", messages.Role.RejectRole)],
-            informative="Restore it now? You can then save it where you like.",
+            informative=then,
             default="restore",
         )
         return answer if answer in ("restore", "discard") else "later"
