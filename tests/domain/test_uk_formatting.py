@@ -11,6 +11,7 @@ from lendready.domain.engine.formatting import (
     MINUS,
     NotReadable,
     date_label,
+    moment,
     money,
     month_label,
     parse_amount,
@@ -65,6 +66,14 @@ def test_months_by_unit_and_in_a_forecast_summary():
     rows = [{"month": "2025-04", "receipts": 1, "payments": 1}, {"month": "2026-03", "receipts": 1, "payments": 1}]
     assert formatting.forecast_summary(rows) == "2 months, Apr 2025 to Mar 2026"
     assert formatting.answer("month", "2025-04") == "Apr 2025"
+
+
+def test_moment_is_a_uk_date_and_time_in_utc():
+    assert moment("2026-11-25T10:00:00Z") == "25/11/2026 10:00 UTC"
+    assert moment("2026-07-01T09:43:06+01:00") == "01/07/2026 08:43 UTC"  # turned to UTC
+    assert moment("2026-07-01T09:43:06") == "01/07/2026 09:43 UTC"  # no offset: the case file writes UTC
+    assert moment(dt.datetime(2026, 12, 3, 8, 5, tzinfo=dt.timezone.utc)) == "03/12/2026 08:05 UTC"
+    assert moment("yesterday") == "yesterday"  # not a time: shown as it is
 
 
 def test_date_label():

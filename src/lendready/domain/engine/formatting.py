@@ -160,6 +160,24 @@ def date_label(day: Any) -> str:
     return text
 
 
+def moment(stamp: Any) -> str:
+    """A UTC time stamp (``"2026-11-25T10:00:00Z"``, or a datetime) as ``"25/11/2026 10:00 UTC"``.
+
+    A stamp with another offset is turned to UTC, one without an offset is taken as UTC (the case
+    file writes UTC); anything that does not read as a time is shown as it is.
+    """
+    when = stamp
+    if not isinstance(when, dt.datetime):
+        text = str(stamp).strip()
+        try:
+            when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return str(stamp)
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.timezone.utc)
+    return f"{date_label(when)} {when.hour:02d}:{when.minute:02d} UTC"
+
+
 # -- reading what a person typed --------------------------------------------------------
 class NotReadable(ValueError):
     """Typed text that is not a value of the asked kind; ``str()`` says what to write instead."""

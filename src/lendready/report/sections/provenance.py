@@ -38,12 +38,12 @@ def provenance(ctx: BriefingContext) -> list[Flowable]:
         ("Questionnaire version", k.questionnaire.version),
         ("Resources fingerprint", k.fingerprint[:32]),
         ("Case reference", ctx.case.case_id),
-        ("Case created / modified", f"{ctx.case.created} / {ctx.case.modified}"),
+        ("Case created / modified", f"{formatting.moment(ctx.case.created)} / {formatting.moment(ctx.case.modified)}"),
         ("Prepared by", ROLE_NAMES.get(ctx.case.prepared_by, ctx.case.prepared_by)),
         ("Written for", f"{ctx.audience} ({AUDIENCE_TITLES[ctx.audience]})"),
         ("Assessed as at", as_of_text(ctx)),
         ("Case SHA-256", (ctx.digest, f"(of {ctx.digest_of})")),
-        ("Generated", ctx.generated.strftime("%Y-%m-%dT%H:%M:%SZ")),
+        ("Generated", formatting.moment(ctx.generated)),
     ]
     # A value of several lines is this module's own (the digest and what it is of); a value from the
     # case (its reference, its dates) is one line, any new line in it shown as a token.
@@ -57,8 +57,11 @@ def provenance(ctx: BriefingContext) -> list[Flowable]:
         n = len(a.unanswered)
         out.append(text(f"{n} question{'s' if n != 1 else ''} currently asked have no valid answer:",
                         st.body_tight))
-        rows = [[text(ctx.label(q), st.cell), text(q, st.cell_small)] for q in a.unanswered]
-        out.append(grid(rows, [FRAME_W - 55 * mm, 55 * mm], header=False))
+        if ctx.audience == "founder":  # a question's id is for matching the JSON output; a founder needs its words
+            out += bullet_list(st.bullet, [ctx.label(q) for q in a.unanswered])
+        else:
+            rows = [[text(ctx.label(q), st.cell), text(q, st.cell_small)] for q in a.unanswered]
+            out.append(grid(rows, [FRAME_W - 55 * mm, 55 * mm], header=False))
     else:
         out.append(text("None: every question asked has a valid answer.", st.body))
     if a.invalid:
