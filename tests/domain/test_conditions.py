@@ -48,6 +48,17 @@ def test_a_threshold_known_when_rules_load_compares_as_one_worked_out_each_time(
     assert ev(f"org.years_trading {op} -3", env) is ev(f"org.years_trading {op} (0 - 3)", env)
 
 
+def test_limits_on_figures_and_on_numeric_answers_are_recorded_either_way_round():
+    from lendready.domain.engine.conditions import Comparison
+
+    c = compile_condition("metric.dscr < param.dscr.red_below and 2 >= org.years_trading", SYMBOLS)
+    assert c.comparisons == (Comparison("dscr", "<", "dscr.red_below", 1.0),)
+    assert c.answer_limits == (Comparison("org.years_trading", "<=", None, 2.0),)
+    # A text answer, or a limit that is not a number known when the rules load, is not one.
+    assert compile_condition('org.legal_form == "cic_shares"', SYMBOLS).answer_limits == ()
+    assert compile_condition("org.years_trading < metric.dscr * 2", SYMBOLS).answer_limits == ()
+
+
 def test_unanswered_is_unknown_and_never_fires():
     assert ev("org.years_trading < 3", {}) is None
     assert ev("not (org.years_trading < 3)", {}) is None

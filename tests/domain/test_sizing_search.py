@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lendready.domain.advice.reassess import Reassessor
-from lendready.domain.advice.sizing import UNIT, _largest_from, _largest_within, loan_sizing
+from lendready.domain.advice.sizing import UNIT, _bisect, _largest_from, _largest_within, loan_sizing
 from lendready.domain.engine.assessment import answers_and_role
 
 AS_OF = date(2026, 12, 1)
@@ -54,6 +54,32 @@ def test_the_search_within_known_outcomes_finds_the_boundary(data, top):
     asked: list[int] = []
     assert _largest_within(counted(threshold, asked), known, top) == threshold
     assert not set(asked) & set(known), "a known outcome was judged again"
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), width=st.integers(2, 5000), kind=st.sampled_from(["exact", "near", "far", "wild", "none"]))
+def test_a_guided_search_finds_the_boundary_whatever_the_guess(data, width, kind):
+    """The guess (read from the figures a finding compares) only picks where to look: a poor one, or
+    none, still gives the plain answer, within three times the steps of plain halving."""
+    import math
+
+    threshold = data.draw(st.integers(1, width))
+    lo, hi = 1, width + 1
+    off = data.draw(st.integers(-3, 3)) if kind == "near" else data.draw(st.integers(-width, width))
+
+    def guess(lo_: int, hi_: int, a: int, b: int) -> float | None:
+        if kind == "none":
+            return None
+        if kind == "wild":
+            return data.draw(st.floats(-1e6, 1e6))
+        return threshold + 0.5 + (off if kind != "exact" else 0)
+
+    asked: list[int] = []
+    assert _bisect(counted(threshold, asked), lo, hi, guess) == threshold
+    assert all(lo < k < hi for k in asked) and len(asked) == len(set(asked))
+    assert len(asked) <= 3 * math.ceil(math.log2(width)) + 3
+    if kind == "exact":
+        assert len(asked) <= 2
 
 
 @pytest.mark.parametrize("sample", SAMPLE_IDS)

@@ -22,17 +22,24 @@ to fail, so the figure reported always passes and the step above it always fails
 re-judgement, so the searches start where the answer usually is: the largest
 amount from the amount asked, doubling (or halving) until the outcome turns,
 and the comfortable amount from the closest pass and fail the first search
-already judged. Terms are tried a year apart from 12 months, then the first year
+already judged. Within a bracket, the next amount tried is read from the
+findings that turn the outcome: each compares a figure (or the amount itself)
+with a limit, so a straight line through the figure at the two latest amounts
+says where it meets the limit. That is only where to look (plain halving takes
+over when it does not help); every figure reported is still re-assessed, and
+the same as a plain bisection gives. Terms are tried a year apart from 12 months, then the first year
 that passes is narrowed to the month.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from lendready.domain.advice.reassess import Reassessor
 from lendready.domain.engine.assessment import Judgement, finding_titles
+from lendready.domain.engine.metrics import unrounded_limit
 
 UNIT = 1000
 MIN_TERM, MAX_TERM = 12, 360
@@ -71,18 +78,38 @@ class LoanSizing(NamedTuple):
         }
 
 
-def _bisect(passes: Callable[[int], bool], lo: int, hi: int) -> int:
-    """The k in [lo, hi) with passes(k) and not passes(k + 1), given passes(lo) and not passes(hi)."""
+Guess = Callable[[int, int, int, int], "float | None"]
+"""``guess(lo, hi, a, b)``: given a passing lo and a failing hi, where the outcome should turn, read
+from the figures at the two latest steps tried, ``a`` and ``b``; None when the figures do not say."""
+
+
+def _bisect(passes: Callable[[int], bool], lo: int, hi: int, guess: Guess | None = None) -> int:
+    """The k in [lo, hi) with passes(k) and not passes(k + 1), given passes(lo) and not passes(hi).
+
+    With a ``guess``, each step tries the amount just below the guessed turn (a secant through the
+    two latest steps) instead of the middle; the middle is taken whenever the guess falls outside
+    the range or two guesses in a row have not halved it, so a poor guess costs little.
+    """
+    a, b = lo, hi
+    slow = 0
     while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if passes(mid):
-            lo = mid
+        width = hi - lo
+        probe = (lo + hi) // 2
+        guided = False
+        if guess is not None and slow < 2:
+            turn = guess(lo, hi, a, b)
+            if turn is not None:  # the step just below the turn, but always a step not yet tried
+                probe, guided = min(max(math.floor(turn), lo + 1), hi - 1), True
+        if passes(probe):
+            lo = probe
         else:
-            hi = mid
+            hi = probe
+        a, b = b, probe
+        slow = slow + 1 if guided and (hi - lo) * 2 > width else 0
     return lo
 
 
-def _largest_from(passes: Callable[[int], bool], start: int, bound: int) -> int:
+def _largest_from(passes: Callable[[int], bool], start: int, bound: int, guess: Guess | None = None) -> int:
     """The largest k in [1, bound] with passes(k), given passes(1), searched from ``start``.
 
     A loan the case can carry is rarely far from the one asked for: doubling from it (or halving
@@ -97,18 +124,19 @@ def _largest_from(passes: Callable[[int], bool], start: int, bound: int) -> int:
                 return bound
             probe = min(2 * lo, bound)
             if not passes(probe):
-                return _bisect(passes, lo, probe)
+                return _bisect(passes, lo, probe, guess)
             lo = probe
     hi = start
     while hi > 1:
         probe = max(hi // 2, 1)
         if passes(probe):
-            return _bisect(passes, probe, hi)
+            return _bisect(passes, probe, hi, guess)
         hi = probe
     return 1
 
 
-def _largest_within(passes: Callable[[int], bool], known: dict[int, bool], top: int) -> int:
+def _largest_within(passes: Callable[[int], bool], known: dict[int, bool], top: int,
+                    guess: Guess | None = None) -> int:
     """The largest k in [1, top] with passes(k), given passes(1), starting from ``known`` outcomes.
 
     The bisection starts between the highest known pass and the lowest known fail above it (or
@@ -119,7 +147,43 @@ def _largest_within(passes: Callable[[int], bool], known: dict[int, bool], top: 
     fails = [k for k, ok in known.items() if not ok and k <= top]
     hi = min(fails, default=top)
     lo = max((k for k, ok in known.items() if ok and k < hi), default=1)
-    return _bisect(passes, lo, hi)
+    return _bisect(passes, lo, hi, guess)
+
+
+def _turn(r: Reassessor, at: Callable[[int, int], Judgement], term: int,
+          flagged: Callable[[int], frozenset[str]]) -> Guess:
+    """Where the outcome should turn, read from the findings that turn it between lo and hi: each
+    compares a figure with a limit (its condition's comparisons), and the figure is known at the two
+    latest steps tried, so the step where it meets the limit follows by a straight line through them.
+
+    Only a guess, to choose which amount to re-assess next: the search still re-assesses it, so a
+    finding that depends on more than one figure, or on one that is not a straight line in the
+    amount, only makes the guess less good, never the answer wrong.
+    """
+
+    def guess(lo: int, hi: int, a: int, b: int) -> float | None:
+        if a == b:
+            return None
+        high, first, second = at(hi, term), at(a, term), at(b, term)
+        best: float | None = None
+        for rid in flagged(hi) - flagged(lo):
+            level = high.fired.get(rid)
+            if level is None:
+                continue
+            condition = r.k.rules_by_id[rid].levels[level].condition
+            for c in condition.answer_limits:  # the amount itself against a limit: the turn is exact
+                if c.metric == "loan.amount" and lo - 1 <= c.value / UNIT <= hi + 1:
+                    best = c.value / UNIT if best is None else min(best, c.value / UNIT)
+            for c in condition.comparisons:
+                fa, fb = first.metrics.raw.get(c.metric), second.metrics.raw.get(c.metric)
+                if not isinstance(fa, (int, float)) or not isinstance(fb, (int, float)) or fa == fb:
+                    continue
+                step = a + (unrounded_limit(c.metric, c.op, c.value) - fa) / (fb - fa) * (b - a)
+                if lo - 1 <= step <= hi + 1:  # a step beyond the range is a figure rounded across its limit
+                    best = step if best is None else min(best, step)
+        return best
+
+    return guess
 
 
 def caveats(r: Reassessor) -> tuple[str, ...]:
@@ -183,10 +247,17 @@ def loan_sizing(r: Reassessor, role: str = "lender") -> LoanSizing | None:
         j = at(k, term)
         return not (j.red_ids() - reds0) and not (j.amber_ids() - ambers0)
 
+    def new_reds(k: int) -> frozenset[str]:
+        return at(k, term).red_ids() - reds0
+
+    def new_concerns(k: int) -> frozenset[str]:
+        j = at(k, term)
+        return (j.red_ids() - reds0) | (j.amber_ids() - ambers0)
+
     bound = max(1, int(BOUND_TIMES * amount) // UNIT)
-    best = _largest_from(no_new_red, int(amount) // UNIT, bound)
+    best = _largest_from(no_new_red, int(amount) // UNIT, bound, _turn(r, at, term, new_reds))
     judged = {k: no_new_amber(k) for (k, n) in seen if n == term and k <= best}
-    comfortable = _largest_within(no_new_amber, judged, best)
+    comfortable = _largest_within(no_new_amber, judged, best, _turn(r, at, term, new_concerns))
     bound_reached = best == bound
     limited_by: tuple[str, ...] = ()
     titles: dict[str, str] = {}

@@ -77,6 +77,9 @@ class Condition(NamedTuple):
     parameters: tuple[str, ...]
     comparisons: tuple[Comparison, ...] = ()
     findings: tuple[str, ...] = ()
+    answer_limits: tuple[Comparison, ...] = ()
+    """``question OP limit`` tests of a numeric answer, as Comparisons whose ``metric`` is the question
+    id (loan sizing reads where the amount asked meets a limit, as it reads a figure's)."""
 
     def holds(self, env: Env) -> bool:
         """True only when the condition is definitely true (unknown is not true)."""
@@ -143,6 +146,7 @@ class _Compiler:
         self.metrics: list[str] = []
         self.parameters: list[str] = []
         self.comparisons: list[Comparison] = []
+        self.answer_limits: list[Comparison] = []
         self.findings: list[str] = []
 
     # -- names ---------------------------------------------------------------
@@ -288,13 +292,20 @@ class _Compiler:
         return _literal_number(node)
 
     def _note_limit(self, left: ast.expr, op_node: ast.cmpop, right: ast.expr) -> None:
-        """Remember ``metric.x OP param.y`` (or a number), either way round, as a Comparison."""
+        """Remember ``metric.x OP param.y`` (or a number), either way round, as a Comparison; and
+        the same of a numeric answer (``loan.amount > param.y``) as an answer limit."""
         op = _OP_TEXT.get(type(op_node))
         if op is None:
             return
         for mine, other, flipped in ((left, right, False), (right, left, True)):
             name = _dotted(mine) if isinstance(mine, (ast.Name, ast.Attribute)) else None
-            if not name or not name.startswith("metric."):
+            if not name:
+                continue
+            if name.startswith("metric."):
+                found, mid = self.comparisons, name[len("metric."):]
+            elif self.symbols.questions.get(name) in _NUMERIC_TYPES:
+                found, mid = self.answer_limits, name
+            else:
                 continue
             other_name = _dotted(other) if isinstance(other, (ast.Name, ast.Attribute)) else None
             pid: str | None = None
@@ -305,9 +316,9 @@ class _Compiler:
                 value = _literal_number(other)
             if value is None:
                 return
-            limit = Comparison(name[len("metric."):], _FLIPPED[op] if flipped else op, pid, value)
-            if limit not in self.comparisons:
-                self.comparisons.append(limit)
+            limit = Comparison(mid, _FLIPPED[op] if flipped else op, pid, value)
+            if limit not in found:
+                found.append(limit)
             return
 
     def _call(self, node: ast.Call, depth: int) -> tuple[Evaluator, str | None, str | None]:
@@ -448,6 +459,7 @@ def compile_condition(source: str, symbols: Symbols) -> Condition:
         parameters=tuple(compiler.parameters),
         comparisons=tuple(compiler.comparisons),
         findings=tuple(compiler.findings),
+        answer_limits=tuple(compiler.answer_limits),
     )
 
 

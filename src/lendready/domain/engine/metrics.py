@@ -117,6 +117,18 @@ def round2(x: float) -> float:
     return _half_up(x)
 
 
+def unrounded_limit(metric: str, op: str, limit: float) -> float:
+    """Where the unrounded figure meets ``metric op limit`` as a rule tests it (on the rounded figure).
+
+    ``round2(x) < 1.25`` holds exactly when ``x < 1.245``: half-up rounding to two places moves the
+    turn half a penny. For a figure that is not rounded, the limit itself.
+    """
+    spec = SPECS.get(metric)
+    if spec is None or not spec.rounded:
+        return limit
+    return limit - 0.005 if op in ("<", ">=") else limit + 0.005
+
+
 def _half_up(x: float) -> float:
     """The rounding itself; decimal is imported on the first call, not when the app starts (1 MB)."""
     global _half_up
