@@ -98,3 +98,27 @@ def test_comfortable_amount_brings_nothing_new_and_one_step_more_does(sample, sa
     assert new_concerns(s.comfortable_amount) == frozenset()
     if s.comfortable_amount < s.max_amount:
         assert new_concerns(s.comfortable_amount + UNIT) != frozenset()
+
+
+@pytest.mark.parametrize("sample", SAMPLE_IDS)
+def test_shortest_term_is_long_enough_and_a_month_less_is_not(sample, samples, knowledge):
+    """At the amount asked: no new red over the shortest term; a new red a month shorter, and over every
+    whole year of months tried before it (the search goes up a year at a time from 12 months)."""
+    from lendready.domain.advice.sizing import MIN_TERM
+
+    answers, _ = answers_and_role(samples[sample], None)
+    r = Reassessor(knowledge, answers, AS_OF)
+    s = loan_sizing(r)
+    assert s is not None
+    reds0 = r.verdict({"loan.amount": UNIT, "loan.term_months": s.term_months}).red_ids()
+
+    def too_short(n: int) -> bool:
+        return bool(r.verdict({"loan.term_months": n}).red_ids() - reds0)
+
+    if s.shortest_term_months is None:
+        assert all(too_short(n) for n in range(MIN_TERM, 361, 12))
+        return
+    assert not too_short(s.shortest_term_months)
+    if s.shortest_term_months > MIN_TERM:
+        assert too_short(s.shortest_term_months - 1)
+    assert all(too_short(n) for n in range(MIN_TERM, s.shortest_term_months, 12))

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import reduce
 from typing import Any, NamedTuple
 
 from lendready.domain.advice.reassess import Reassessor
@@ -150,38 +151,40 @@ def _largest_within(passes: Callable[[int], bool], known: dict[int, bool], top: 
     return _bisect(passes, lo, hi, guess)
 
 
-def _turn(r: Reassessor, at: Callable[[int, int], Judgement], term: int,
-          flagged: Callable[[int], frozenset[str]]) -> Guess:
-    """Where the outcome should turn, read from the findings that turn it between lo and hi: each
-    compares a figure with a limit (its condition's comparisons), and the figure is known at the two
-    latest steps tried, so the step where it meets the limit follows by a straight line through them.
+def _turn(r: Reassessor, judged: Callable[[int], Judgement],
+          culprits: Callable[[int, int], list[tuple[str, Judgement]]], answer: str, per_step: float,
+          pick: Callable[[float, float], float]) -> Guess:
+    """Where the outcome should turn, read from the findings that turn it between lo and hi.
 
-    Only a guess, to choose which amount to re-assess next: the search still re-assesses it, so a
+    Each culprit (a rule id, and the judgement where it fired) compares a figure with a limit (its
+    condition's comparisons), and the figure is known at the two latest steps tried, so the step
+    where it meets the limit follows by a straight line through them; a limit on the searched
+    ``answer`` itself gives the step exactly (``per_step`` of the answer to a step). ``pick``
+    chooses among several: ``min`` where the first new finding appears, ``max`` where the last goes.
+
+    Only a guess, to choose which step to re-assess next: the search still re-assesses it, so a
     finding that depends on more than one figure, or on one that is not a straight line in the
-    amount, only makes the guess less good, never the answer wrong.
+    step, only makes the guess less good, never the answer wrong.
     """
 
     def guess(lo: int, hi: int, a: int, b: int) -> float | None:
         if a == b:
             return None
-        high, first, second = at(hi, term), at(a, term), at(b, term)
-        best: float | None = None
-        for rid in flagged(hi) - flagged(lo):
-            level = high.fired.get(rid)
+        first, second = judged(a), judged(b)
+        found: list[float] = []
+        for rid, where in culprits(lo, hi):
+            level = where.fired.get(rid)
             if level is None:
                 continue
             condition = r.k.rules_by_id[rid].levels[level].condition
-            for c in condition.answer_limits:  # the amount itself against a limit: the turn is exact
-                if c.metric == "loan.amount" and lo - 1 <= c.value / UNIT <= hi + 1:
-                    best = c.value / UNIT if best is None else min(best, c.value / UNIT)
+            steps = [c.value / per_step for c in condition.answer_limits if c.metric == answer]
             for c in condition.comparisons:
                 fa, fb = first.metrics.raw.get(c.metric), second.metrics.raw.get(c.metric)
-                if not isinstance(fa, (int, float)) or not isinstance(fb, (int, float)) or fa == fb:
-                    continue
-                step = a + (unrounded_limit(c.metric, c.op, c.value) - fa) / (fb - fa) * (b - a)
-                if lo - 1 <= step <= hi + 1:  # a step beyond the range is a figure rounded across its limit
-                    best = step if best is None else min(best, step)
-        return best
+                if isinstance(fa, (int, float)) and isinstance(fb, (int, float)) and fa != fb:
+                    steps.append(a + (unrounded_limit(c.metric, c.op, c.value) - fa) / (fb - fa) * (b - a))
+            # A step just beyond the range is a figure rounded across its limit: still a good pointer.
+            found += [step for step in steps if lo - 1 <= step <= hi + 1]
+        return reduce(pick, found) if found else None
 
     return guess
 
@@ -255,9 +258,18 @@ def loan_sizing(r: Reassessor, role: str = "lender") -> LoanSizing | None:
         return (j.red_ids() - reds0) | (j.amber_ids() - ambers0)
 
     bound = max(1, int(BOUND_TIMES * amount) // UNIT)
-    best = _largest_from(no_new_red, int(amount) // UNIT, bound, _turn(r, at, term, new_reds))
+    def at_term(k: int) -> Judgement:
+        return at(k, term)
+
+    def bringing(flagged: Callable[[int], frozenset[str]]) -> Callable[[int, int], list[tuple[str, Judgement]]]:
+        """The findings new at hi (a failing amount) that lo (a passing one) does not have."""
+        return lambda lo, hi: [(rid, at(hi, term)) for rid in flagged(hi) - flagged(lo)]
+
+    best = _largest_from(no_new_red, int(amount) // UNIT, bound,
+                         _turn(r, at_term, bringing(new_reds), "loan.amount", UNIT, min))
     judged = {k: no_new_amber(k) for (k, n) in seen if n == term and k <= best}
-    comfortable = _largest_within(no_new_amber, judged, best, _turn(r, at, term, new_concerns))
+    comfortable = _largest_within(no_new_amber, judged, best,
+                                  _turn(r, at_term, bringing(new_concerns), "loan.amount", UNIT, min))
     bound_reached = best == bound
     limited_by: tuple[str, ...] = ()
     titles: dict[str, str] = {}
@@ -267,26 +279,35 @@ def loan_sizing(r: Reassessor, role: str = "lender") -> LoanSizing | None:
         titles.update((rid, t) for rid, t in finding_titles(r.k, above, role).items() if rid in limited_by)
     at_max = at(best, term)
 
-    def term_ok(n: int) -> bool:
-        """No new red at the asked amount (which need not be whole thousands) over n months."""
-        j = r.verdict({"loan.term_months": n}) if n != term else r.base
-        return not (j.red_ids() - reds0)
+    terms: dict[int, Judgement] = {term: r.base}
+
+    def over(n: int) -> Judgement:
+        """The case at the amount asked (which need not be whole thousands) over n months."""
+        if n not in terms:
+            terms[n] = r.verdict({"loan.term_months": n})
+        return terms[n]
+
+    def reds_over(n: int) -> frozenset[str]:
+        return over(n).red_ids() - reds0
+
+    def too_short(n: int) -> bool:
+        return bool(reds_over(n))
+
+    def clearing(lo: int, hi: int) -> list[tuple[str, Judgement]]:
+        """The new reds at lo (a term too short) that hi (one long enough) no longer has."""
+        return [(rid, over(lo)) for rid in reds_over(lo) - reds_over(hi)]
 
     shortest: int | None = None
     previous = MIN_TERM - 1
     for n in list(range(MIN_TERM, MAX_TERM + 1, 12)) + [MAX_TERM]:
         if n <= previous:
             continue
-        if term_ok(n):
-            lo_fail = previous
-            hi_pass = n
-            while hi_pass - lo_fail > 1:
-                mid = (lo_fail + hi_pass) // 2
-                if mid >= MIN_TERM and term_ok(mid):
-                    hi_pass = mid
-                else:
-                    lo_fail = mid
-            shortest = hi_pass
+        if not too_short(n):
+            # The first year long enough, narrowed to the month (the year before was too short, or
+            # is below the shortest term: then there is nothing between).
+            shortest = 1 + _bisect(too_short, previous, n,
+                                   _turn(r, over, clearing, "loan.term_months", 1, max)
+                                   if previous >= MIN_TERM else None)
             break
         previous = n
 
