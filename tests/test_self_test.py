@@ -46,6 +46,7 @@ def test_offscreen_passes_in_one_line_and_leaves_the_user_profile_alone(tmp_path
     samples = len(list(SAMPLES.glob("*.lendready")))
     assert f"samples {samples} assessed" in lines[0]
     assert "briefing " in lines[0] and "window opened with a sample and closed (offscreen)" in lines[0]
+    assert "register SQLite register and portfolio workbook written; libpq " in lines[0]
     assert out.stderr == ""
     assert not config.exists() and not (tmp_path / "data").exists()  # no settings, recents or recovery files
     assert lines[0] in (tmp_path / "log" / "lendready.log").read_text(encoding="utf-8")

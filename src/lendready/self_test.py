@@ -229,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     f = test.facts
     line = (
         f"lendready {__version__} self-test passed in {total:.1f} s: resources {f['resources']}; "
-        f"samples {f['samples']}; briefing {f['briefing']}; window {f['window']}"
+        f"samples {f['samples']}; briefing {f['briefing']}; register {f['register']}; window {f['window']}"
     )
     crash.log.info("%s", line)
     print(line, flush=True)
