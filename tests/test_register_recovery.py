@@ -124,7 +124,7 @@ def test_register_a_restored_case_saves_to_the_register_as_its_next_version(
     from lendready.ui.widgets import messages
 
     told: list[str] = []
-    monkeypatch.setattr(messages, "inform", lambda parent, title, text, informative="": told.append(text))
+    monkeypatch.setattr(messages, "inform", lambda parent, title, text, informative="": told.append(informative))
     assert again.save()  # Ctrl+S: to the register, no Save as
     assert told and "back to Assessing" in told[0]  # it was declined on version 1
     assert alice.summary(case_id).current_version == 2 and not restored.dirty

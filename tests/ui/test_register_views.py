@@ -116,11 +116,12 @@ def test_register_opening_a_case_from_the_cases_view_puts_it_in_the_window(qtbot
 
 @pytest.fixture
 def notes(monkeypatch) -> list[tuple[str, str]]:
-    """The information boxes shown, (title, text), instead of waiting for OK."""
+    """The information boxes shown, (text, informative text), instead of waiting for OK."""
     from lendready.ui.widgets import messages
 
     shown: list[tuple[str, str]] = []
-    monkeypatch.setattr(messages, "inform", lambda parent, title, text, informative="": shown.append((title, text)))
+    monkeypatch.setattr(messages, "inform",
+                        lambda parent, title, text, informative="": shown.append((text, informative)))
     return shown
 
 
@@ -156,7 +157,7 @@ def test_register_ctrl_s_on_a_registered_case_saves_to_the_register_asking_why(
     assert window.save()
     assert alice.history(case_id)[-1].reason == "typed reason" and not session.dirty
     # The decline was of version 1: the officer is told the case is back to being assessed.
-    assert notes == [("Saved version 2 to the register",
+    assert notes == [("Saved version 2 to the register.",
                       "It was Declined on version 1, so it is back to Assessing until someone decides on version 2.")]
     monkeypatch.setattr(window.register_actions, "ask_reason", lambda: None)  # Cancel: nothing saved
     session.set_answer("org.years_trading", 23)

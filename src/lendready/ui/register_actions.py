@@ -275,7 +275,7 @@ class RegisterActions(QObject):
         if note is None:
             w.statusBar().showMessage(f"Saved version {saved.version} to the register.", 5000)
         else:
-            messages.inform(w, f"Saved version {saved.version} to the register", note)
+            messages.inform(w, "Saved to the register", f"Saved version {saved.version} to the register.", note)
         if self.cases_view is not None and self.cases_view.isVisible():
             self.cases_view.reload()
         return True
