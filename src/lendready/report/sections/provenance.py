@@ -105,8 +105,11 @@ def parameters(ctx: BriefingContext) -> list[Flowable]:
     for pid in sorted(k.parameters):
         p = k.parameters[pid]
         mark = "● " if pid in used else ""
+        # A parameter's id is how a credit team finds it in parameters.toml; a founder needs its name only.
+        named = ([text(mark + ctx.plain(p.label), st.cell_small_bold)] if ctx.audience == "founder"
+                 else [text(mark + pid, st.cell_small_bold), text(ctx.plain(p.label), st.cell_small)])
         rows.append([
-            [text(mark + pid, st.cell_small_bold), text(ctx.plain(p.label), st.cell_small)],
+            named,
             formatting.by_unit(p.value, p.unit),
             [text(ctx.plain(p.reference), st.cell_small),
              text(f"{p.source} · valid from {formatting.date_label(p.valid_from)} · last reviewed "
