@@ -230,54 +230,50 @@ def loan_sizing(r: Reassessor, role: str = "lender") -> LoanSizing | None:
     amount, term = v.get("loan.amount"), v.get("loan.term_months")
     if amount is None or term is None:
         return None
-    seen: dict[tuple[int, int], Judgement] = {}
+    seen: dict[int, Judgement] = {}
 
-    def at(k: int, n: int) -> Judgement:
-        key = (k, n)
-        if key not in seen:
-            seen[key] = r.verdict({"loan.amount": k * UNIT, "loan.term_months": n})
-        return seen[key]
+    def at(k: int) -> Judgement:
+        """The case with k thousand pounds over the term asked."""
+        if k not in seen:
+            seen[k] = r.verdict({"loan.amount": k * UNIT, "loan.term_months": term})
+        return seen[k]
 
     if amount % UNIT == 0:  # the amount asked, over the term asked, is the case as it stands
-        seen[(int(amount) // UNIT, term)] = r.base
-    floor = at(1, term)
+        seen[int(amount) // UNIT] = r.base
+    floor = at(1)
     reds0, ambers0 = floor.red_ids(), floor.amber_ids()
 
-    def no_new_red(k: int, n: int = term) -> bool:
-        return not (at(k, n).red_ids() - reds0)
-
-    def no_new_amber(k: int) -> bool:
-        j = at(k, term)
-        return not (j.red_ids() - reds0) and not (j.amber_ids() - ambers0)
-
     def new_reds(k: int) -> frozenset[str]:
-        return at(k, term).red_ids() - reds0
+        return at(k).red_ids() - reds0
 
     def new_concerns(k: int) -> frozenset[str]:
-        j = at(k, term)
+        j = at(k)
         return (j.red_ids() - reds0) | (j.amber_ids() - ambers0)
 
-    bound = max(1, int(BOUND_TIMES * amount) // UNIT)
-    def at_term(k: int) -> Judgement:
-        return at(k, term)
+    def no_new_red(k: int) -> bool:
+        return not new_reds(k)
+
+    def no_new_amber(k: int) -> bool:
+        return not new_concerns(k)
 
     def bringing(flagged: Callable[[int], frozenset[str]]) -> Callable[[int, int], list[tuple[str, Judgement]]]:
         """The findings new at hi (a failing amount) that lo (a passing one) does not have."""
-        return lambda lo, hi: [(rid, at(hi, term)) for rid in flagged(hi) - flagged(lo)]
+        return lambda lo, hi: [(rid, at(hi)) for rid in flagged(hi) - flagged(lo)]
 
+    bound = max(1, int(BOUND_TIMES * amount) // UNIT)
     best = _largest_from(no_new_red, int(amount) // UNIT, bound,
-                         _turn(r, at_term, bringing(new_reds), "loan.amount", UNIT, min))
-    judged = {k: no_new_amber(k) for (k, n) in seen if n == term and k <= best}
-    comfortable = _largest_within(no_new_amber, judged, best,
-                                  _turn(r, at_term, bringing(new_concerns), "loan.amount", UNIT, min))
+                         _turn(r, at, bringing(new_reds), "loan.amount", UNIT, min))
+    known = {k: no_new_amber(k) for k in seen if k <= best}
+    comfortable = _largest_within(no_new_amber, known, best,
+                                  _turn(r, at, bringing(new_concerns), "loan.amount", UNIT, min))
     bound_reached = best == bound
     limited_by: tuple[str, ...] = ()
     titles: dict[str, str] = {}
     if not bound_reached:
-        above = at(best + 1, term)
+        above = at(best + 1)
         limited_by = tuple(sorted(above.red_ids() - reds0))
         titles.update((rid, t) for rid, t in finding_titles(r.k, above, role).items() if rid in limited_by)
-    at_max = at(best, term)
+    at_max = at(best)
 
     terms: dict[int, Judgement] = {term: r.base}
 
