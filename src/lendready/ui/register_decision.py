@@ -34,19 +34,12 @@ from PySide6.QtWidgets import (
 
 from lendready.model.register_view import CONDITIONS_LIMIT, DECISION_CHOICES, Decided, DecisionForm
 from lendready.ui.register_cases import swatch
+from lendready.ui.widgets.style import plain_label
 
 Record = Callable[[int, str, str], Decided]
 """``(assessment_id, decision, conditions) -> Decided``; raises the register's refusal."""
 Assess = Callable[[], DecisionForm]
 """Assess the case's current version, record it, and give the form again."""
-
-
-def _plain(text: str = "", *, wrap: bool = True) -> QLabel:
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(wrap)
-    label.setText(text)
-    return label
 
 
 class DecisionDialog(QDialog):
@@ -63,16 +56,16 @@ class DecisionDialog(QDialog):
         self.setAccessibleName("Record a decision")
         layout = QVBoxLayout(self)
 
-        self.heading = _plain()
+        self.heading = plain_label(wrap=True)
         font = QFont(self.heading.font())
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.heading.setFont(font)
         layout.addWidget(self.heading)
-        self.status_label = _plain()
+        self.status_label = plain_label(wrap=True)
         layout.addWidget(self.status_label)
         note_row = QHBoxLayout()
-        self.note = _plain()
+        self.note = plain_label(wrap=True)
         self.assess_button = QPushButton()
         self.assess_button.setAutoDefault(False)
         self.assess_button.clicked.connect(self.assess_now)
@@ -87,8 +80,8 @@ class DecisionDialog(QDialog):
         fields.addRow(self._buddy("Decide &on:", self.assessment), self.assessment)
         about = QVBoxLayout()
         about.setContentsMargins(0, 0, 0, 0)
-        self.detail = _plain()
-        self.four_eyes = _plain()
+        self.detail = plain_label(wrap=True)
+        self.four_eyes = plain_label(wrap=True)
         bold = QFont(self.four_eyes.font())
         bold.setBold(True)
         self.four_eyes.setFont(bold)  # said in words, not only by weight
@@ -107,7 +100,7 @@ class DecisionDialog(QDialog):
             self.decision_buttons[str(choice.value)] = button
             choices.addWidget(button)
         choices.addStretch(1)
-        decision_label = _plain("Decision:", wrap=False)
+        decision_label = plain_label("Decision:")
         fields.addRow(decision_label, choices)
 
         self.conditions = QPlainTextEdit()

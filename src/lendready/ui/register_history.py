@@ -33,18 +33,11 @@ from PySide6.QtWidgets import (
 
 from lendready.model.register_view import CaseHistory, DiffRow, ThenAndToday, VersionRow
 from lendready.ui.register_cases import swatch
+from lendready.ui.widgets.style import plain_label
 
 VERSION_COLUMNS = ("Version", "Saved", "By", "Reason", "Band recorded", "Decision")
 DIFF_COLUMNS = ("Question", "Before", "After")
 AREA_COLUMNS = ("Area", "Then", "Today")
-
-
-def _plain(text: str = "", *, wrap: bool = True) -> QLabel:
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(wrap)
-    label.setText(text)
-    return label
 
 
 def _table(columns: tuple[str, ...], name: str) -> QTableWidget:
@@ -67,7 +60,7 @@ class HistoryPane(QWidget):
         self.history = history
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.heading = _plain()
+        self.heading = plain_label(wrap=True)
         font = QFont(self.heading.font())
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
@@ -99,7 +92,7 @@ class HistoryPane(QWidget):
         pick.addWidget(self.after)
         pick.addStretch(1)
         compare_layout.addLayout(pick)
-        self.diff_summary = _plain()
+        self.diff_summary = plain_label(wrap=True)
         compare_layout.addWidget(self.diff_summary)
         self.diff = _table(DIFF_COLUMNS, "Answers that changed")
         diff_header = self.diff.horizontalHeader()
@@ -110,12 +103,12 @@ class HistoryPane(QWidget):
 
         self.assessment_box = QGroupBox("Assessment then and under today's rules")
         box = QVBoxLayout(self.assessment_box)
-        self.then_label = _plain()
-        self.today_label = _plain()
+        self.then_label = plain_label(wrap=True)
+        self.today_label = plain_label(wrap=True)
         bands = QHBoxLayout()
         self.then_swatch, self.today_swatch = QLabel(), QLabel()
-        self.then_band = _plain(wrap=False)
-        self.today_band = _plain(wrap=False)
+        self.then_band = plain_label()
+        self.today_band = plain_label()
         bands.addWidget(self.then_swatch)
         bands.addWidget(self.then_band)
         bands.addSpacing(24)
@@ -134,7 +127,7 @@ class HistoryPane(QWidget):
         rows = len(history.knowledge.areas)
         self.areas.setMinimumHeight((rows + 1) * self.areas.verticalHeader().defaultSectionSize() + 8)
         row.addWidget(self.areas, 1)
-        self.findings = _plain()
+        self.findings = plain_label(wrap=True)
         self.findings.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         row.addWidget(self.findings, 1)
         box.addLayout(row, 1)

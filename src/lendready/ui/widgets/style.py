@@ -50,10 +50,12 @@ def html_text(text: object, *, multiline: bool = False) -> str:
     return html.escape(for_display(str(text), multiline=multiline), quote=True)
 
 
-def plain_label(text: str = "", parent: QWidget | None = None, *, multiline: bool = True) -> QLabel:
+def plain_label(text: str = "", parent: QWidget | None = None, *, multiline: bool = True,
+                wrap: bool = False) -> QLabel:
     """A QLabel for outside text: plain text whatever it looks like, acting characters shown as tokens."""
     label = QLabel(parent)
     label.setTextFormat(Qt.TextFormat.PlainText)  # before any text: the guess is never made
+    label.setWordWrap(wrap)
     label.setText(for_display(text, multiline=multiline))
     return label
 
