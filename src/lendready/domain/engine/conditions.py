@@ -307,15 +307,11 @@ class _Compiler:
                 found, mid = self.answer_limits, name
             else:
                 continue
-            other_name = _dotted(other) if isinstance(other, (ast.Name, ast.Attribute)) else None
-            pid: str | None = None
-            if other_name and other_name.startswith("param."):
-                pid = other_name[len("param."):]
-                value: float | None = float(self.symbols.parameters[pid])
-            else:
-                value = _literal_number(other)
+            value = self._constant_number(other)
             if value is None:
                 return
+            other_name = _dotted(other) if isinstance(other, (ast.Name, ast.Attribute)) else None
+            pid = other_name[len("param."):] if other_name and other_name.startswith("param.") else None
             limit = Comparison(mid, _FLIPPED[op] if flipped else op, pid, value)
             if limit not in found:
                 found.append(limit)
