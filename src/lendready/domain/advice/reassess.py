@@ -18,26 +18,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from lendready.domain.engine.assessment import Judgement, judge
+from lendready.domain.engine.assessment import Judgement, judge, stress_rules
 from lendready.domain.engine.knowledge import Knowledge
-from lendready.domain.engine.metrics import STRESS_DERIVED
 from lendready.domain.engine.questionnaire import Validated
-
-_STRESS_RULES: dict[str, frozenset[str]] = {}
-
-
-def stress_rules(k: Knowledge) -> frozenset[str]:
-    """Rules that apply a stress themselves (they read a stress-derived metric): not run inside a stress.
-
-    Found once per rulebook: every case screened builds a Reassessor, and the search costs a sixth of one.
-    """
-    known = _STRESS_RULES.get(k.fingerprint)
-    if known is None:
-        known = _STRESS_RULES[k.fingerprint] = frozenset(
-            rule.id for rule in k.rules
-            if any(m in STRESS_DERIVED for level in rule.levels for m in level.condition.metrics)
-        )
-    return known
 
 
 class Reassessor:

@@ -23,7 +23,7 @@ from lendready import __version__
 from lendready.domain.engine import formatting
 from lendready.domain.engine.conditions import METRIC_KEY
 from lendready.domain.engine.knowledge import PLACEHOLDER, Knowledge, load
-from lendready.domain.engine.metrics import EARNINGS_RATIOS, Metrics, compute, reading
+from lendready.domain.engine.metrics import EARNINGS_RATIOS, STRESS_DERIVED, Metrics, compute, reading
 from lendready.domain.engine.questionnaire import Invalid, Validated
 from lendready.domain.engine.rules import AREA_RANK, AREAS, RATING_RANK, SEVERITY_RANK, Level, Rule
 from lendready.domain.files.case_file import Case
@@ -210,13 +210,16 @@ class _RulebookIndex(NamedTuple):
     """For each question id and metric (as ``metric:name``), the rules whose conditions read it."""
     position: dict[str, int]
     """Each rule's place in the rulebook, the order findings are kept in."""
+    stress: frozenset[str]
+    """The rules that apply a stress themselves (they read a stress-derived metric)."""
 
 
 _INDEXES: dict[str, _RulebookIndex] = {}
 
 
 def _index(k: Knowledge) -> _RulebookIndex:
-    """What a re-judgement looks up about the rulebook, built once per rulebook."""
+    """What a re-judgement looks up about the rulebook, built once per rulebook (every case screened
+    is re-judged some twenty times, and builds a Reassessor that asks for the stress rules)."""
     known = _INDEXES.get(k.fingerprint)
     if known is None:
         found: dict[str, set[str]] = {}
@@ -224,10 +227,19 @@ def _index(k: Knowledge) -> _RulebookIndex:
             for lv in rule.levels:
                 for name in (*lv.condition.questions, *(METRIC_KEY + m for m in lv.condition.metrics)):
                     found.setdefault(name, set()).add(rule.id)
-        known = _RulebookIndex({name: frozenset(ids) for name, ids in found.items()},
-                               {rule.id: i for i, rule in enumerate(k.rules)})
+        known = _RulebookIndex(
+            {name: frozenset(ids) for name, ids in found.items()},
+            {rule.id: i for i, rule in enumerate(k.rules)},
+            frozenset(rule.id for rule in k.rules
+                      if any(m in STRESS_DERIVED for level in rule.levels for m in level.condition.metrics)),
+        )
         _INDEXES[k.fingerprint] = known
     return known
+
+
+def stress_rules(k: Knowledge) -> frozenset[str]:
+    """Rules that apply a stress themselves (they read a stress-derived metric): not run inside a stress."""
+    return _index(k).stress
 
 
 def _changed(now: Mapping[str, Any], before: Mapping[str, Any]) -> set[str]:
@@ -296,8 +308,9 @@ def judge(
     suppressed = {other for rid in fired for other in by_id[rid].suppresses}
     kept = [(by_id[rid], by_id[rid].levels[fired[rid]])
             for rid in sorted(fired, key=_index(k).position.__getitem__) if rid not in suppressed]
-    same_gaps = since is not None and validated.unanswered == since.validated.unanswered
-    return Judgement(k, validated, metrics, kept, fired, since.areas if same_gaps and since else None)
+    # A re-judgement with the same unanswered questions has the same missing key questions per area.
+    gaps_as = since.areas if since is not None and validated.unanswered == since.validated.unanswered else None
+    return Judgement(k, validated, metrics, kept, fired, gaps_as)
 
 
 def _areas_and_band(k: Knowledge, kept: list[tuple[Rule, Level]], unanswered: list[str],
