@@ -507,7 +507,7 @@ def test_register_writes_wait_off_the_gui_thread_with_a_note_and_no_cancel(qtbot
     from lendready.ui.background import Background
 
     threads: dict[str, bool] = {}
-    for name in ("assign", "set_status", "save_version", "record_assessment"):
+    for name in ("assign", "set_status", "save_version", "record_assessment", "audit_entries"):
         real = getattr(Register, name)
 
         def slow(self, *args, _real=real, _name=name, **kwargs):
@@ -533,7 +533,8 @@ def test_register_writes_wait_off_the_gui_thread_with_a_note_and_no_cancel(qtbot
     session.set_answer("org.years_trading", 30)
     assert window.register_actions.save_to_register("slow server")
     assert alice.summary(vale).current_version == 2
-    assert threads == {"assign": False, "set_status": False, "save_version": False, "record_assessment": False}
+    assert threads == {"assign": False, "set_status": False, "save_version": False, "record_assessment": False,
+                       "audit_entries": False}  # the note on a reopened decision is read off the GUI thread too
 
 
 def test_register_change_status_offers_only_statuses_that_need_no_decision(qtbot, window, alice):

@@ -234,8 +234,10 @@ class RegisterActions(QObject):
 
         When someone saved the case since, nothing is written and the conflict dialog shows both sides.
         """
+        from sqlalchemy.exc import SQLAlchemyError
+
         from lendready.model.register_view import reopened_note, save_session
-        from lendready.register.repository import CaseExists, VersionConflict
+        from lendready.register.repository import CaseExists, RegisterError, VersionConflict
         from lendready.ui.widgets import messages
 
         w = self.window
@@ -271,7 +273,10 @@ class RegisterActions(QObject):
         w.recovery.discard(session.case)
         w._saved_recovery_revision = -1
         w._update_title()
-        note = reopened_note(register, saved)
+        try:  # off the GUI thread like the save: it reads the register's audit entry for this version
+            note = self.waiting("Saving to the register…", lambda: reopened_note(register, saved))
+        except (RegisterError, SQLAlchemyError, OSError):
+            note = None  # the save stands; only the note on a decision it reopened could not be read
         if note is None:
             w.statusBar().showMessage(f"Saved version {saved.version} to the register.", 5000)
         else:
