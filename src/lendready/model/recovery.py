@@ -78,14 +78,11 @@ def when_saved(saved_at: str, tz: Any = None) -> str:
     ``saved_at`` is the file's UTC stamp ("2026-12-03T08:43:06Z"); ``tz`` (default: this computer's
     zone) is where it is shown. A stamp that does not read as a time is shown as it is.
     """
-    import datetime as dt
+    from lendready.domain.engine.formatting import utc_stamp
 
-    try:
-        moment = dt.datetime.fromisoformat(saved_at.strip().replace("Z", "+00:00"))
-    except ValueError:
+    moment = utc_stamp(saved_at)
+    if moment is None:
         return saved_at
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
     local = moment.astimezone(tz)
     return f"{local.day} {local:%b %Y} at {local:%H:%M}"
 

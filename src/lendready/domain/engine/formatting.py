@@ -160,19 +160,25 @@ def date_label(day: Any) -> str:
     return text
 
 
+def utc_stamp(stamp: str) -> dt.datetime | None:
+    """An ISO time stamp as an aware time; one without an offset is UTC (lendready writes UTC, with a
+    ``Z``). None when it does not read as a time."""
+    try:
+        when = dt.datetime.fromisoformat(stamp.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.timezone.utc)
+
+
 def moment(stamp: Any) -> str:
     """A UTC time stamp (``"2026-11-25T10:00:00Z"``, or a datetime) as ``"25/11/2026 10:00 UTC"``.
 
     A stamp with another offset is turned to UTC, one without an offset is taken as UTC (the case
     file writes UTC); anything that does not read as a time is shown as it is.
     """
-    when = stamp
-    if not isinstance(when, dt.datetime):
-        text = str(stamp).strip()
-        try:
-            when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            return str(stamp)
+    when = stamp if isinstance(stamp, dt.datetime) else utc_stamp(str(stamp))
+    if when is None:
+        return str(stamp)
     if when.tzinfo is not None:
         when = when.astimezone(dt.timezone.utc)
     return f"{date_label(when)} {when.hour:02d}:{when.minute:02d} UTC"
